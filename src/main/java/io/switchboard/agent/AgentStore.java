@@ -1,0 +1,103 @@
+package io.switchboard.agent;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.routing.AgentStatus;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL for agents' persistent state: status, limit, groups. PostgreSQL is its truth. */
+@ApplicationScoped
+public class AgentStore {
+
+    public record AgentRow(String id, String tenantId, String name, AgentStatus status, int maxConcurrent) {}
+
+    private final Pool pool;
+
+    AgentStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Optional<AgentRow>> find(String tenantId, String agentId) {
+        return find(pool, tenantId, agentId);
+    }
+
+    public Uni<Optional<AgentRow>> find(SqlClient client, String tenantId, String agentId) {
+        return client.preparedQuery("""
+                        select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
+                        from agents a join staff_users u on u.id = a.user_id
+                        where a.user_id = $1 and a.tenant_id = $2""")
+                .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    return it.hasNext() ? Optional.of(row(it.next())) : Optional.empty();
+                });
+    }
+
+    /** Agents of a group (or of the whole tenant when groupId is null), with their stored state. */
+    public Uni<List<AgentRow>> members(SqlClient client, String tenantId, String groupId) {
+        String sql = groupId == null
+                ? """
+                  select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
+                  from agents a join staff_users u on u.id = a.user_id where a.tenant_id = $1"""
+                : """
+                  select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
+                  from group_members gm join agents a on a.user_id = gm.agent_id join staff_users u on u.id = a.user_id
+                  where gm.tenant_id = $1 and gm.group_id = $2""";
+        Tuple args = groupId == null ? Tuple.of(UUID.fromString(tenantId))
+                : Tuple.of(UUID.fromString(tenantId), UUID.fromString(groupId));
+        return client.preparedQuery(sql).execute(args).map(rows -> {
+            List<AgentRow> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                out.add(row(r));
+            }
+            return out;
+        });
+    }
+
+    public Uni<List<String>> groupsOf(String tenantId, String agentId) {
+        return pool.preparedQuery("select group_id from group_members where agent_id = $1 and tenant_id = $2")
+                .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getUUID("group_id").toString()));
+                    return out;
+                });
+    }
+
+    /** Open conversations assigned to the agent: the truth behind the live load counter. */
+    public Uni<Integer> openLoad(SqlClient client, String tenantId, String agentId) {
+        return client.preparedQuery("select count(*) as n from conversations where assignee_id = $1 and tenant_id = $2 and state = 'open'")
+                .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))
+                .map(rows -> rows.iterator().next().getLong("n").intValue());
+    }
+
+    public Uni<Optional<AgentRow>> setStatus(String tenantId, String agentId, AgentStatus status) {
+        return pool.preparedQuery("""
+                        update agents set status = $3, status_changed_at = now() where user_id = $1 and tenant_id = $2""")
+                .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId), status.wire()))
+                .flatMap(r -> find(tenantId, agentId));
+    }
+
+    public Uni<Optional<AgentRow>> setMax(String tenantId, String agentId, int max) {
+        return pool.preparedQuery("update agents set max_concurrent = $3 where user_id = $1 and tenant_id = $2")
+                .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId), max))
+                .flatMap(r -> find(tenantId, agentId));
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    private static AgentRow row(Row r) {
+        return new AgentRow(r.getUUID("user_id").toString(), r.getUUID("tenant_id").toString(), r.getString("name"),
+                AgentStatus.parse(r.getString("status")).orElse(AgentStatus.OFFLINE), r.getInteger("max_concurrent"));
+    }
+}

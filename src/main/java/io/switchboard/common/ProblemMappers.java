@@ -1,0 +1,99 @@
+package io.switchboard.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every error leaves the REST API as problem JSON (PROTOCOL.md, RFC 9457). */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    public static Response problem(int status, String title, String detail, List<Problem.FieldError> errors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("status", status);
+        body.put("title", title);
+        if (detail != null) {
+            body.put("detail", detail);
+        }
+        if (errors != null && !errors.isEmpty()) {
+            body.put("errors", errors);
+        }
+        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+    }
+
+    @ServerExceptionMapper
+    public Response map(Problem p) {
+        return problem(p.status(), p.title(), p.getMessage(), p.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response map(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
+                .toList();
+        return problem(400, "Bad Request", "validation failed", errors);
+    }
+
+    @ServerExceptionMapper
+    public Response map(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException mie && !mie.getPath().isEmpty()) {
+            String field = mie.getPath().get(mie.getPath().size() - 1).getFieldName();
+            return problem(400, "Bad Request", "malformed body",
+                    List.of(new Problem.FieldError(field == null ? "body" : field, "wrong type or shape")));
+        }
+        return problem(400, "Bad Request", "body is not valid JSON", null);
+    }
+
+    @ServerExceptionMapper
+    public Response map(UnauthorizedException e) {
+        return problem(401, "Unauthorized", "authentication required", null);
+    }
+
+    @ServerExceptionMapper
+    public Response map(AuthenticationFailedException e) {
+        return problem(401, "Unauthorized", "authentication failed", null);
+    }
+
+    @ServerExceptionMapper
+    public Response map(ForbiddenException e) {
+        return problem(403, "Forbidden", "not allowed for your role", null);
+    }
+
+    @ServerExceptionMapper
+    public Response map(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        Response.Status s = Response.Status.fromStatusCode(status);
+        String title = s == null ? "Error" : s.getReasonPhrase();
+        if (status == 400 && e.getCause() instanceof JsonProcessingException jpe) {
+            return map(jpe);
+        }
+        return problem(status, title, status >= 500 ? null : e.getMessage(), null);
+    }
+
+    /** The database is down or refused: a retryable 503, never a 500 with a stack trace. */
+    @ServerExceptionMapper
+    public Response map(PgException e) {
+        LOG.warnf("database refused a request: %s", e.getMessage());
+        return problem(503, "Service Unavailable", "storage temporarily unavailable, retry", null);
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot >= 0 ? path.substring(dot + 1) : path;
+    }
+}

@@ -1,0 +1,104 @@
+package io.switchboard.console;
+
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.agent.AgentService;
+import io.switchboard.channel.widget.SocketReplies;
+import io.switchboard.conversation.ConversationService;
+import io.switchboard.event.LocalSessions;
+import io.switchboard.protocol.ClientFrame;
+import io.switchboard.protocol.FrameCodec;
+import io.switchboard.protocol.ServerFrames;
+import io.switchboard.protocol.Side;
+import io.switchboard.routing.live.RedisKeys;
+import io.switchboard.security.Caller;
+import io.switchboard.security.TokenService;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The console's socket for agents, supervisors and admins. */
+@WebSocket(path = "/ws/agent")
+public class StaffSocket {
+
+    private final Map<String, Caller> callers = new ConcurrentHashMap<>();
+    private final TokenService tokens;
+    private final LocalSessions sessions;
+    private final ConversationService conversations;
+    private final AgentService agents;
+    private final ServerFrames frames;
+    private final FrameCodec codec;
+
+    StaffSocket(TokenService tokens, LocalSessions sessions, ConversationService conversations, AgentService agents,
+                ServerFrames frames) {
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.conversations = conversations;
+        this.agents = agents;
+        this.frames = frames;
+        this.codec = frames.codec();
+    }
+
+    @OnOpen
+    public Uni<Void> open(WebSocketConnection connection) {
+        var caller = tokens.verify(SocketReplies.queryParam(connection.handshakeRequest().query(), "token"))
+                .filter(Caller::isStaff);
+        if (caller.isEmpty()) {
+            return connection.close(new CloseReason(SocketReplies.UNAUTHORIZED, "unauthorized"));
+        }
+        Caller staff = caller.get();
+        callers.put(connection.id(), staff);
+        Uni<Void> registered = sessions.register(RedisKeys.staffChannel(staff.tenantId(), staff.id()), connection);
+        if (!staff.isAgent()) {
+            return registered;
+        }
+        // The console starts from the agent's current state.
+        return registered.flatMap(v -> SocketReplies.reply(connection, frames, null, agents.statusFrame(staff)));
+    }
+
+    @OnTextMessage
+    public Uni<Void> message(String text, WebSocketConnection connection) {
+        Caller staff = callers.get(connection.id());
+        if (staff == null) {
+            return Uni.createFrom().voidItem();
+        }
+        FrameCodec.Decoded decoded = codec.decode(text, Side.STAFF);
+        if (decoded.error() != null) {
+            return connection.sendText(frames.error(decoded.error()));
+        }
+        ClientFrame frame = decoded.frame();
+        String ref = frame instanceof ClientFrame.SendMessage m ? m.clientId() : null;
+        Uni<List<String>> work;
+        if (frame instanceof ClientFrame.SendMessage m) {
+            work = conversations.staffMessage(staff, connection.id(), m);
+        } else if (frame instanceof ClientFrame.Resume r) {
+            work = conversations.staffResume(staff, r);
+        } else if (frame instanceof ClientFrame.Typing t) {
+            work = conversations.staffTyping(staff, t);
+        } else if (frame instanceof ClientFrame.Read r) {
+            work = conversations.staffRead(staff, r);
+        } else if (frame instanceof ClientFrame.Close c) {
+            work = conversations.staffClose(staff, c.conversationId());
+        } else if (frame instanceof ClientFrame.SetStatus s) {
+            // The new state reaches this socket through the agent's channel, like every other session.
+            work = agents.setStatus(staff, s.status()).replaceWith(List.of());
+        } else {
+            work = Uni.createFrom().item(List.of());
+        }
+        return SocketReplies.reply(connection, frames, ref, work);
+    }
+
+    @OnClose
+    public void close(WebSocketConnection connection) {
+        Caller staff = callers.remove(connection.id());
+        if (staff != null) {
+            sessions.unregister(RedisKeys.staffChannel(staff.tenantId(), staff.id()), connection);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package io.switchboard.conversation;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.agent.LiveAgentState;
+import io.switchboard.common.Problem;
+import io.switchboard.event.Publisher;
+import io.switchboard.protocol.ClientFrame;
+import io.switchboard.protocol.ServerFrames;
+import io.switchboard.security.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What visitors and staff do to conversations. Each operation checks the caller's right
+ * first, changes PostgreSQL, and only after the commit publishes frames to explicit
+ * recipients (DESIGN rule 3). Methods return the frames owed to the caller's own socket.
+ */
+@ApplicationScoped
+public class ConversationService {
+
+    /** Messages sent per page when a client resumes. */
+    static final int RESUME_PAGE = 500;
+
+    private final ConversationStore store;
+    private final QueueDispatcher dispatcher;
+    private final Publisher publisher;
+    private final ServerFrames frames;
+    private final LiveAgentState liveState;
+
+    ConversationService(ConversationStore store, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
+                        LiveAgentState liveState) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.publisher = publisher;
+        this.frames = frames;
+        this.liveState = liveState;
+    }
+
+    // ---------------------------------------------------------------- visitors
+
+    public Uni<List<String>> visitorMessage(Caller visitor, String connectionId, ClientFrame.SendMessage m) {
+        Uni<ConversationStore.Started> target;
+        if (m.conversationId() != null) {
+            target = ownConversation(visitor, m.conversationId()).flatMap(c -> {
+                if (c.isClosed()) {
+                    // A closed conversation stays closed; the visitor's next message starts a new one.
+                    return store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id());
+                }
+                return Uni.createFrom().item(new ConversationStore.Started(c, false));
+            });
+        } else {
+            target = store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id());
+        }
+        return target.flatMap(started -> {
+            ConversationRow c = started.conversation();
+            return store.append(visitor.tenantId(), c.id(), "visitor", visitor.id(), m.clientId(), m.text(), false)
+                    .flatMap(appended -> {
+                        if (appended.isEmpty()) {
+                            throw Problem.conflict("conversation is closed");
+                        }
+                        var a = appended.get();
+                        String ack = frames.ack(m.clientId(), c.id(), a.seq());
+                        if (a.duplicate()) {
+                            return Uni.createFrom().item(List.of(ack));
+                        }
+                        String message = frames.message(new ServerFrames.MessageView(c.id(), a.seq(), "visitor",
+                                visitor.id(), c.visitorName(), m.text(), false, a.sentAt()));
+                        Uni<Void> fanout = publisher.toVisitorExcept(visitor.tenantId(), visitor.id(), message, connectionId);
+                        if (c.assigneeId() != null) {
+                            fanout = fanout.flatMap(v -> publisher.toStaff(visitor.tenantId(), c.assigneeId(), message));
+                        }
+                        if (started.created()) {
+                            // Routed through the queue, after the first message is safely stored.
+                            dispatcher.dispatch(visitor.tenantId(), c.groupId()).subscribe().with(x -> { }, e -> { });
+                        }
+                        return fanout.replaceWith(List.of(ack));
+                    });
+        });
+    }
+
+    /** Everything after the cursor, plus the conversation's current state so a reloaded widget can draw it. */
+    public Uni<List<String>> visitorResume(Caller visitor, ClientFrame.Resume r) {
+        if (r.cursors().isEmpty()) {
+            return store.latestForVisitor(visitor.tenantId(), visitor.id()).flatMap(found -> found
+                    .map(c -> replay(c, 0, false))
+                    .orElseGet(() -> Uni.createFrom().item(List.of())));
+        }
+        ClientFrame.Cursor cursor = r.cursors().get(0);
+        return ownConversation(visitor, cursor.conversationId()).flatMap(c -> replay(c, cursor.lastSeq(), false));
+    }
+
+    public Uni<List<String>> visitorClose(Caller visitor, ClientFrame.Close f) {
+        return ownConversation(visitor, f.conversationId())
+                .flatMap(c -> close(visitor.tenantId(), c, "visitor", "visitor", visitor.id()));
+    }
+
+    public Uni<List<String>> visitorTyping(Caller visitor, ClientFrame.Typing f) {
+        Uni<java.util.Optional<ConversationRow>> target = f.conversationId() == null
+                ? store.liveForVisitor(visitor.tenantId(), visitor.id())
+                : ownConversation(visitor, f.conversationId()).map(java.util.Optional::of);
+        return target.flatMap(found -> {
+            if (found.isEmpty() || found.get().assigneeId() == null || found.get().isClosed()) {
+                return Uni.createFrom().item(List.<String>of());
+            }
+            ConversationRow c = found.get();
+            return publisher.toStaff(c.tenantId(), c.assigneeId(), frames.typing(c.id())).replaceWith(List.of());
+        });
+    }
+
+    public Uni<List<String>> visitorRead(Caller visitor, ClientFrame.Read f) {
+        return ownConversation(visitor, f.conversationId())
+                .flatMap(c -> store.markRead(c.tenantId(), c.id(), true, f.seq()).replaceWith(c))
+                .flatMap(c -> c.assigneeId() == null ? Uni.createFrom().item(List.<String>of())
+                        : publisher.toStaff(c.tenantId(), c.assigneeId(), frames.read(c.id(), f.seq())).replaceWith(List.of()));
+    }
+
+    public Uni<List<String>> visitorRate(Caller visitor, ClientFrame.Rate f) {
+        return ownConversation(visitor, f.conversationId())
+                .flatMap(c -> store.rate(c.tenantId(), c.id(), visitor.id(), f.score(), f.comment()))
+                .map(ok -> List.of(frames.notice(f.conversationId(), "rating_saved", "thank you for your rating")));
+    }
+
+    // ---------------------------------------------------------------- staff
+
+    public Uni<List<String>> staffMessage(Caller staff, String connectionId, ClientFrame.SendMessage m) {
+        return staffConversation(staff, m.conversationId(), true).flatMap(c ->
+                store.append(staff.tenantId(), c.id(), "agent", staff.id(), m.clientId(), m.text(), m.internal())
+                        .flatMap(appended -> {
+                            if (appended.isEmpty()) {
+                                throw Problem.conflict("conversation is closed");
+                            }
+                            var a = appended.get();
+                            String ack = frames.ack(m.clientId(), c.id(), a.seq());
+                            if (a.duplicate()) {
+                                return Uni.createFrom().item(List.of(ack));
+                            }
+                            String message = frames.message(new ServerFrames.MessageView(c.id(), a.seq(), "agent",
+                                    staff.id(), staff.name(), m.text(), m.internal(), a.sentAt()));
+                            Uni<Void> fanout = publisher.toStaffExcept(staff.tenantId(), staff.id(), message, connectionId);
+                            if (c.assigneeId() != null && !c.assigneeId().equals(staff.id())) {
+                                fanout = fanout.flatMap(v -> publisher.toStaff(staff.tenantId(), c.assigneeId(), message));
+                            }
+                            if (!m.internal()) {
+                                fanout = fanout.flatMap(v -> publisher.toVisitor(staff.tenantId(), c.visitorId(), message));
+                            }
+                            return fanout.replaceWith(List.of(ack));
+                        }));
+    }
+
+    public Uni<List<String>> staffResume(Caller staff, ClientFrame.Resume r) {
+        Uni<List<String>> all = Uni.createFrom().item(new ArrayList<>());
+        for (ClientFrame.Cursor cursor : r.cursors()) {
+            all = all.flatMap(acc -> staffConversation(staff, cursor.conversationId(), false)
+                    .flatMap(c -> replay(c, cursor.lastSeq(), true))
+                    .map(frames -> {
+                        acc.addAll(frames);
+                        return acc;
+                    }));
+        }
+        return all;
+    }
+
+    public Uni<List<String>> staffClose(Caller staff, String conversationId) {
+        return staffConversation(staff, conversationId, true).flatMap(c -> {
+            String reason = staff.id().equals(c.assigneeId()) ? "agent" : "supervisor";
+            return close(staff.tenantId(), c, reason, "agent", staff.id());
+        });
+    }
+
+    public Uni<List<String>> staffTyping(Caller staff, ClientFrame.Typing f) {
+        return staffConversation(staff, f.conversationId(), true)
+                .flatMap(c -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.typing(c.id())))
+                .replaceWith(List.of());
+    }
+
+    public Uni<List<String>> staffRead(Caller staff, ClientFrame.Read f) {
+        return staffConversation(staff, f.conversationId(), false)
+                .flatMap(c -> store.markRead(c.tenantId(), c.id(), false, f.seq()).replaceWith(c))
+                .flatMap(c -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.read(c.id(), f.seq())))
+                .replaceWith(List.of());
+    }
+
+    /** Closes a conversation by REST; 409 when it is already closed. */
+    public Uni<ConversationRow> closeByStaff(Caller staff, String conversationId) {
+        return staffClose(staff, conversationId)
+                .flatMap(ignored -> store.find(staff.tenantId(), conversationId))
+                .map(found -> found.orElseThrow(() -> Problem.notFound("conversation")));
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private Uni<List<String>> close(String tenantId, ConversationRow c, String reason, String actorKind, String actorId) {
+        return store.close(tenantId, c.id(), reason, actorKind, actorId).flatMap(result -> {
+            if (result.isEmpty()) {
+                throw Problem.conflict("conversation is already closed");
+            }
+            var closed = result.get();
+            String frame = frames.closed(c.id(), reason);
+            Uni<Void> after = publisher.toVisitor(tenantId, closed.visitorId(), frame);
+            if (closed.assigneeId() != null) {
+                String agentId = closed.assigneeId();
+                // Capacity is freed at once (C13) and handed to the queue.
+                after = after.flatMap(v -> publisher.toStaff(tenantId, agentId, frame))
+                        .flatMap(v -> liveState.release(tenantId, agentId))
+                        .flatMap(v -> liveState.current(tenantId, agentId))
+                        .flatMap(s -> publisher.toStaff(tenantId, agentId, frames.status(s.status().wire(), s.load(), s.maxConcurrent())))
+                        .invoke(() -> dispatcher.dispatchForAgent(tenantId, agentId).subscribe().with(x -> { }, e -> { }));
+            }
+            if (closed.wasQueued()) {
+                after = after.invoke(() -> dispatcher.publishPositions(tenantId, closed.groupId()).subscribe().with(x -> { }, e -> { }));
+            }
+            return after.replaceWith(List.<String>of());
+        });
+    }
+
+    /** Every stored message after {@code lastSeq}, page by page, then the conversation's state. */
+    private Uni<List<String>> replay(ConversationRow c, long lastSeq, boolean staff) {
+        return collect(c, lastSeq, staff, new ArrayList<>()).map(out -> {
+            if (c.isClosed()) {
+                out.add(frames.closed(c.id(), c.closeReason()));
+            } else if (c.isOpen()) {
+                out.add(0, frames.assigned(c.id(), c.assigneeId(), c.assigneeName()));
+            }
+            return out;
+        }).flatMap(out -> c.isQueued() && !staff
+                ? store.queue(c.tenantId(), c.groupId()).map(q -> {
+                    for (int i = 0; i < q.size(); i++) {
+                        if (q.get(i)[0].equals(c.id())) {
+                            out.add(0, frames.queued(c.id(), i + 1));
+                        }
+                    }
+                    return out;
+                })
+                : Uni.createFrom().item(out));
+    }
+
+    private Uni<List<String>> collect(ConversationRow c, long after, boolean staff, List<String> out) {
+        return store.messagesAfter(c.tenantId(), c.id(), after, RESUME_PAGE, staff).flatMap(page -> {
+            for (var m : page) {
+                out.add(frames.message(m));
+            }
+            if (page.size() < RESUME_PAGE) {
+                return Uni.createFrom().item(out);
+            }
+            return collect(c, page.get(page.size() - 1).seq(), staff, out);
+        });
+    }
+
+    private Uni<ConversationRow> ownConversation(Caller visitor, String conversationId) {
+        return store.find(visitor.tenantId(), conversationId).map(found -> {
+            ConversationRow c = found.orElseThrow(() -> Problem.notFound("conversation"));
+            if (!c.visitorId().equals(visitor.id())) {
+                // Not theirs: answer as if it did not exist.
+                throw Problem.notFound("conversation");
+            }
+            return c;
+        });
+    }
+
+    /**
+     * A conversation a staff member may act on: supervisors and admins any of their tenant,
+     * agents the ones assigned to them. Reading (resume, read) is open to every staff
+     * member of the tenant.
+     */
+    private Uni<ConversationRow> staffConversation(Caller staff, String conversationId, boolean acting) {
+        if (conversationId == null) {
+            return Uni.createFrom().failure(Problem.invalid("conversationId", "required"));
+        }
+        return store.find(staff.tenantId(), conversationId).map(found -> {
+            ConversationRow c = found.orElseThrow(() -> Problem.notFound("conversation"));
+            if (acting && !staff.seesWholeTenant() && !staff.id().equals(c.assigneeId())) {
+                throw Problem.forbidden("conversation is assigned to someone else");
+            }
+            return c;
+        });
+    }
+}

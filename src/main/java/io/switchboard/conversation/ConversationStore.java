@@ -1,0 +1,235 @@
+package io.switchboard.conversation;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.protocol.ServerFrames.MessageView;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * SQL for conversations and messages. Every statement is scoped by tenant (DESIGN rule 5).
+ * This is the hot path, so it uses the reactive client with hand-written statements
+ * that each do their whole job in one round trip.
+ */
+@ApplicationScoped
+public class ConversationStore {
+
+    /** A stored message: its sequence, and whether it was already stored under that clientId. */
+    public record Appended(long seq, java.time.Instant sentAt, boolean duplicate) {}
+
+    /** What a close changed: the agent whose capacity it frees (null if it was queued). */
+    public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued) {}
+
+    private final Pool pool;
+
+    ConversationStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public Uni<Optional<ConversationRow>> find(String tenantId, String conversationId) {
+        return pool.preparedQuery("select " + ConversationRow.COLUMNS + " where c.id = $1 and c.tenant_id = $2")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId)))
+                .map(ConversationStore::firstConversation);
+    }
+
+    public Uni<Optional<ConversationRow>> liveForVisitor(String tenantId, String visitorId) {
+        return pool.preparedQuery("select " + ConversationRow.COLUMNS
+                        + " where c.visitor_id = $1 and c.tenant_id = $2 and c.state <> 'closed'")
+                .execute(Tuple.of(UUID.fromString(visitorId), UUID.fromString(tenantId)))
+                .map(ConversationStore::firstConversation);
+    }
+
+    /** The visitor's latest conversation, live or closed. */
+    public Uni<Optional<ConversationRow>> latestForVisitor(String tenantId, String visitorId) {
+        return pool.preparedQuery("select " + ConversationRow.COLUMNS
+                        + " where c.visitor_id = $1 and c.tenant_id = $2 order by c.created_at desc limit 1")
+                .execute(Tuple.of(UUID.fromString(visitorId), UUID.fromString(tenantId)))
+                .map(ConversationStore::firstConversation);
+    }
+
+    /**
+     * Starts a queued conversation for the visitor, or returns the live one if another
+     * request started it first (the partial unique index makes that race harmless).
+     * The boolean is true when this call created it.
+     */
+    public Uni<Started> startForVisitor(String tenantId, String channelId, String visitorId) {
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                        insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at)
+                        select $1, $2, ch.id, $4, ch.group_id, 'queued', now()
+                        from channels ch where ch.id = $3 and ch.tenant_id = $2
+                        on conflict (visitor_id) where state <> 'closed' do nothing
+                        returning id""")
+                .execute(Tuple.of(id, UUID.fromString(tenantId), UUID.fromString(channelId), UUID.fromString(visitorId)))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return event(conn, tenantId, id.toString(), "queued", "visitor", visitorId, null).replaceWith(true);
+                }))
+                .flatMap(created -> liveForVisitor(tenantId, visitorId)
+                        .map(row -> new Started(row.orElseThrow(() -> new IllegalStateException("no live conversation")), created)));
+    }
+
+    public record Started(ConversationRow conversation, boolean created) {}
+
+    private static final String APPEND = """
+            with existing as (
+              select seq, created_at from messages
+              where conversation_id = $1 and sender_kind = $2 and sender_id = $3 and client_id = $4
+            ), bump as (
+              update conversations set last_seq = last_seq + 1,
+                last_visitor_message_at = case when $2 = 'visitor' then now() else last_visitor_message_at end,
+                last_agent_message_at = case when $2 = 'agent' and not $6 then now() else last_agent_message_at end,
+                first_agent_reply_at = case when $2 = 'agent' and not $6 and first_agent_reply_at is null
+                                            then now() else first_agent_reply_at end
+              where id = $1 and tenant_id = $7 and state <> 'closed' and not exists (select 1 from existing)
+              returning last_seq
+            ), ins as (
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
+              select $7, $1, last_seq, $4, $2, $3, $5, $6 from bump
+              returning seq, created_at
+            )
+            select seq, created_at, false as duplicate from ins
+            union all
+            select seq, created_at, true as duplicate from existing
+            """;
+
+    /**
+     * Stores a message with the conversation's next sequence number, in one statement, or
+     * finds the one already stored under the same sender and clientId. Empty when the
+     * conversation is closed or absent.
+     */
+    public Uni<Optional<Appended>> append(String tenantId, String conversationId, String senderKind, String senderId,
+                                          String clientId, String text, boolean internal) {
+        Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), senderKind, UUID.fromString(senderId),
+                clientId, text, internal, UUID.fromString(tenantId)));
+        return pool.preparedQuery(APPEND).execute(args)
+                // Two copies of one clientId racing: the loser hits the unique index; run again to read the winner.
+                .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
+                .map(rows -> first(rows).map(r -> new Appended(r.getInteger("seq"),
+                        r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"))));
+    }
+
+    /** A system message in the transcript (assigned, closed...), from inside a transaction. */
+    public Uni<Long> appendSystem(SqlClient conn, String tenantId, String conversationId, String text) {
+        return conn.preparedQuery("""
+                        with bump as (
+                          update conversations set last_seq = last_seq + 1 where id = $1 and tenant_id = $2 returning last_seq
+                        )
+                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text)
+                        select $2, $1, last_seq, 'system', $3 from bump returning seq""")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), text))
+                .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getInteger("seq").longValue());
+    }
+
+    public Uni<List<MessageView>> messagesAfter(String tenantId, String conversationId, long afterSeq, int limit,
+                                                boolean includeInternal) {
+        return pool.preparedQuery("""
+                        select m.seq, m.sender_kind, m.sender_id, u.name as sender_name, m.text, m.internal, m.created_at
+                        from messages m left join staff_users u on u.id = m.sender_id
+                        where m.conversation_id = $1 and m.tenant_id = $2 and m.seq > $3 and (not m.internal or $5)
+                        order by m.seq limit $4""")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), afterSeq, limit, includeInternal))
+                .map(rows -> {
+                    List<MessageView> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new MessageView(conversationId, r.getInteger("seq"), r.getString("sender_kind"),
+                                ConversationRow.str(r.getUUID("sender_id")), r.getString("sender_name"),
+                                r.getString("text"), r.getBoolean("internal"), r.getOffsetDateTime("created_at").toInstant()));
+                    }
+                    return out;
+                });
+    }
+
+    /** Closes a live conversation; empty when it was already closed or does not exist. */
+    public Uni<Optional<Closed>> close(String tenantId, String conversationId, String reason, String actorKind, String actorId) {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                        update conversations c set state = 'closed', closed_at = now(), close_reason = $3
+                        from conversations prev
+                        where c.id = $1 and c.tenant_id = $2 and c.state <> 'closed' and prev.id = c.id
+                        returning c.visitor_id, c.assignee_id, c.group_id, prev.state as prev_state""")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), reason))
+                .flatMap(rows -> {
+                    Optional<Row> row = first(rows);
+                    if (row.isEmpty()) {
+                        return Uni.createFrom().item(Optional.<Closed>empty());
+                    }
+                    Row r = row.get();
+                    Closed closed = new Closed(ConversationRow.str(r.getUUID("visitor_id")),
+                            ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("group_id")),
+                            "queued".equals(r.getString("prev_state")));
+                    return event(conn, tenantId, conversationId, "closed", actorKind, actorId, new JsonObject().put("reason", reason))
+                            .replaceWith(Optional.of(closed));
+                }));
+    }
+
+    public Uni<Void> markRead(String tenantId, String conversationId, boolean byVisitor, long seq) {
+        String column = byVisitor ? "visitor_read_seq" : "agent_read_seq";
+        return pool.preparedQuery("update conversations set " + column + " = greatest(" + column + ", least($3, last_seq))"
+                        + " where id = $1 and tenant_id = $2")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), (int) Math.min(seq, Integer.MAX_VALUE)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Boolean> rate(String tenantId, String conversationId, String visitorId, int score, String comment) {
+        return pool.preparedQuery("""
+                        update conversations set rating = $4, rating_comment = $5, rated_at = now()
+                        where id = $1 and tenant_id = $2 and visitor_id = $3""")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(visitorId), score, comment))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Queued conversations of a group, oldest first: their index + 1 is their position. */
+    public Uni<List<String[]>> queue(String tenantId, String groupId) {
+        return pool.preparedQuery("""
+                        select id, visitor_id from conversations
+                        where tenant_id = $1 and group_id is not distinct from $2 and state = 'queued'
+                        order by queued_at, id""")
+                .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId)))
+                .map(rows -> {
+                    List<String[]> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new String[] {r.getUUID("id").toString(), r.getUUID("visitor_id").toString()});
+                    }
+                    return out;
+                });
+    }
+
+    public Uni<Void> event(SqlClient conn, String tenantId, String conversationId, String kind, String actorKind,
+                           String actorId, JsonObject data) {
+        return conn.preparedQuery("""
+                        insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
+                        values ($1, $2, $3, $4, $5, $6)""")
+                .execute(Tuple.tuple(java.util.Arrays.asList(UUID.fromString(tenantId), UUID.fromString(conversationId), kind, actorKind,
+                        actorId == null ? null : UUID.fromString(actorId), data == null ? new JsonObject() : data)))
+                .replaceWithVoid();
+    }
+
+    static Optional<ConversationRow> firstConversation(RowSet<Row> rows) {
+        return first(rows).map(ConversationRow::from);
+    }
+
+    static Optional<Row> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    static boolean isUniqueViolation(Throwable t) {
+        return t instanceof PgException pg && "23505".equals(pg.getSqlState());
+    }
+}

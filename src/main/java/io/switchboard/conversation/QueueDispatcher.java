@@ -1,0 +1,263 @@
+package io.switchboard.conversation;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.agent.AgentStore;
+import io.switchboard.agent.LiveAgentState;
+import io.switchboard.event.Publisher;
+import io.switchboard.protocol.ServerFrames;
+import io.switchboard.routing.Candidate;
+import io.switchboard.routing.LeastLoadStrategy;
+import io.switchboard.routing.Router;
+import io.switchboard.routing.RoutingDecision;
+import io.switchboard.routing.live.LiveAgents;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hands queued conversations to agents, oldest first (B4). Every new conversation enters
+ * the queue and is dispatched from there, so a newcomer never overtakes a waiting visitor.
+ *
+ * <p>Across replicas: each round locks the head of the queue with {@code FOR UPDATE SKIP
+ * LOCKED}, reserves capacity with the Redis claim script, then records the assignee with
+ * a conditional update; a failed transaction gives the reservation back (DESIGN rule 1).
+ * Within a replica, one loop per group runs at a time and later requests only ask it to
+ * go round again, so a burst of arrivals does not open a connection each.
+ */
+@ApplicationScoped
+public class QueueDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(QueueDispatcher.class);
+    /** Claims lost to other replicas before this round gives up and leaves the head queued. */
+    private static final int MAX_CLAIM_ATTEMPTS = 5;
+
+    record Assignment(ConversationRow conversation, String agentId, String agentName, RoutingDecision decision) {}
+
+    private final ConversationStore store;
+    private final AgentStore agents;
+    private final LiveAgents live;
+    private final LiveAgentState liveState;
+    private final Publisher publisher;
+    private final ServerFrames frames;
+    private final Router router = new Router(new LeastLoadStrategy());
+    private final Map<String, Loop> loops = new ConcurrentHashMap<>();
+
+    QueueDispatcher(ConversationStore store, AgentStore agents, LiveAgents live, LiveAgentState liveState,
+                    Publisher publisher, ServerFrames frames) {
+        this.store = store;
+        this.agents = agents;
+        this.live = live;
+        this.liveState = liveState;
+        this.publisher = publisher;
+        this.frames = frames;
+    }
+
+    /** One group's dispatch loop on this replica; {@code again} asks it to run once more. */
+    private static final class Loop {
+        boolean again;
+    }
+
+    /** Dispatches the group's queue until it is empty or nobody has capacity. Never fails. */
+    public Uni<Void> dispatch(String tenantId, String groupId) {
+        String key = tenantId + "/" + groupId;
+        Loop fresh = new Loop();
+        Loop running = loops.putIfAbsent(key, fresh);
+        if (running != null) {
+            synchronized (running) {
+                if (loops.get(key) == running) {
+                    running.again = true;
+                    return Uni.createFrom().voidItem();
+                }
+            }
+            return dispatch(tenantId, groupId);
+        }
+        return runLoop(tenantId, groupId, key, fresh);
+    }
+
+    private Uni<Void> runLoop(String tenantId, String groupId, String key, Loop loop) {
+        return drain(tenantId, groupId, 0)
+                .onFailure().invoke(e -> LOG.warnf(e, "dispatch of group %s failed", groupId))
+                .onFailure().recoverWithItem(0)
+                .flatMap(assigned -> publishPositions(tenantId, groupId))
+                .onFailure().recoverWithNull()
+                .flatMap(v -> {
+                    synchronized (loop) {
+                        if (loop.again) {
+                            loop.again = false;
+                            return runLoop(tenantId, groupId, key, loop);
+                        }
+                        loops.remove(key, loop);
+                    }
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    private Uni<Integer> drain(String tenantId, String groupId, int assignedSoFar) {
+        return assignHead(tenantId, groupId).flatMap(result -> {
+            if (result.isEmpty()) {
+                return Uni.createFrom().item(assignedSoFar);
+            }
+            return announce(result.get()).flatMap(v -> drain(tenantId, groupId, assignedSoFar + 1));
+        });
+    }
+
+    /** One round: the head of the queue to the best agent with capacity, or nothing. */
+    private Uni<Optional<Assignment>> assignHead(String tenantId, String groupId) {
+        String[] claimed = {null};
+        return store.pool().withTransaction(conn -> conn.preparedQuery("""
+                                select id from conversations
+                                where tenant_id = $1 and group_id is not distinct from $2 and state = 'queued'
+                                order by queued_at, id limit 1 for update skip locked""")
+                        .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId)))
+                        .flatMap(rows -> {
+                            Optional<Row> head = ConversationStore.first(rows);
+                            if (head.isEmpty()) {
+                                return Uni.createFrom().item(Optional.<Assignment>empty());
+                            }
+                            String conversationId = head.get().getUUID("id").toString();
+                            return agents.members(conn, tenantId, groupId)
+                                    .flatMap(members -> choose(conn, tenantId, members, new HashSet<>(), 0))
+                                    .flatMap(choice -> {
+                                        if (choice.isEmpty()) {
+                                            return Uni.createFrom().item(Optional.<Assignment>empty());
+                                        }
+                                        claimed[0] = choice.get().chosen().agentId();
+                                        return record(conn, tenantId, conversationId, choice.get());
+                                    });
+                        }))
+                .onFailure().call(e -> claimed[0] == null ? Uni.createFrom().voidItem()
+                        : liveState.release(tenantId, claimed[0]));
+    }
+
+    /** Reads live figures, decides in pure code, claims in Redis; retries without agents whose claim lost a race. */
+    private Uni<Optional<RoutingDecision>> choose(SqlConnection conn, String tenantId, List<AgentStore.AgentRow> members,
+                                                  Set<String> excluded, int attempt) {
+        if (members.isEmpty() || attempt >= MAX_CLAIM_ATTEMPTS) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        List<String> ids = members.stream().map(AgentStore.AgentRow::id).toList();
+        return live.snapshot(tenantId, ids).flatMap(states -> {
+            List<Uni<Void>> seeds = new ArrayList<>();
+            List<Candidate> candidates = new ArrayList<>(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                if (!states.get(i).present()) {
+                    seeds.add(liveState.seed(conn, tenantId, ids.get(i)));
+                } else {
+                    candidates.add(LiveAgents.candidate(ids.get(i), states.get(i)));
+                }
+            }
+            if (!seeds.isEmpty()) {
+                return Uni.join().all(seeds).andFailFast()
+                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1));
+            }
+            RoutingDecision decision = router.decide(candidates, excluded);
+            if (!decision.assigned()) {
+                return Uni.createFrom().item(Optional.empty());
+            }
+            String agentId = decision.chosen().agentId();
+            return live.claim(tenantId, agentId, System.currentTimeMillis()).flatMap(claim -> switch (claim.outcome()) {
+                case CLAIMED -> Uni.createFrom().item(Optional.of(decision));
+                case MISSING -> liveState.seed(conn, tenantId, agentId)
+                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1));
+                case REFUSED -> {
+                    excluded.add(agentId);
+                    yield choose(conn, tenantId, members, excluded, attempt + 1);
+                }
+            });
+        });
+    }
+
+    private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, String conversationId,
+                                             RoutingDecision decision) {
+        String agentId = decision.chosen().agentId();
+        return conn.preparedQuery("""
+                        update conversations set state = 'open', assignee_id = $3, assigned_at = now()
+                        where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId)))
+                .flatMap(rows -> {
+                    if (rows.rowCount() != 1) {
+                        // Locked above, so this cannot happen; refuse loudly rather than double-assign.
+                        return Uni.createFrom().failure(new IllegalStateException("conversation left the queue while locked"));
+                    }
+                    return store.event(conn, tenantId, conversationId, "assigned", "system", null, why(decision));
+                })
+                .flatMap(v -> conn.preparedQuery("select " + ConversationRow.COLUMNS + " where c.id = $1")
+                        .execute(Tuple.of(UUID.fromString(conversationId))))
+                .map(rows -> {
+                    ConversationRow row = ConversationStore.firstConversation(rows).orElseThrow();
+                    return Optional.of(new Assignment(row, agentId, row.assigneeName(), decision));
+                });
+    }
+
+    /** What the transcript keeps about a decision: strategy, candidates with their figures, the choice. */
+    static JsonObject why(RoutingDecision d) {
+        JsonArray candidates = new JsonArray();
+        for (Candidate c : d.candidates()) {
+            candidates.add(new JsonObject().put("agentId", c.agentId()).put("status", c.status().wire())
+                    .put("load", c.load()).put("max", c.maxConcurrent()));
+        }
+        return new JsonObject().put("strategy", d.strategy()).put("candidates", candidates)
+                .put("chosen", d.chosen() == null ? null : d.chosen().agentId());
+    }
+
+    /** After commit: tell the visitor and the agent, and give the agent what was said so far. */
+    private Uni<Void> announce(Assignment a) {
+        ConversationRow c = a.conversation();
+        String assigned = frames.assigned(c.id(), a.agentId(), a.agentName());
+        return publisher.toVisitor(c.tenantId(), c.visitorId(), assigned)
+                .flatMap(v -> publisher.toStaff(c.tenantId(), a.agentId(), assigned))
+                .flatMap(v -> store.messagesAfter(c.tenantId(), c.id(), 0, 1000, true))
+                .flatMap(history -> {
+                    List<Uni<Void>> sends = new ArrayList<>(history.size());
+                    for (var m : history) {
+                        sends.add(publisher.toStaff(c.tenantId(), a.agentId(), frames.message(m)));
+                    }
+                    return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+                })
+                .flatMap(v -> liveState.current(c.tenantId(), a.agentId()))
+                .flatMap(s -> publisher.toStaff(c.tenantId(), a.agentId(),
+                        frames.status(s.status().wire(), s.load(), s.maxConcurrent())));
+    }
+
+    /** Tells every waiting visitor of the group where they stand. */
+    public Uni<Void> publishPositions(String tenantId, String groupId) {
+        return store.queue(tenantId, groupId).flatMap(queue -> {
+            if (queue.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            List<Uni<Void>> sends = new ArrayList<>(queue.size());
+            for (int i = 0; i < queue.size(); i++) {
+                String[] entry = queue.get(i);
+                sends.add(publisher.toVisitor(tenantId, entry[1], frames.queued(entry[0], i + 1)));
+            }
+            return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+        });
+    }
+
+    /** Capacity freed or appeared for an agent: dispatch every group they serve. */
+    public Uni<Void> dispatchForAgent(String tenantId, String agentId) {
+        return agents.groupsOf(tenantId, agentId).flatMap(groups -> {
+            if (groups.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            List<Uni<Void>> runs = new ArrayList<>();
+            for (String g : groups) {
+                runs.add(dispatch(tenantId, g));
+            }
+            return Uni.join().all(runs).andCollectFailures().replaceWithVoid();
+        }).onFailure().recoverWithNull();
+    }
+}

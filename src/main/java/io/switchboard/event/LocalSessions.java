@@ -1,0 +1,90 @@
+package io.switchboard.event;
+
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sockets this replica holds, by the Redis channel that reaches their owner.
+ * The first socket of an owner subscribes the channel; the last one to leave
+ * unsubscribes it, so a replica hears only about the people it serves.
+ */
+@ApplicationScoped
+public class LocalSessions {
+
+    private static final Logger LOG = Logger.getLogger(LocalSessions.class);
+
+    private final Map<String, Set<WebSocketConnection>> byChannel = new ConcurrentHashMap<>();
+    private final RedisSubscriber subscriber;
+
+    LocalSessions(RedisSubscriber subscriber) {
+        this.subscriber = subscriber;
+        subscriber.attach(this);
+    }
+
+    /** Completes once this replica is subscribed to the channel, so nothing published after is missed. */
+    public Uni<Void> register(String channel, WebSocketConnection connection) {
+        boolean[] first = {false};
+        byChannel.compute(channel, (k, set) -> {
+            if (set == null) {
+                set = ConcurrentHashMap.newKeySet();
+                first[0] = true;
+            }
+            set.add(connection);
+            return set;
+        });
+        return first[0] ? subscriber.subscribe(channel) : Uni.createFrom().voidItem();
+    }
+
+    public void unregister(String channel, WebSocketConnection connection) {
+        boolean[] last = {false};
+        byChannel.computeIfPresent(channel, (k, set) -> {
+            set.remove(connection);
+            if (set.isEmpty()) {
+                last[0] = true;
+                return null;
+            }
+            return set;
+        });
+        if (last[0]) {
+            subscriber.unsubscribe(channel);
+        }
+    }
+
+    Set<String> channels() {
+        return byChannel.keySet();
+    }
+
+    public int connectionCount() {
+        return byChannel.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Writes a frame that came through Redis to every local socket of its channel. */
+    void deliver(String channel, String payload) {
+        Set<WebSocketConnection> sockets = byChannel.get(channel);
+        if (sockets == null || sockets.isEmpty()) {
+            return;
+        }
+        Envelope envelope = Envelope.decode(payload);
+        for (WebSocketConnection c : sockets) {
+            if (c.isOpen() && !c.id().equals(envelope.excludeConnectionId())) {
+                c.sendText(envelope.frame()).subscribe().with(ok -> { },
+                        err -> LOG.debugf("dropped a frame to closing socket %s: %s", c.id(), err.getMessage()));
+            }
+        }
+    }
+
+    /** Tells every local socket to catch up: after a pub/sub outage some frames may not have arrived. */
+    void broadcastLocal(String frame) {
+        byChannel.values().forEach(set -> set.forEach(c -> {
+            if (c.isOpen()) {
+                c.sendText(frame).subscribe().with(ok -> { }, err -> { });
+            }
+        }));
+    }
+}

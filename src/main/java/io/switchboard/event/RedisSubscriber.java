@@ -1,0 +1,161 @@
+package io.switchboard.event;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one Redis connection of this replica in subscriber mode. Redis forgets
+ * subscriptions when a connection drops or Redis restarts, silently; so on every
+ * (re)connect this class subscribes again to every channel the replica's sockets need
+ * and then asks those sockets to resume, since frames published meanwhile were lost.
+ */
+@ApplicationScoped
+public class RedisSubscriber {
+
+    private static final Logger LOG = Logger.getLogger(RedisSubscriber.class);
+    private static final int SUBSCRIBE_BATCH = 500;
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    private final Vertx vertx;
+    private final String redisUrl;
+    private final Redis client;
+    private volatile RedisConnection connection;
+    private volatile LocalSessions sessions;
+    private volatile boolean stopping;
+    private volatile boolean everConnected;
+    private long backoffMs = 100;
+
+    RedisSubscriber(Vertx vertx, @ConfigProperty(name = "quarkus.redis.hosts") String redisUrl) {
+        this.vertx = vertx;
+        this.redisUrl = redisUrl.split(",")[0].trim();
+        this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(this.redisUrl));
+    }
+
+    void attach(LocalSessions localSessions) {
+        this.sessions = localSessions;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        connect();
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        stopping = true;
+        RedisConnection c = connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    public boolean isConnected() {
+        return connection != null;
+    }
+
+    private synchronized void connect() {
+        if (stopping) {
+            return;
+        }
+        client.connect().onSuccess(conn -> {
+            conn.handler(this::onPush);
+            conn.exceptionHandler(err -> lost("error: " + err.getMessage()));
+            conn.endHandler(v -> lost("connection closed"));
+            connection = conn;
+            backoffMs = 100;
+            List<String> channels = sessions == null ? List.of() : new ArrayList<>(sessions.channels());
+            subscribeAll(conn, channels).onComplete(done -> {
+                if (everConnected) {
+                    LOG.infof("redis pub/sub reconnected; re-subscribed %d channels", channels.size());
+                    if (sessions != null) {
+                        sessions.broadcastLocal(RESYNC);
+                    }
+                }
+                everConnected = true;
+            });
+        }).onFailure(err -> {
+            LOG.warnf("redis pub/sub connect to %s failed (%s); retrying in %d ms", redisUrl, err.getMessage(), backoffMs);
+            retryLater();
+        });
+    }
+
+    /** A notice every client understands as "send resume now". */
+    static final String RESYNC = "{\"type\":\"notice\",\"code\":\"resync\",\"text\":\"reconnected to the event stream; resume to catch up\"}";
+
+    private synchronized void lost(String why) {
+        if (connection == null) {
+            return;
+        }
+        LOG.warnf("redis pub/sub link lost (%s); reconnecting", why);
+        connection = null;
+        retryLater();
+    }
+
+    private void retryLater() {
+        if (stopping) {
+            return;
+        }
+        long delay = backoffMs;
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        vertx.setTimer(delay, t -> connect());
+    }
+
+    private Future<Void> subscribeAll(RedisConnection conn, List<String> channels) {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < channels.size(); i += SUBSCRIBE_BATCH) {
+            List<String> batch = channels.subList(i, Math.min(channels.size(), i + SUBSCRIBE_BATCH));
+            Request req = Request.cmd(Command.SUBSCRIBE);
+            batch.forEach(req::arg);
+            chain = chain.compose(v -> conn.send(req).mapEmpty());
+        }
+        return chain;
+    }
+
+    Uni<Void> subscribe(String channel) {
+        RedisConnection c = connection;
+        if (c == null) {
+            // Not connected: the reconnect subscribes every registered channel.
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().completionStage(() -> c.send(Request.cmd(Command.SUBSCRIBE).arg(channel))
+                        .toCompletionStage())
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(() -> null);
+    }
+
+    void unsubscribe(String channel) {
+        RedisConnection c = connection;
+        if (c != null) {
+            c.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+        }
+    }
+
+    private void onPush(Response r) {
+        // RESP2 delivers ["message", channel, payload]; RESP3 the same as a push type.
+        if (r == null || (r.type() != ResponseType.MULTI && r.type() != ResponseType.PUSH) || r.size() < 3) {
+            return;
+        }
+        if (!"message".equals(r.get(0).toString())) {
+            return;
+        }
+        LocalSessions s = sessions;
+        if (s != null) {
+            s.deliver(r.get(1).toString(), r.get(2).toString());
+        }
+    }
+}

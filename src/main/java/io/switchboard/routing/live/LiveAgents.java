@@ -1,0 +1,154 @@
+package io.switchboard.routing.live;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.routing.AgentStatus;
+import io.switchboard.routing.Candidate;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Live status, limit and load of agents in Redis. The claim is one script, so two
+ * replicas racing for the last unit of an agent's capacity cannot both win (DESIGN rule 1).
+ * A missing hash means Redis lost its data or never saw the agent: callers then seed it
+ * from PostgreSQL with {@link #seed} and retry.
+ */
+@ApplicationScoped
+public class LiveAgents {
+
+    /** Result of a claim: the agent's new load, or why there is none. */
+    public enum ClaimOutcome { CLAIMED, REFUSED, MISSING }
+
+    public record Claim(ClaimOutcome outcome, int load) {}
+
+    /** The live figures of one agent; {@code present} is false when Redis has no hash. */
+    public record LiveState(boolean present, AgentStatus status, int load, int maxConcurrent, long lastAssignedAt) {}
+
+    // Returns -1 when the hash is missing, 0 when the agent is not online or is full,
+    // else the load after the increment.
+    private static final LuaScript CLAIM = new LuaScript("""
+            local h = redis.call('HMGET', KEYS[1], 'status', 'max', 'load')
+            if not h[1] then return -1 end
+            if h[1] ~= 'online' then return 0 end
+            local load = tonumber(h[3]) or 0
+            if load >= tonumber(h[2]) then return 0 end
+            redis.call('HSET', KEYS[1], 'load', load + 1, 'last', ARGV[1])
+            return load + 1
+            """);
+
+    // Never lets the load go below zero; -1 when the hash is missing.
+    private static final LuaScript RELEASE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            local l = redis.call('HINCRBY', KEYS[1], 'load', -1)
+            if l < 0 then redis.call('HSET', KEYS[1], 'load', 0) return 0 end
+            return l
+            """);
+
+    // Sets one field only when the hash exists, so a partial hash is never created.
+    private static final LuaScript SET_IF_PRESENT = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """);
+
+    // Creates the whole hash from PostgreSQL's figures unless another replica already did.
+    private static final LuaScript SEED = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'status', ARGV[1], 'max', ARGV[2], 'load', ARGV[3], 'last', '0')
+            return 1
+            """);
+
+    // All agents' figures in one round trip.
+    private static final LuaScript SNAPSHOT = new LuaScript("""
+            local out = {}
+            for i, k in ipairs(KEYS) do
+              out[i] = redis.call('HMGET', k, 'status', 'max', 'load', 'last')
+            end
+            return out
+            """);
+
+    private final ReactiveRedisDataSource redis;
+
+    LiveAgents(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    public Uni<Claim> claim(String tenantId, String agentId, long nowMillis) {
+        return CLAIM.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of(Long.toString(nowMillis)))
+                .map(r -> {
+                    int v = r.toInteger();
+                    if (v < 0) {
+                        return new Claim(ClaimOutcome.MISSING, 0);
+                    }
+                    return v == 0 ? new Claim(ClaimOutcome.REFUSED, 0) : new Claim(ClaimOutcome.CLAIMED, v);
+                });
+    }
+
+    /** Gives back one unit; returns false when the hash is missing (seed it from PostgreSQL). */
+    public Uni<Boolean> release(String tenantId, String agentId) {
+        return RELEASE.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of())
+                .map(r -> r.toInteger() >= 0);
+    }
+
+    public Uni<Boolean> setStatus(String tenantId, String agentId, AgentStatus status) {
+        return SET_IF_PRESENT.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of("status", status.wire()))
+                .map(r -> r.toInteger() > 0);
+    }
+
+    public Uni<Boolean> setMax(String tenantId, String agentId, int max) {
+        return SET_IF_PRESENT.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of("max", Integer.toString(max)))
+                .map(r -> r.toInteger() > 0);
+    }
+
+    /** Creates the hash from PostgreSQL's truth unless it exists; true when this call created it. */
+    public Uni<Boolean> seed(String tenantId, String agentId, AgentStatus status, int max, int load) {
+        return SEED.run(redis, List.of(RedisKeys.agent(tenantId, agentId)),
+                        List.of(status.wire(), Integer.toString(max), Integer.toString(load)))
+                .map(r -> r.toInteger() == 1);
+    }
+
+    /** Live figures of the given agents, in the same order. */
+    public Uni<List<LiveState>> snapshot(String tenantId, List<String> agentIds) {
+        if (agentIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> keys = new ArrayList<>(agentIds.size());
+        for (String id : agentIds) {
+            keys.add(RedisKeys.agent(tenantId, id));
+        }
+        return SNAPSHOT.run(redis, keys, List.of()).map(r -> {
+            List<LiveState> out = new ArrayList<>(agentIds.size());
+            for (int i = 0; i < agentIds.size(); i++) {
+                out.add(parse(r.get(i)));
+            }
+            return out;
+        });
+    }
+
+    public Uni<LiveState> state(String tenantId, String agentId) {
+        return snapshot(tenantId, List.of(agentId)).map(l -> l.get(0));
+    }
+
+    public static Candidate candidate(String agentId, LiveState s) {
+        return new Candidate(agentId, s.status(), s.load(), s.maxConcurrent(), s.lastAssignedAt());
+    }
+
+    private static LiveState parse(Response fields) {
+        if (fields == null || fields.get(0) == null) {
+            return new LiveState(false, AgentStatus.OFFLINE, 0, 0, 0);
+        }
+        AgentStatus status = AgentStatus.parse(fields.get(0).toString()).orElse(AgentStatus.OFFLINE);
+        return new LiveState(true, status, toInt(fields.get(2)), toInt(fields.get(1)), toLong(fields.get(3)));
+    }
+
+    private static int toInt(Response r) {
+        return r == null ? 0 : Integer.parseInt(r.toString());
+    }
+
+    private static long toLong(Response r) {
+        return r == null ? 0 : Long.parseLong(r.toString());
+    }
+}

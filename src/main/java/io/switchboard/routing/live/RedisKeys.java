@@ -1,0 +1,30 @@
+package io.switchboard.routing.live;
+
+/**
+ * Every Redis key and pub/sub channel Switchboard uses, in one place. All start with
+ * the tenant id (DESIGN rule 5), and everything here can be rebuilt from PostgreSQL.
+ */
+public final class RedisKeys {
+
+    private RedisKeys() {}
+
+    /**
+     * Hash of one agent's live state: {@code status} (online|break|offline), {@code max}
+     * (max concurrent), {@code load} (open conversations assigned to them, reserved
+     * before PostgreSQL records them), {@code last} (epoch millis of the last assignment).
+     * Written only by the scripts in {@link LiveAgents}.
+     */
+    public static String agent(String tenantId, String agentId) {
+        return "sb:" + tenantId + ":agent:" + agentId;
+    }
+
+    /** Pub/sub channel reaching every socket of one visitor, on whichever replica. */
+    public static String visitorChannel(String tenantId, String visitorId) {
+        return "sb:" + tenantId + ":to:visitor:" + visitorId;
+    }
+
+    /** Pub/sub channel reaching every console session of one staff user. */
+    public static String staffChannel(String tenantId, String userId) {
+        return "sb:" + tenantId + ":to:staff:" + userId;
+    }
+}

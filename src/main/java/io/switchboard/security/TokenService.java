@@ -1,0 +1,91 @@
+package io.switchboard.security;
+
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.build.Jwt;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Issues and verifies the signed tokens of staff and visitors. Both kinds carry the
+ * tenant ({@code tid}); visitor tokens also carry their channel ({@code cid}).
+ */
+@ApplicationScoped
+public class TokenService {
+
+    public record Issued(String token, Instant expiresAt) {}
+
+    private final JWTParser parser;
+    private final TokenConfig config;
+
+    TokenService(JWTParser parser, TokenConfig config) {
+        this.parser = parser;
+        this.config = config;
+    }
+
+    public Issued staffToken(String tenantId, String userId, String name, String email, Set<String> roles) {
+        Instant exp = Instant.now().plus(config.staffTtl());
+        String token = Jwt.issuer("switchboard")
+                .subject(userId)
+                .upn(email)
+                .groups(roles)
+                .claim("tid", tenantId)
+                .claim("name", name)
+                .claim("kind", "staff")
+                .expiresAt(exp)
+                .sign();
+        return new Issued(token, exp);
+    }
+
+    public Issued visitorToken(String tenantId, String visitorId, String channelId, String name) {
+        Instant exp = Instant.now().plus(config.visitorTtl());
+        var builder = Jwt.issuer("switchboard")
+                .subject(visitorId)
+                .groups(Set.of(Roles.VISITOR))
+                .claim("tid", tenantId)
+                .claim("cid", channelId)
+                .claim("kind", "visitor")
+                .expiresAt(exp);
+        if (name != null) {
+            builder.claim("name", name);
+        }
+        return new Issued(builder.sign(), exp);
+    }
+
+    /** Verifies a raw token (from a socket's query string); empty when missing, forged or expired. */
+    public Optional<Caller> verify(String token) {
+        if (token == null || token.isBlank() || token.length() > 8192) {
+            return Optional.empty();
+        }
+        try {
+            return fromJwt(parser.parse(token));
+        } catch (ParseException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Reads a caller from a token the framework already verified. */
+    public static Optional<Caller> fromJwt(JsonWebToken jwt) {
+        if (jwt == null || jwt.getSubject() == null) {
+            return Optional.empty();
+        }
+        Object tid = jwt.getClaim("tid");
+        Object kind = jwt.getClaim("kind");
+        if (tid == null || kind == null) {
+            return Optional.empty();
+        }
+        Set<String> roles = jwt.getGroups() == null ? Set.of() : Set.copyOf(new HashSet<>(jwt.getGroups()));
+        String name = jwt.getClaim("name") == null ? null : jwt.getClaim("name").toString();
+        if ("visitor".equals(kind.toString())) {
+            Object cid = jwt.getClaim("cid");
+            return Optional.of(new Caller(tid.toString(), jwt.getSubject(), Caller.Kind.VISITOR, roles, name,
+                    cid == null ? null : cid.toString()));
+        }
+        return Optional.of(new Caller(tid.toString(), jwt.getSubject(), Caller.Kind.STAFF, roles, name, null));
+    }
+}
