@@ -1,5 +1,6 @@
 package io.switchboard.bootstrap;
 
+import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -34,11 +35,14 @@ public class Bootstrap {
     }
 
     // Runs on the start-up thread, never an event loop: waiting here delays readiness, which is what we want.
+    // bcrypt is slow on purpose, so the hashes are made here and not inside the reactive chain.
     void onStart(@Observes StartupEvent ev) {
-        seed().await().atMost(Duration.ofSeconds(60));
+        String adminHash = config.adminPassword().map(BcryptUtil::bcryptHash).orElse(null);
+        String demoHash = demo.enabled() ? BcryptUtil.bcryptHash(DEMO_PASSWORD) : null;
+        seed(adminHash, demoHash).await().atMost(Duration.ofSeconds(60));
     }
 
-    Uni<Void> seed() {
+    Uni<Void> seed(String adminHash, String demoHash) {
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(SEED_LOCK))
                 .flatMap(x -> conn.query("select count(*) as n from tenants").execute())
@@ -46,9 +50,13 @@ public class Bootstrap {
                     long tenants = rows.iterator().next().getLong("n");
                     Uni<Void> first = Uni.createFrom().voidItem();
                     if (tenants == 0) {
+                        if (adminHash == null) {
+                            return Uni.createFrom().failure(new IllegalStateException(
+                                    "the database has no tenant yet: set BOOTSTRAP_ADMIN_PASSWORD for the first admin"));
+                        }
                         first = TeamWriter.tenant(conn, config.tenantSlug(), config.tenantName())
                                 .flatMap(t -> TeamWriter.staff(conn, t, config.adminEmail(), "Administrator",
-                                        config.adminPassword(), List.of("admin", "supervisor")))
+                                        adminHash, List.of("admin", "supervisor")))
                                 .invoke(() -> LOG.infof("created tenant '%s' with admin %s", config.tenantSlug(), config.adminEmail()))
                                 .replaceWithVoid();
                     }
@@ -56,19 +64,19 @@ public class Bootstrap {
                         return first;
                     }
                     return first.flatMap(v -> conn.query("select 1 from tenants where slug = 'demo'").execute())
-                            .flatMap(existing -> existing.size() > 0 ? Uni.createFrom().voidItem() : demoTeam(conn));
+                            .flatMap(existing -> existing.size() > 0 ? Uni.createFrom().voidItem() : demoTeam(conn, demoHash));
                 }));
     }
 
-    private Uni<Void> demoTeam(io.vertx.mutiny.sqlclient.SqlConnection conn) {
+    private Uni<Void> demoTeam(io.vertx.mutiny.sqlclient.SqlConnection conn, String hash) {
         return TeamWriter.tenant(conn, "demo", "Demo").flatMap(t ->
-                TeamWriter.staff(conn, t, "admin@demo.test", "Demo Admin", DEMO_PASSWORD, List.of("admin", "supervisor"))
+                TeamWriter.staff(conn, t, "admin@demo.test", "Demo Admin", hash, List.of("admin", "supervisor"))
                         .flatMap(a -> TeamWriter.group(conn, t, "General"))
-                        .flatMap(g -> TeamWriter.staff(conn, t, "agent1@demo.test", "Alice", DEMO_PASSWORD, List.of("agent"))
+                        .flatMap(g -> TeamWriter.staff(conn, t, "agent1@demo.test", "Alice", hash, List.of("agent"))
                                 .flatMap(a1 -> TeamWriter.member(conn, t, g, a1))
-                                .flatMap(v -> TeamWriter.staff(conn, t, "agent2@demo.test", "Bob", DEMO_PASSWORD, List.of("agent")))
+                                .flatMap(v -> TeamWriter.staff(conn, t, "agent2@demo.test", "Bob", hash, List.of("agent")))
                                 .flatMap(a2 -> TeamWriter.member(conn, t, g, a2))
-                                .flatMap(v -> TeamWriter.staff(conn, t, "agent3@demo.test", "Chen", DEMO_PASSWORD, List.of("agent")))
+                                .flatMap(v -> TeamWriter.staff(conn, t, "agent3@demo.test", "Chen", hash, List.of("agent")))
                                 .flatMap(a3 -> TeamWriter.member(conn, t, g, a3))
                                 .flatMap(v -> TeamWriter.webChannel(conn, t, "Demo website", "demo-web", "demo-secret", g))))
                 .invoke(() -> LOG.info("created demo tenant 'demo': admin@demo.test, agent1..3@demo.test (password demo-password), channel demo-web"))

@@ -1,6 +1,5 @@
 package io.switchboard.bootstrap;
 
-import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -19,12 +18,13 @@ final class TeamWriter {
                 .execute(Tuple.of(id, slug, name)).replaceWith(id);
     }
 
-    static Uni<UUID> staff(SqlClient conn, UUID tenantId, String email, String name, String password, List<String> roles) {
+    /** @param passwordHash a bcrypt hash, computed by the caller off the event loop */
+    static Uni<UUID> staff(SqlClient conn, UUID tenantId, String email, String name, String passwordHash, List<String> roles) {
         UUID id = UUID.randomUUID();
         return conn.preparedQuery("""
                         insert into staff_users (id, tenant_id, email, name, password_hash, roles)
                         values ($1, $2, $3, $4, $5, $6)""")
-                .execute(Tuple.of(id, tenantId, email, name, BcryptUtil.bcryptHash(password), roles.toArray(String[]::new)))
+                .execute(Tuple.of(id, tenantId, email, name, passwordHash, roles.toArray(String[]::new)))
                 .flatMap(r -> roles.contains("agent")
                         ? conn.preparedQuery("insert into agents (user_id, tenant_id) values ($1, $2)").execute(Tuple.of(id, tenantId)).replaceWith(id)
                         : Uni.createFrom().item(id));

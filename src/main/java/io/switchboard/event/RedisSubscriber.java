@@ -98,7 +98,7 @@ public class RedisSubscriber {
     static final String RESYNC = "{\"type\":\"notice\",\"code\":\"resync\",\"text\":\"reconnected to the event stream; resume to catch up\"}";
 
     private synchronized void lost(String why) {
-        if (connection == null) {
+        if (connection == null || stopping) {
             return;
         }
         LOG.warnf("redis pub/sub link lost (%s); reconnecting", why);
