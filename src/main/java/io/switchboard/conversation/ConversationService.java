@@ -68,8 +68,10 @@ public class ConversationService {
                         String message = frames.message(new ServerFrames.MessageView(c.id(), a.seq(), "visitor",
                                 visitor.id(), c.visitorName(), m.text(), false, a.sentAt()));
                         Uni<Void> fanout = publisher.toVisitorExcept(visitor.tenantId(), visitor.id(), message, connectionId);
-                        if (c.assigneeId() != null) {
-                            fanout = fanout.flatMap(v -> publisher.toStaff(visitor.tenantId(), c.assigneeId(), message));
+                        // The assignee as of the append, not of the read above (see Appended).
+                        String assignee = a.assigneeId();
+                        if (assignee != null) {
+                            fanout = fanout.flatMap(v -> publisher.toStaff(visitor.tenantId(), assignee, message));
                         }
                         if (started.created()) {
                             // Routed through the queue, after the first message is safely stored.
@@ -139,8 +141,9 @@ public class ConversationService {
                             String message = frames.message(new ServerFrames.MessageView(c.id(), a.seq(), "agent",
                                     staff.id(), staff.name(), m.text(), m.internal(), a.sentAt()));
                             Uni<Void> fanout = publisher.toStaffExcept(staff.tenantId(), staff.id(), message, connectionId);
-                            if (c.assigneeId() != null && !c.assigneeId().equals(staff.id())) {
-                                fanout = fanout.flatMap(v -> publisher.toStaff(staff.tenantId(), c.assigneeId(), message));
+                            String assignee = a.assigneeId();
+                            if (assignee != null && !assignee.equals(staff.id())) {
+                                fanout = fanout.flatMap(v -> publisher.toStaff(staff.tenantId(), assignee, message));
                             }
                             if (!m.internal()) {
                                 fanout = fanout.flatMap(v -> publisher.toVisitor(staff.tenantId(), c.visitorId(), message));

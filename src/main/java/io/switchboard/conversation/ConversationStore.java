@@ -24,8 +24,14 @@ import java.util.UUID;
 @ApplicationScoped
 public class ConversationStore {
 
-    /** A stored message: its sequence, and whether it was already stored under that clientId. */
-    public record Appended(long seq, java.time.Instant sentAt, boolean duplicate) {}
+    /**
+     * A stored message: its sequence, whether it was already stored under that clientId, and
+     * the conversation's assignee as the append's own row update saw it (null for a duplicate
+     * or while queued). Fan-out must use this assignee, not one read before the append: the
+     * dispatcher may assign the conversation in between and would then miss the message, since
+     * its history replay can run before this append commits.
+     */
+    public record Appended(long seq, java.time.Instant sentAt, boolean duplicate, String assigneeId) {}
 
     /** What a close changed: the agent whose capacity it frees (null if it was queued). */
     public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued) {}
@@ -98,15 +104,15 @@ public class ConversationStore {
                 first_agent_reply_at = case when $2 = 'agent' and not $6 and first_agent_reply_at is null
                                             then now() else first_agent_reply_at end
               where id = $1 and tenant_id = $7 and state <> 'closed' and not exists (select 1 from existing)
-              returning last_seq
+              returning last_seq, assignee_id
             ), ins as (
               insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
               select $7, $1, last_seq, $4, $2, $3, $5, $6 from bump
               returning seq, created_at
             )
-            select seq, created_at, false as duplicate from ins
+            select seq, created_at, false as duplicate, (select assignee_id from bump) as assignee_id from ins
             union all
-            select seq, created_at, true as duplicate from existing
+            select seq, created_at, true as duplicate, null::uuid as assignee_id from existing
             """;
 
     /**
@@ -122,7 +128,8 @@ public class ConversationStore {
                 // Two copies of one clientId racing: the loser hits the unique index; run again to read the winner.
                 .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
                 .map(rows -> first(rows).map(r -> new Appended(r.getInteger("seq"),
-                        r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"))));
+                        r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
+                        ConversationRow.str(r.getUUID("assignee_id")))));
     }
 
     /** A system message in the transcript (assigned, closed...), from inside a transaction. */

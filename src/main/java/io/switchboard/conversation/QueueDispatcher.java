@@ -31,9 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Hands queued conversations to agents, oldest first (B4). Every new conversation enters
  * the queue and is dispatched from there, so a newcomer never overtakes a waiting visitor.
  *
- * <p>Across replicas: each round locks the head of the queue with {@code FOR UPDATE SKIP
- * LOCKED}, reserves capacity with the Redis claim script, then records the assignee with
- * a conditional update; a failed transaction gives the reservation back (DESIGN rule 1).
+ * <p>Across replicas: each round locks the head of the queue with {@code FOR UPDATE},
+ * reserves capacity with the Redis claim script, then records the assignee with a
+ * conditional update; a failed transaction gives the reservation back (DESIGN rule 1).
+ * Rounds of one group on different replicas therefore take turns on the head instead of
+ * skipping it: with {@code SKIP LOCKED} a round that held the head while finding nobody
+ * free let another replica's round serve the second visitor first.
  * Within a replica, one loop per group runs at a time and later requests only ask it to
  * go round again, so a burst of arrivals does not open a connection each.
  */
@@ -117,10 +120,14 @@ public class QueueDispatcher {
     /** One round: the head of the queue to the best agent with capacity, or nothing. */
     private Uni<Optional<Assignment>> assignHead(String tenantId, String groupId) {
         String[] claimed = {null};
+        // Not SKIP LOCKED: the head may be held by another replica's round that finds nobody free,
+        // and skipping it would hand freed capacity to the visitor behind (B4). Waiting is short
+        // (one round, or one message append); if the row left the queue meanwhile, PostgreSQL
+        // re-checks it and returns the next queued one.
         return store.pool().withTransaction(conn -> conn.preparedQuery("""
                                 select id from conversations
                                 where tenant_id = $1 and group_id is not distinct from $2 and state = 'queued'
-                                order by queued_at, id limit 1 for update skip locked""")
+                                order by queued_at, id limit 1 for update""")
                         .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId)))
                         .flatMap(rows -> {
                             Optional<Row> head = ConversationStore.first(rows);
