@@ -147,8 +147,12 @@ public class ConversationStore {
     public Uni<List<MessageView>> messagesAfter(String tenantId, String conversationId, long afterSeq, int limit,
                                                 boolean includeInternal) {
         return pool.preparedQuery("""
-                        select m.seq, m.sender_kind, m.sender_id, u.name as sender_name, m.text, m.internal, m.created_at
-                        from messages m left join staff_users u on u.id = m.sender_id
+                        select m.seq, m.sender_kind, m.sender_id,
+                          coalesce(u.name, coalesce(v.name, 'Visitor #' || v.display_no)) as sender_name,
+                          m.text, m.internal, m.created_at
+                        from messages m
+                        left join staff_users u on m.sender_kind = 'agent' and u.id = m.sender_id
+                        left join visitors v on m.sender_kind = 'visitor' and v.id = m.sender_id
                         where m.conversation_id = $1 and m.tenant_id = $2 and m.seq > $3 and (not m.internal or $5)
                         order by m.seq limit $4""")
                 .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), afterSeq, limit, includeInternal))

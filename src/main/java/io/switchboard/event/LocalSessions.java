@@ -29,31 +29,31 @@ public class LocalSessions {
 
     /** Completes once this replica is subscribed to the channel, so nothing published after is missed. */
     public Uni<Void> register(String channel, WebSocketConnection connection) {
-        boolean[] first = {false};
+        @SuppressWarnings("unchecked")
+        Uni<Void>[] subscribed = new Uni[] {Uni.createFrom().voidItem()};
+        // SUBSCRIBE and UNSUBSCRIBE are sent inside compute(), which serialises them per
+        // channel: a socket arriving as the owner's last one leaves cannot have its
+        // subscription undone by an UNSUBSCRIBE that overtakes it.
         byChannel.compute(channel, (k, set) -> {
             if (set == null) {
                 set = ConcurrentHashMap.newKeySet();
-                first[0] = true;
+                subscribed[0] = subscriber.subscribe(channel);
             }
             set.add(connection);
             return set;
         });
-        return first[0] ? subscriber.subscribe(channel) : Uni.createFrom().voidItem();
+        return subscribed[0];
     }
 
     public void unregister(String channel, WebSocketConnection connection) {
-        boolean[] last = {false};
         byChannel.computeIfPresent(channel, (k, set) -> {
             set.remove(connection);
             if (set.isEmpty()) {
-                last[0] = true;
+                subscriber.unsubscribe(channel);
                 return null;
             }
             return set;
         });
-        if (last[0]) {
-            subscriber.unsubscribe(channel);
-        }
     }
 
     Set<String> channels() {

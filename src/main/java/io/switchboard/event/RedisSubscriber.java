@@ -40,6 +40,7 @@ public class RedisSubscriber {
     private volatile LocalSessions sessions;
     private volatile boolean stopping;
     private volatile boolean everConnected;
+    private volatile long redisClientId = -1;
     private long backoffMs = 100;
 
     RedisSubscriber(Vertx vertx, @ConfigProperty(name = "quarkus.redis.hosts") String redisUrl) {
@@ -68,6 +69,11 @@ public class RedisSubscriber {
         return connection != null;
     }
 
+    /** The Redis client id of the current subscriber connection, -1 before the first connect. */
+    public long redisClientId() {
+        return redisClientId;
+    }
+
     private synchronized void connect() {
         if (stopping) {
             return;
@@ -79,7 +85,11 @@ public class RedisSubscriber {
             connection = conn;
             backoffMs = 100;
             List<String> channels = sessions == null ? List.of() : new ArrayList<>(sessions.channels());
-            subscribeAll(conn, channels).onComplete(done -> {
+            // The connection's id (asked before it enters subscriber mode) names it in CLIENT LIST for operators.
+            conn.send(Request.cmd(Command.CLIENT).arg("ID"))
+                    .onSuccess(id -> redisClientId = id.toLong())
+                    .compose(id -> subscribeAll(conn, channels))
+                    .onComplete(done -> {
                 if (everConnected) {
                     LOG.infof("redis pub/sub reconnected; re-subscribed %d channels", channels.size());
                     if (sessions != null) {
@@ -126,14 +136,18 @@ public class RedisSubscriber {
         return chain;
     }
 
+    /**
+     * Sends SUBSCRIBE now (not when the returned Uni is subscribed), so that commands
+     * issued one after another for the same channel reach Redis in that order.
+     */
     Uni<Void> subscribe(String channel) {
         RedisConnection c = connection;
         if (c == null) {
             // Not connected: the reconnect subscribes every registered channel.
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().completionStage(() -> c.send(Request.cmd(Command.SUBSCRIBE).arg(channel))
-                        .toCompletionStage())
+        Future<Response> sent = c.send(Request.cmd(Command.SUBSCRIBE).arg(channel));
+        return Uni.createFrom().completionStage(sent.toCompletionStage())
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(() -> null);
     }

@@ -42,8 +42,10 @@ class PubSubRecoveryTest {
             String conversationId = Chat.send(visitorWs, null, clientId(), "before").path("conversationId").asText();
             agentWs.await(type("assigned", conversationId), WAIT);
 
-            // Redis forgets every subscription of a killed connection, silently.
-            redis.execute("CLIENT", "KILL", "TYPE", "pubsub");
+            // Redis forgets every subscription of a killed connection, silently. Only this
+            // replica's subscriber is killed, so other processes sharing the Redis are left alone.
+            assertThat(subscriber.redisClientId()).isPositive();
+            redis.execute("CLIENT", "KILL", "ID", Long.toString(subscriber.redisClientId()));
 
             // Every local socket is told to resume, which proves the subscriber noticed and came back.
             agentWs.await(f -> "notice".equals(f.path("type").asText()) && "resync".equals(f.path("code").asText()), WAIT);
