@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public interface RoutingStrategy {
 
-    /** The name admins configure on a routing rule. */
+    /** The name admins configure on a routing rule, as listed in {@link StrategyRegistry}. */
     String name();
 
     /** The name with any fallbacks, for the transcript, e.g. "customer-owner then least-load". */
