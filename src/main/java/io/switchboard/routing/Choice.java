@@ -1,7 +1,6 @@
 package io.switchboard.routing;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A strategy's pick and why it was made, kept for the transcript. When a strategy falls back
@@ -28,9 +27,5 @@ public record Choice(Candidate agent, String strategy, String reason, String nex
     /** The same pick, with a note in front of the reason (why an earlier preference did not apply). */
     Choice after(String note) {
         return new Choice(agent, strategy, note + "; " + reason, nextCursor);
-    }
-
-    public Optional<String> cursor() {
-        return Optional.ofNullable(nextCursor);
     }
 }

@@ -25,6 +25,6 @@ public record RoutingDecision(String strategy, List<Candidate> candidates, Choic
 
     /** The round-robin position to store, when this decision moved it. */
     public Optional<String> nextCursor() {
-        return choice == null ? Optional.empty() : choice.cursor();
+        return choice == null ? Optional.empty() : Optional.ofNullable(choice.nextCursor());
     }
 }

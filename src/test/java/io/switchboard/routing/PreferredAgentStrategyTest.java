@@ -82,11 +82,11 @@ class PreferredAgentStrategyTest {
     void aPreferredPickDoesNotMoveTheRotationButAFallbackToRoundRobinDoes() {
         var candidates = List.of(online("a"), online("b"), online("prev"));
         var context = RoutingContext.none().withLastAgent("prev").withRoundRobinCursor("a");
-        assertThat(lastAgent.choose(candidates, context).orElseThrow().cursor()).isEmpty();
+        assertThat(lastAgent.choose(candidates, context).orElseThrow().nextCursor()).isNull();
 
         Choice fallback = lastAgent.choose(List.of(online("a"), online("b"), offline("prev")), context).orElseThrow();
         assertThat(fallback.agent().agentId()).isEqualTo("b");
-        assertThat(fallback.cursor()).contains("b");
+        assertThat(fallback.nextCursor()).isEqualTo("b");
     }
 
     @Test

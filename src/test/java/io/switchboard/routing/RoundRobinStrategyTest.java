@@ -83,7 +83,7 @@ class RoundRobinStrategyTest {
         for (int i = 0; i < 7; i++) {
             Choice choice = strategy.choose(candidates, RoutingContext.none().withRoundRobinCursor(cursor)).orElseThrow();
             turns.add(choice.agent().agentId());
-            cursor = choice.cursor().orElseThrow();
+            cursor = choice.nextCursor();
         }
         assertThat(turns).containsExactly("a", "b", "c", "a", "b", "c", "a");
     }
