@@ -8,6 +8,7 @@ import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.Candidate;
 import io.switchboard.routing.LeastLoadStrategy;
 import io.switchboard.routing.Router;
+import io.switchboard.routing.RoutingContext;
 import io.switchboard.routing.RoutingDecision;
 import io.switchboard.routing.live.LiveAgents;
 import io.vertx.core.json.JsonArray;
@@ -170,7 +171,7 @@ public class QueueDispatcher {
                 return Uni.join().all(seeds).andFailFast()
                         .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1));
             }
-            RoutingDecision decision = router.decide(candidates, excluded);
+            RoutingDecision decision = router.decide(candidates, RoutingContext.none().excluding(excluded));
             if (!decision.assigned()) {
                 return Uni.createFrom().item(Optional.empty());
             }

@@ -5,23 +5,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * B1 least live load: the agent with the fewest live conversations. Ties go to the
- * agent who has waited longest since their last assignment, so equal agents take turns;
- * the id breaks what remains so the choice is deterministic.
+ * B1 least live load: the agent with the fewest live conversations, so work spreads evenly
+ * over whoever is serving right now.
  */
 public final class LeastLoadStrategy implements RoutingStrategy {
 
-    static final Comparator<Candidate> ORDER = Comparator.comparingInt(Candidate::load)
-            .thenComparingLong(Candidate::lastAssignedAt)
-            .thenComparing(Candidate::agentId);
+    public static final String NAME = "least-load";
+
+    static final Comparator<Candidate> ORDER = Comparator.comparingInt(Candidate::load).thenComparing(Candidate.TIE_BREAK);
 
     @Override
     public String name() {
-        return "least-load";
+        return NAME;
     }
 
     @Override
-    public Optional<Candidate> choose(List<Candidate> candidates) {
-        return candidates.stream().filter(Candidate::canTakeAutomatically).min(ORDER);
+    public Optional<Choice> choose(List<Candidate> candidates, RoutingContext context) {
+        return candidates.stream().filter(context::eligible).min(ORDER)
+                .map(c -> new Choice(c, NAME, "fewest live conversations: " + c.load() + " of " + c.maxConcurrent()));
     }
 }

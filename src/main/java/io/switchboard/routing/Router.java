@@ -1,13 +1,11 @@
 package io.switchboard.routing;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Chooses an agent for one conversation, skipping agents whose claim already failed in
- * this round. The seam the full engine extends: rules pick the groups and the strategy,
- * this class applies it.
+ * Applies one strategy to one conversation's candidates and records the decision. The
+ * dispatcher calls it again with the loser excluded in the context when a capacity claim
+ * fails, so a lost race never leaves a conversation waiting while others have room.
  */
 public final class Router {
 
@@ -17,13 +15,7 @@ public final class Router {
         this.strategy = strategy;
     }
 
-    public RoutingDecision decide(List<Candidate> candidates, Set<String> excluded) {
-        List<Candidate> open = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
-            if (!excluded.contains(c.agentId())) {
-                open.add(c);
-            }
-        }
-        return new RoutingDecision(strategy.name(), List.copyOf(candidates), strategy.choose(open).orElse(null));
+    public RoutingDecision decide(List<Candidate> candidates, RoutingContext context) {
+        return new RoutingDecision(strategy.describe(), candidates, strategy.choose(candidates, context).orElse(null));
     }
 }

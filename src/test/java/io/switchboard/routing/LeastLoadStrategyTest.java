@@ -5,61 +5,59 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Set;
 
+import static io.switchboard.routing.Agents.full;
+import static io.switchboard.routing.Agents.offline;
+import static io.switchboard.routing.Agents.onBreak;
+import static io.switchboard.routing.Agents.online;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LeastLoadStrategyTest {
 
     private final LeastLoadStrategy strategy = new LeastLoadStrategy();
-
-    private static Candidate agent(String id, AgentStatus status, int load, int max, long last) {
-        return new Candidate(id, status, load, max, last);
-    }
+    private final RoutingContext none = RoutingContext.none();
 
     @Test
     void picksTheAgentWithTheFewestLiveConversations() {
-        var choice = strategy.choose(List.of(
-                agent("a", AgentStatus.ONLINE, 3, 5, 0),
-                agent("b", AgentStatus.ONLINE, 1, 5, 0),
-                agent("c", AgentStatus.ONLINE, 2, 5, 0)));
-        assertThat(choice).map(Candidate::agentId).contains("b");
+        var choice = strategy.choose(List.of(online("a", 3, 5), online("b", 1, 5), online("c", 2, 5)), none);
+        assertThat(choice).map(Choice::agent).map(Candidate::agentId).contains("b");
+        assertThat(choice.orElseThrow().strategy()).isEqualTo("least-load");
+        assertThat(choice.orElseThrow().reason()).contains("1 of 5");
     }
 
     @Test
     void tiesGoToTheAgentWaitingLongestSinceTheirLastAssignment() {
         var choice = strategy.choose(List.of(
-                agent("a", AgentStatus.ONLINE, 1, 5, 3_000),
-                agent("b", AgentStatus.ONLINE, 1, 5, 1_000),
-                agent("c", AgentStatus.ONLINE, 1, 5, 2_000)));
-        assertThat(choice).map(Candidate::agentId).contains("b");
+                online("a", 1, 5, 3_000), online("b", 1, 5, 1_000), online("c", 1, 5, 2_000)), none);
+        assertThat(choice).map(c -> c.agent().agentId()).contains("b");
     }
 
     @Test
-    void agentsAtTheirLimitGetNothing() {
-        var choice = strategy.choose(List.of(agent("a", AgentStatus.ONLINE, 5, 5, 0), agent("b", AgentStatus.ONLINE, 7, 5, 0)));
+    void remainingTiesGoByAgentIdSoTheChoiceIsRepeatable() {
+        var choice = strategy.choose(List.of(online("c", 1, 5, 7), online("a", 1, 5, 7), online("b", 1, 5, 7)), none);
+        assertThat(choice).map(c -> c.agent().agentId()).contains("a");
+    }
+
+    @Test
+    void agentsAtOrOverTheirLimitGetNothing() {
+        var choice = strategy.choose(List.of(full("a"), online("b", 7, 5)), none);
         assertThat(choice).isEmpty();
     }
 
     @Test
     void onlyOnlineAgentsGetAutomaticAssignments() {
-        var choice = strategy.choose(List.of(
-                agent("a", AgentStatus.BREAK, 0, 5, 0),
-                agent("b", AgentStatus.OFFLINE, 0, 5, 0),
-                agent("c", AgentStatus.ONLINE, 4, 5, 0)));
-        assertThat(choice).map(Candidate::agentId).contains("c");
+        var choice = strategy.choose(List.of(onBreak("a"), offline("b"), online("c", 4, 5)), none);
+        assertThat(choice).map(c -> c.agent().agentId()).contains("c");
     }
 
     @Test
-    void routerSkipsAgentsWhoseClaimAlreadyFailed() {
-        Router router = new Router(strategy);
-        var candidates = List.of(agent("a", AgentStatus.ONLINE, 0, 5, 0), agent("b", AgentStatus.ONLINE, 2, 5, 0));
-        RoutingDecision decision = router.decide(candidates, Set.of("a"));
-        assertThat(decision.chosen().agentId()).isEqualTo("b");
-        assertThat(decision.candidates()).hasSize(2);
-        assertThat(decision.strategy()).isEqualTo("least-load");
+    void excludedAgentsAreSkippedEvenWhenLeastLoaded() {
+        var choice = strategy.choose(List.of(online("a", 0, 5), online("b", 2, 5)), none.excluding(Set.of("a")));
+        assertThat(choice).map(c -> c.agent().agentId()).contains("b");
     }
 
     @Test
-    void noCandidatesMeansNoChoice() {
-        assertThat(new Router(strategy).decide(List.of(), Set.of()).assigned()).isFalse();
+    void leastLoadNeverMovesTheRoundRobinCursor() {
+        var choice = strategy.choose(List.of(online("a")), none.withRoundRobinCursor("z"));
+        assertThat(choice.orElseThrow().nextCursor()).isNull();
     }
 }
