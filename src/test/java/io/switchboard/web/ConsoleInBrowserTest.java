@@ -6,6 +6,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.conversation.Chat;
 import io.switchboard.testing.Fixtures;
+import io.switchboard.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static io.restassured.RestAssured.given;
+import static io.switchboard.conversation.Chat.clientId;
+import static io.switchboard.conversation.Chat.type;
 import static io.switchboard.web.ChatInBrowserTest.assertTexts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -85,6 +88,54 @@ class ConsoleInBrowserTest {
         page.getByTestId("capacity-save").click();
         assertThat(page.getByTestId("capacity-warning")).containsText("1 to 200");
         given().auth().oauth2(jwt).when().get("/api/v1/me").then().body("maxConcurrent", equalTo(3));
+    }
+
+    @Test
+    void theListSortsByLatestCustomerMessageWaitingTimeAndAccessTime() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String jwt = Chat.login(team.agents().get(0).email());
+        try (WsClient agentWs = Chat.agentSocket(base, jwt);
+             WsClient a = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient b = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient c = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            // Assigned in the order A, B, C. The agent answers A and C; then A writes again.
+            String idA = arrive(agentWs, a, "a1");
+            String idB = arrive(agentWs, b, "b1");
+            String idC = arrive(agentWs, c, "c1");
+            Chat.send(agentWs, idA, clientId(), "answer to a");
+            Chat.send(agentWs, idC, clientId(), "answer to c");
+            Chat.send(a, idA, clientId(), "a2");
+
+            ConsolePage console = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            Page page = console.page;
+            assertThat(console.items()).hasCount(3);
+            assertThat(console.item(idA)).hasAttribute("data-unread", "2");
+
+            assertOrder(console, idA, idC, idB); // latest customer message first
+            page.getByTestId("conv-sort").selectOption("waiting");
+            assertOrder(console, idB, idA, idC); // unreplied first, longest wait on top
+            page.getByTestId("conv-sort").selectOption("access");
+            assertOrder(console, idC, idB, idA); // latest access first
+            page.getByTestId("conv-sort").selectOption("waiting");
+            page.getByTestId("conv-filter").selectOption("unreplied");
+            assertOrder(console, idB, idA);
+            BrowserSupport.screenshot(page, "console-sorted");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    private static String arrive(WsClient agentWs, WsClient visitor, String text) {
+        String id = Chat.send(visitor, null, clientId(), text).path("conversationId").asText();
+        agentWs.await(type("assigned", id), Chat.WAIT);
+        return id;
+    }
+
+    /** The list shows exactly these conversations, top to bottom (the page re-renders on its own schedule). */
+    private static void assertOrder(ConsolePage console, String... ids) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(console.items().all().stream().map(l -> l.getAttribute("data-conversation-id")).toList())
+                        .containsExactly(ids));
     }
 
     @Test
