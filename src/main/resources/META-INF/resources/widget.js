@@ -132,8 +132,10 @@
   const ICON_SEND = 'M3 20l18-8L3 4v6l12 2-12 2z';
 
   const host = document.createElement('switchboard-widget');
-  // The page's styles must not hide or move the widget's anchor.
-  host.setAttribute('style', 'all: initial !important; display: block !important;');
+  // The page's styles must not hide or move the widget's anchor. Set through the CSSOM,
+  // which a page's Content-Security-Policy allows where an inline style attribute is refused.
+  host.style.setProperty('all', 'initial', 'important');
+  host.style.setProperty('display', 'block', 'important');
   if (cfg.color && window.CSS && CSS.supports('color', cfg.color)) {
     host.style.setProperty('--sb-accent', cfg.color);
   }

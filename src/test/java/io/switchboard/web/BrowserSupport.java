@@ -69,8 +69,19 @@ public final class BrowserSupport implements AfterTestExecutionCallback, AfterEa
 
     /** A new, empty browser profile (own storage) with one page, at desktop size, in the given language. */
     public Page newPage(String locale) {
+        return newPage(locale, 1280, 800, false);
+    }
+
+    /** A phone: small viewport, touch, a mobile user agent's layout rules. */
+    public Page newPhonePage() {
+        return newPage("en-US", 390, 844, true);
+    }
+
+    private Page newPage(String locale, int width, int height, boolean mobile) {
         BrowserContext context = browser().newContext(new Browser.NewContextOptions()
-                .setViewportSize(1280, 800)
+                .setViewportSize(width, height)
+                .setIsMobile(mobile)
+                .setHasTouch(mobile)
                 .setLocale(locale));
         context.setDefaultTimeout(WAIT_MS);
         contexts.add(context);

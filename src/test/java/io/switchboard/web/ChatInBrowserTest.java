@@ -152,6 +152,26 @@ class ChatInBrowserTest {
     }
 
     @Test
+    void onAPhoneTheOpenPanelFillsTheScreenAndTheHostPageStylesStayOut() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try {
+            WidgetPage visitor = WidgetPage.open(browser.newPhonePage(), base, team.channelKey());
+            var box = visitor.page.getByTestId("sb-panel").boundingBox();
+            assertThat(box.width).isEqualTo(390);
+            assertThat(box.height).isEqualTo(844);
+            // The demo page styles every button hot pink with a dotted border; the widget's are untouched.
+            String background = (String) visitor.page.getByTestId("sb-send")
+                    .evaluate("b => getComputedStyle(b).backgroundColor");
+            assertThat(background).isNotEqualTo("rgb(255, 105, 180)");
+            visitor.send("from my phone");
+            assertThat(visitor.messages("visitor")).hasAttribute("data-state", "sent");
+            BrowserSupport.screenshot(visitor.page, "widget-phone");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void queuePositionShowsWhileEveryAgentIsFullAndGoesWhenAssigned() {
         Fixtures.Team team = Fixtures.team(1, 1);
         try {

@@ -84,6 +84,13 @@ class ConsoleInBrowserTest {
         BrowserSupport.screenshot(page, "console-settings");
         given().auth().oauth2(jwt).when().get("/api/v1/me").then().body("maxConcurrent", equalTo(3));
 
+        // Alert switches are remembered by this browser.
+        page.getByTestId("alert-sound").uncheck();
+        page.reload();
+        page.locator("#settings summary").click();
+        assertThat(page.getByTestId("alert-sound")).not().isChecked();
+        assertThat(page.getByTestId("alert-title")).isChecked();
+
         page.getByTestId("capacity-input").fill("0");
         page.getByTestId("capacity-save").click();
         assertThat(page.getByTestId("capacity-warning")).containsText("1 to 200");
@@ -136,6 +143,30 @@ class ConsoleInBrowserTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(console.items().all().stream().map(l -> l.getAttribute("data-conversation-id")).toList())
                         .containsExactly(ids));
+    }
+
+    @Test
+    void olderMessagesLoadWhenTheAgentScrollsUp() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try (WsClient visitor = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String id = Chat.send(visitor, null, clientId(), "m1").path("conversationId").asText();
+            for (int i = 2; i <= 120; i++) {
+                Chat.send(visitor, id, clientId(), "m" + i);
+            }
+            ConsolePage console = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            console.openOnlyConversation();
+            // The newest page first, ending with the latest message.
+            assertThat(console.messages()).hasCount(50);
+            assertThat(console.messages().last()).containsText("m120");
+            console.messages().first().scrollIntoViewIfNeeded();
+            assertThat(console.messages()).hasCount(100);
+            console.messages().first().scrollIntoViewIfNeeded();
+            assertThat(console.messages()).hasCount(120);
+            assertThat(console.messages().first()).containsText("m1");
+            assertThat(console.messages().first()).hasAttribute("data-seq", "1");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
     }
 
     @Test
