@@ -44,6 +44,7 @@ class ConsoleInBrowserTest {
         zh.getByTestId("login-password").fill("wrong-password");
         zh.getByTestId("login-submit").click();
         assertThat(zh.getByTestId("login-error")).hasText("邮箱或密码错误。");
+        BrowserSupport.screenshot(zh, "console-login-zh");
 
         console.login(team.agents().get(0).email());
         assertThat(zh.getByTestId("conv-tab-open")).hasText("进行中（0）");
