@@ -730,7 +730,8 @@ function renderChat({toEnd, keepFromBottom}) {
 
   $('chat-title').textContent = c.visitor && c.visitor.name ? c.visitor.name : t('conv.visitor');
   $('chat-sub').textContent = `${t('state.' + c.state)} · ${i18n.time(c.assignedAt || c.createdAt)}`;
-  $('chat-close').hidden = c.state === 'closed';
+  // Only a conversation being served can be closed from here; a queued one belongs to the queue.
+  $('chat-close').hidden = c.state !== 'open';
   $('chat-close').disabled = false;
   $('composer').hidden = c.state !== 'open';
   const stateLine = $('chat-state');
