@@ -9,7 +9,13 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
@@ -22,14 +28,19 @@ public class AgentResource {
 
     public record CapacityRequest(Integer maxConcurrent) {}
 
+    /** The console header (C11): own load against the limit, the queue, conversations received today. */
+    public record Figures(String status, int load, int maxConcurrent, long queueLength, long receivedToday, Instant since) {}
+
     private final CurrentCaller current;
     private final AgentService agents;
     private final io.vertx.mutiny.sqlclient.Pool pool;
+    private final AgentFigures figures;
 
-    AgentResource(CurrentCaller current, AgentService agents, io.vertx.mutiny.sqlclient.Pool pool) {
+    AgentResource(CurrentCaller current, AgentService agents, io.vertx.mutiny.sqlclient.Pool pool, AgentFigures figures) {
         this.current = current;
         this.agents = agents;
         this.pool = pool;
+        this.figures = figures;
     }
 
     @GET
@@ -80,5 +91,31 @@ public class AgentResource {
             throw Problem.invalid("maxConcurrent", "required");
         }
         return agents.setCapacity(current.staff(), request.maxConcurrent());
+    }
+
+    /**
+     * "Today" starts at midnight in the caller's time zone ({@code tz}, an IANA name such as
+     * Asia/Shanghai, as the browser reports it); UTC when absent.
+     */
+    @GET
+    @Path("/agents/me/figures")
+    @RolesAllowed(Roles.AGENT)
+    public Uni<Figures> figures(@QueryParam("tz") String tz) {
+        Caller caller = current.staff();
+        Instant since = startOfToday(tz);
+        return agents.state(caller).flatMap(s -> figures.counts(caller.tenantId(), caller.id(), since)
+                .map(c -> new Figures(s.status(), s.load(), s.maxConcurrent(), c.queueLength(), c.receivedToday(), since)));
+    }
+
+    static Instant startOfToday(String tz) {
+        ZoneId zone = ZoneOffset.UTC;
+        if (tz != null && !tz.isBlank()) {
+            try {
+                zone = ZoneId.of(tz);
+            } catch (DateTimeException e) {
+                throw Problem.invalid("tz", "not a known time zone");
+            }
+        }
+        return LocalDate.now(zone).atStartOfDay(zone).toInstant();
     }
 }

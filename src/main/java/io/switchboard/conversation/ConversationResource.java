@@ -25,6 +25,8 @@ import java.util.UUID;
 public class ConversationResource {
 
     public static final int MAX_PAGE = 500;
+    /** Characters of the latest message shown in a list row. */
+    static final int PREVIEW_CHARS = 120;
 
     private final CurrentCaller current;
     private final ConversationStore store;
@@ -54,7 +56,11 @@ public class ConversationResource {
         String visibility = caller.seesWholeTenant() ? "$3::uuid is not null" : """
                 (c.assignee_id = $3 or (c.state = 'queued' and (c.group_id is null or c.group_id in
                   (select group_id from group_members where agent_id = $3))))""";
-        String sql = "select " + ConversationRow.COLUMNS
+        // Both use messages' (conversation_id, seq) key: only the tail of each conversation is read.
+        String sql = "select (select count(*) from messages m where m.conversation_id = c.id and m.seq > c.agent_read_seq"
+                + " and m.sender_kind = 'visitor') as unread,"
+                + " (select left(m.text, " + PREVIEW_CHARS + ") from messages m where m.conversation_id = c.id"
+                + " order by m.seq desc limit 1) as preview, " + ConversationRow.COLUMNS
                 + " where c.tenant_id = $1 and ($2::text is null or c.state = $2) and " + visibility
                 + " order by coalesce(c.last_visitor_message_at, c.created_at) desc limit $4";
         return store.pool().preparedQuery(sql)
@@ -62,7 +68,8 @@ public class ConversationResource {
                 .map(rows -> {
                     List<ConversationView> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(ConversationView.of(ConversationRow.from(r)));
+                        out.add(ConversationView.of(ConversationRow.from(r), r.getLong("unread").intValue(),
+                                r.getString("preview")));
                     }
                     return out;
                 });

@@ -1,0 +1,45 @@
+package io.switchboard.channel.widget;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * The widget runs inside customers' pages, on their origins: the browser lets it load its
+ * files and get a visitor token from here only with CORS headers. Only what the widget
+ * needs is opened, to every origin; it carries no cookies and staff endpoints stay
+ * same-origin. The socket needs nothing: WebSockets are not subject to CORS.
+ */
+@ApplicationScoped
+public class WidgetCors {
+
+    /** Paths the widget uses from a customer's page. */
+    static boolean isWidgetPath(String path) {
+        return path != null && (path.equals("/widget.js") || path.startsWith("/widget/")
+                || path.startsWith("/i18n/") || path.startsWith("/api/v1/widget/"));
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::handle, 100);
+    }
+
+    private void handle(RoutingContext rc) {
+        if (!isWidgetPath(rc.normalizedPath()) || rc.request().getHeader("Origin") == null) {
+            rc.next();
+            return;
+        }
+        var response = rc.response();
+        response.putHeader("Access-Control-Allow-Origin", "*");
+        if (rc.request().method() == HttpMethod.OPTIONS && rc.request().getHeader("Access-Control-Request-Method") != null) {
+            response.putHeader("Access-Control-Allow-Methods", "GET, POST")
+                    .putHeader("Access-Control-Allow-Headers", "Content-Type")
+                    .putHeader("Access-Control-Max-Age", "600")
+                    .setStatusCode(204)
+                    .end();
+            return;
+        }
+        rc.next();
+    }
+}

@@ -1,0 +1,261 @@
+package io.switchboard.web;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.WebSocketRoute;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.conversation.Chat;
+import io.switchboard.testing.Fixtures;
+import io.switchboard.testing.WsClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URL;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.restassured.RestAssured.given;
+import static io.switchboard.conversation.Chat.clientId;
+import static io.switchboard.conversation.Chat.type;
+import static io.switchboard.web.ChatInBrowserTest.assertTexts;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/** The console's own behaviour: languages, status and capacity, and surviving a dropped link. */
+@QuarkusTest
+class ConsoleInBrowserTest {
+
+    @RegisterExtension
+    final BrowserSupport browser = new BrowserSupport();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void theConsoleSpeaksChineseAndEnglishFollowingTheBrowserAndTheSwitch() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Page zh = browser.newPage("zh-CN");
+        ConsolePage console = ConsolePage.open(zh, base);
+        assertThat(zh.getByTestId("login-submit")).hasText("登录");
+        zh.getByTestId("login-email").fill(team.agents().get(0).email());
+        zh.getByTestId("login-password").fill("wrong-password");
+        zh.getByTestId("login-submit").click();
+        assertThat(zh.getByTestId("login-error")).hasText("邮箱或密码错误。");
+        BrowserSupport.screenshot(zh, "console-login-zh");
+
+        console.login(team.agents().get(0).email());
+        assertThat(zh.getByTestId("conv-tab-open")).hasText("进行中（0）");
+        assertThat(zh.getByTestId("status-switch").locator("option[value=break]")).hasText("小休");
+        BrowserSupport.screenshot(zh, "console-zh");
+
+        zh.getByTestId("lang-switch").selectOption("en");
+        assertThat(zh.getByTestId("conv-tab-open")).hasText("In progress (0)");
+        assertThat(zh.getByTestId("status-switch").locator("option[value=break]")).hasText("On a break");
+        // The choice outlives a reload.
+        zh.reload();
+        assertThat(zh.getByTestId("conv-tab-ended")).hasText("Ended");
+
+        Page en = browser.newPage("en-US");
+        ConsolePage.open(en, base);
+        assertThat(en.getByTestId("login-submit")).hasText("Sign in");
+    }
+
+    @Test
+    void statusAndCapacityAreChangedFromTheTopBar() {
+        Fixtures.Team team = Fixtures.team(1, 10);
+        String email = team.agents().get(0).email();
+        ConsolePage console = ConsolePage.open(browser.newPage(), base).login(email);
+        Page page = console.page;
+        assertThat(page.getByTestId("my-load")).hasText("0 / 10");
+
+        page.getByTestId("status-switch").selectOption("break");
+        String jwt = Chat.login(email);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                given().auth().oauth2(jwt).when().get("/api/v1/me").then().body("status", equalTo("break")));
+
+        page.locator("#settings summary").click();
+        page.getByTestId("capacity-input").fill("3");
+        assertThat(page.getByTestId("capacity-warning")).containsText("below 5");
+        page.getByTestId("capacity-save").click();
+        assertThat(page.getByTestId("my-load")).hasText("0 / 3");
+        assertThat(page.getByTestId("capacity-warning")).isVisible();
+        BrowserSupport.screenshot(page, "console-settings");
+        given().auth().oauth2(jwt).when().get("/api/v1/me").then().body("maxConcurrent", equalTo(3));
+
+        // Alert switches are remembered by this browser.
+        page.getByTestId("alert-sound").uncheck();
+        page.reload();
+        page.locator("#settings summary").click();
+        assertThat(page.getByTestId("alert-sound")).not().isChecked();
+        assertThat(page.getByTestId("alert-title")).isChecked();
+
+        page.getByTestId("capacity-input").fill("0");
+        page.getByTestId("capacity-save").click();
+        assertThat(page.getByTestId("capacity-warning")).containsText("1 to 200");
+        given().auth().oauth2(jwt).when().get("/api/v1/me").then().body("maxConcurrent", equalTo(3));
+    }
+
+    @Test
+    void theListSortsByLatestCustomerMessageWaitingTimeAndAccessTime() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String jwt = Chat.login(team.agents().get(0).email());
+        try (WsClient agentWs = Chat.agentSocket(base, jwt);
+             WsClient a = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient b = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient c = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            // Assigned in the order A, B, C. The agent answers A and C; then A writes again.
+            String idA = arrive(agentWs, a, "a1");
+            String idB = arrive(agentWs, b, "b1");
+            String idC = arrive(agentWs, c, "c1");
+            Chat.send(agentWs, idA, clientId(), "answer to a");
+            Chat.send(agentWs, idC, clientId(), "answer to c");
+            Chat.send(a, idA, clientId(), "a2");
+
+            ConsolePage console = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            Page page = console.page;
+            assertThat(console.items()).hasCount(3);
+            assertThat(console.item(idA)).hasAttribute("data-unread", "2");
+
+            assertOrder(console, idA, idC, idB); // latest customer message first
+            page.getByTestId("conv-sort").selectOption("waiting");
+            assertOrder(console, idB, idA, idC); // unreplied first, longest wait on top
+            page.getByTestId("conv-sort").selectOption("access");
+            assertOrder(console, idC, idB, idA); // latest access first
+            page.getByTestId("conv-sort").selectOption("waiting");
+            page.getByTestId("conv-filter").selectOption("unreplied");
+            assertOrder(console, idB, idA);
+            BrowserSupport.screenshot(page, "console-sorted");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    private static String arrive(WsClient agentWs, WsClient visitor, String text) {
+        String id = Chat.send(visitor, null, clientId(), text).path("conversationId").asText();
+        agentWs.await(type("assigned", id), Chat.WAIT);
+        return id;
+    }
+
+    /** The list shows exactly these conversations, top to bottom (the page re-renders on its own schedule). */
+    private static void assertOrder(ConsolePage console, String... ids) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(console.items().all().stream().map(l -> l.getAttribute("data-conversation-id")).toList())
+                        .containsExactly(ids));
+    }
+
+    @Test
+    void olderMessagesLoadWhenTheAgentScrollsUp() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try (WsClient visitor = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String id = Chat.send(visitor, null, clientId(), "m1").path("conversationId").asText();
+            for (int i = 2; i <= 120; i++) {
+                Chat.send(visitor, id, clientId(), "m" + i);
+            }
+            ConsolePage console = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            console.openOnlyConversation();
+            // The newest page first, ending with the latest message.
+            assertThat(console.messages()).hasCount(50);
+            assertThat(console.messages().last()).containsText("m120");
+            console.messages().first().scrollIntoViewIfNeeded();
+            assertThat(console.messages()).hasCount(100);
+            console.messages().first().scrollIntoViewIfNeeded();
+            assertThat(console.messages()).hasCount(120);
+            assertThat(console.messages().first()).containsText("m1");
+            assertThat(console.messages().first()).hasAttribute("data-seq", "1");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void whenTheAgentsLinkDropsABannerShowsAndNothingIsLostOnceItIsBack() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try {
+            Page page = browser.newPage();
+            LinkSwitch link = LinkSwitch.on(page, "/ws/agent");
+            ConsolePage agent = ConsolePage.open(page, base).login(team.agents().get(0).email());
+            WidgetPage visitor = WidgetPage.open(browser.newPage(), base, team.channelKey());
+            visitor.send("before");
+            agent.openOnlyConversation();
+            assertTexts(agent.messages(), "before");
+
+            link.cut();
+            assertThat(page.getByTestId("link-banner")).isVisible();
+            visitor.send("while you were away");
+            agent.reply("typed offline");
+            assertThat(page.locator("[data-testid=chat-message][data-state=sending]")).hasCount(1);
+            BrowserSupport.screenshot(page, "console-link-down");
+
+            link.restore();
+            assertThat(page.getByTestId("link-banner")).isHidden();
+            assertTexts(agent.messages(), "before", "while you were away", "typed offline");
+            assertThat(page.locator("[data-testid=chat-message][data-state=sending]")).hasCount(0);
+            assertTexts(visitor.messages(), "before", "while you were away", "typed offline");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void whenTheVisitorsLinkDropsWhatTheyTypeIsSentOnceItIsBack() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try {
+            ConsolePage agent = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            Page page = browser.newPage();
+            LinkSwitch link = LinkSwitch.on(page, "/ws/visitor");
+            WidgetPage visitor = WidgetPage.open(page, base, team.channelKey());
+            visitor.send("hello");
+            agent.openOnlyConversation();
+
+            link.cut();
+            visitor.send("typed offline");
+            assertThat(visitor.messages().last()).hasAttribute("data-state", "sending");
+            agent.reply("answered meanwhile");
+
+            link.restore();
+            assertThat(visitor.messages().last()).hasAttribute("data-state", "sent");
+            assertTexts(visitor.messages(), "hello", "answered meanwhile", "typed offline");
+            assertTexts(agent.messages(), "hello", "answered meanwhile", "typed offline");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    /**
+     * Stands between a page and the service's socket: {@link #cut()} drops the link and
+     * refuses reconnects, as a dead network would, until {@link #restore()}.
+     */
+    static final class LinkSwitch {
+        private final AtomicBoolean down = new AtomicBoolean();
+        private final List<WebSocketRoute> open = new CopyOnWriteArrayList<>();
+
+        static LinkSwitch on(Page page, String path) {
+            LinkSwitch link = new LinkSwitch();
+            // Playwright hands the pattern to JavaScript, which knows no \Q..\E quoting: the path goes in as it is.
+            page.routeWebSocket(Pattern.compile(".*" + path + "\\?.*"), ws -> {
+                if (link.down.get()) {
+                    ws.close();
+                    return;
+                }
+                ws.connectToServer();
+                link.open.add(ws);
+            });
+            return link;
+        }
+
+        void cut() {
+            down.set(true);
+            for (WebSocketRoute ws : open) {
+                ws.close();
+            }
+            open.clear();
+        }
+
+        void restore() {
+            down.set(false);
+        }
+    }
+}
