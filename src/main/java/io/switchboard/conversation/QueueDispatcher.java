@@ -191,10 +191,17 @@ public class QueueDispatcher {
     private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, String conversationId,
                                              RoutingDecision decision) {
         String agentId = decision.chosen().agentId();
-        return conn.preparedQuery("""
+        // Locked for share so that an admin removing the agent (who locks it for update and
+        // then gives back its conversations) either waits for this assignment and releases it,
+        // or has already removed the agent and this round records nothing.
+        return conn.preparedQuery("select 1 from agents where user_id = $1 and removed_at is null for share")
+                .execute(Tuple.of(UUID.fromString(agentId)))
+                .flatMap(present -> present.size() == 1 ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().<Void>failure(new IllegalStateException("agent was removed while being assigned")))
+                .flatMap(ignored -> conn.preparedQuery("""
                         update conversations set state = 'open', assignee_id = $3, assigned_at = now()
                         where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
-                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId)))
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId))))
                 .flatMap(rows -> {
                     if (rows.rowCount() != 1) {
                         // Locked above, so this cannot happen; refuse loudly rather than double-assign.

@@ -110,6 +110,11 @@ public class LiveAgents {
                 .map(r -> r.toInteger() == 1);
     }
 
+    /** Drops an agent's live hash: a removed agent must never be claimed again. */
+    public Uni<Void> forget(String tenantId, String agentId) {
+        return redis.key().del(RedisKeys.agent(tenantId, agentId)).replaceWithVoid();
+    }
+
     /** Live figures of the given agents, in the same order. */
     public Uni<List<LiveState>> snapshot(String tenantId, List<String> agentIds) {
         if (agentIds.isEmpty()) {
