@@ -3,6 +3,7 @@ package io.switchboard.conversation;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentStore;
 import io.switchboard.agent.LiveAgentState;
+import io.switchboard.common.Problem;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.Candidate;
@@ -47,6 +48,8 @@ public class QueueDispatcher {
     private static final Logger LOG = Logger.getLogger(QueueDispatcher.class);
     /** Claims lost to other replicas before this round gives up and leaves the head queued. */
     private static final int MAX_CLAIM_ATTEMPTS = 5;
+    /** Heads taken by other replicas before this round gives up; the next trigger goes round again. */
+    private static final int MAX_HEAD_ATTEMPTS = 20;
 
     record Assignment(ConversationRow conversation, String agentId, String agentName, RoutingDecision decision) {}
 
@@ -121,21 +124,12 @@ public class QueueDispatcher {
     /** One round: the head of the queue to the best agent with capacity, or nothing. */
     private Uni<Optional<Assignment>> assignHead(String tenantId, String groupId) {
         String[] claimed = {null};
-        // Not SKIP LOCKED: the head may be held by another replica's round that finds nobody free,
-        // and skipping it would hand freed capacity to the visitor behind (B4). Waiting is short
-        // (one round, or one message append); if the row left the queue meanwhile, PostgreSQL
-        // re-checks it and returns the next queued one.
-        return store.pool().withTransaction(conn -> conn.preparedQuery("""
-                                select id from conversations
-                                where tenant_id = $1 and group_id is not distinct from $2 and state = 'queued'
-                                order by queued_at, id limit 1 for update""")
-                        .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId)))
-                        .flatMap(rows -> {
-                            Optional<Row> head = ConversationStore.first(rows);
+        return store.pool().withTransaction(conn -> lockHead(conn, tenantId, groupId, 0)
+                        .flatMap(head -> {
                             if (head.isEmpty()) {
                                 return Uni.createFrom().item(Optional.<Assignment>empty());
                             }
-                            String conversationId = head.get().getUUID("id").toString();
+                            String conversationId = head.get();
                             return agents.members(conn, tenantId, groupId)
                                     .flatMap(members -> choose(conn, tenantId, members, new HashSet<>(), 0))
                                     .flatMap(choice -> {
@@ -148,6 +142,26 @@ public class QueueDispatcher {
                         }))
                 .onFailure().call(e -> claimed[0] == null ? Uni.createFrom().voidItem()
                         : liveState.release(tenantId, claimed[0]));
+    }
+
+    /**
+     * Locks the conversation to serve next in the group (B4: channel priority, then the
+     * channel's first-in or last-in order). Not SKIP LOCKED: the head may be held by another
+     * replica's round that finds nobody free, and skipping it would hand freed capacity to
+     * the visitor behind. Waiting is short (one round, or one message append). If the head
+     * left the queue while this round waited, the order is read again.
+     */
+    private Uni<Optional<String>> lockHead(SqlConnection conn, String tenantId, String groupId, int attempt) {
+        return store.waiting(conn, tenantId, groupId, false).flatMap(waiting -> {
+            if (waiting.isEmpty() || attempt >= MAX_HEAD_ATTEMPTS) {
+                return Uni.createFrom().item(Optional.<String>empty());
+            }
+            String head = ConversationStore.order(waiting).get(0).conversationId();
+            return conn.preparedQuery("select id from conversations where id = $1 and state = 'queued' for update")
+                    .execute(Tuple.of(UUID.fromString(head)))
+                    .flatMap(rows -> rows.size() == 1 ? Uni.createFrom().item(Optional.of(head))
+                            : lockHead(conn, tenantId, groupId, attempt + 1));
+        });
     }
 
     /** Reads live figures, decides in pure code, claims in Redis; retries without agents whose claim lost a race. */
@@ -215,6 +229,54 @@ public class QueueDispatcher {
                     ConversationRow row = ConversationStore.firstConversation(rows).orElseThrow();
                     return Optional.of(new Assignment(row, agentId, row.assigneeName(), decision));
                 });
+    }
+
+    /**
+     * Assigns a waiting conversation by hand: an agent picking it up from the queue, or an
+     * admin or supervisor choosing the agent (B2, B4, unmatched conversations). It may exceed
+     * the agent's limit but counts as load; it never goes to an offline agent. The same two
+     * steps as automatic routing (DESIGN rule 1): reserve in Redis, then a conditional update
+     * that only a still-queued conversation passes; the reservation is given back otherwise.
+     *
+     * @param how {@code pickup} or {@code assign}, kept in the event
+     * @return the assigned conversation; fails with 409 when it no longer waits or the agent is offline
+     */
+    public Uni<ConversationRow> assignByHand(String tenantId, String conversationId, String agentId, String actorId,
+                                             String how) {
+        return forceClaim(tenantId, agentId, false).flatMap(claimed -> store.pool().withTransaction(conn -> conn
+                        .preparedQuery("select 1 from agents where user_id = $1 and tenant_id = $2 and removed_at is null for share")
+                        .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))
+                        .flatMap(present -> {
+                            if (present.size() != 1) {
+                                return Uni.createFrom().<io.vertx.mutiny.sqlclient.RowSet<Row>>failure(Problem.notFound("agent"));
+                            }
+                            return conn.preparedQuery("""
+                                            update conversations set state = 'open', assignee_id = $3, assigned_at = now()
+                                            where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
+                                    .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId)));
+                        })
+                        .flatMap(rows -> {
+                            if (rows.rowCount() != 1) {
+                                return Uni.createFrom().<Void>failure(Problem.conflict("conversation is not waiting in the queue"));
+                            }
+                            return store.event(conn, tenantId, conversationId, "assigned", "staff", actorId,
+                                    new JsonObject().put("manual", how).put("chosen", agentId).put("load", claimed));
+                        })
+                        .flatMap(v -> conn.preparedQuery("select " + ConversationRow.COLUMNS + " where c.id = $1")
+                                .execute(Tuple.of(UUID.fromString(conversationId))))
+                        .map(rows -> ConversationStore.firstConversation(rows).orElseThrow()))
+                .onFailure().call(e -> liveState.release(tenantId, agentId)))
+                .call(row -> announce(new Assignment(row, agentId, row.assigneeName(), null)).onFailure().recoverWithNull())
+                .invoke(row -> publishPositions(tenantId, row.groupId()).subscribe().with(x -> { }, e -> { }));
+    }
+
+    private Uni<Integer> forceClaim(String tenantId, String agentId, boolean seeded) {
+        return live.forceClaim(tenantId, agentId, System.currentTimeMillis()).flatMap(claim -> switch (claim.outcome()) {
+            case CLAIMED -> Uni.createFrom().item(claim.load());
+            case REFUSED -> Uni.createFrom().failure(Problem.conflict("the agent is offline"));
+            case MISSING -> seeded ? Uni.createFrom().failure(Problem.notFound("agent"))
+                    : liveState.seed(store.pool(), tenantId, agentId).flatMap(v -> forceClaim(tenantId, agentId, true));
+        });
     }
 
     /** What the transcript keeps about a decision: strategy, candidates with their figures, the choice. */
