@@ -53,3 +53,18 @@ create table routing_rules (
     created_at         timestamptz not null default now()
 );
 create index routing_rules_tenant_idx on routing_rules (tenant_id, position, id);
+
+-- What routing decided for a conversation (A6, B5). A held conversation waits without being
+-- dispatched automatically: 'unmatched' until an admin or supervisor assigns it by hand,
+-- 'offline' (left out of hours) until its group opens. offline_until is when a message left
+-- while nobody could serve it expires.
+alter table conversations
+    add column routing_rule_id  uuid,
+    add column hold             text check (hold in ('unmatched','offline')),
+    add column offline_until    timestamptz;
+create index conversations_held_idx on conversations (tenant_id, hold) where hold is not null;
+create index conversations_offline_until_idx on conversations (offline_until) where offline_until is not null and state = 'queued';
+
+-- Auto-reassign (B6) sends a conversation back through routing without the agent who
+-- stayed silent; the dispatcher skips this agent for it.
+alter table conversations add column reassign_excluded uuid;

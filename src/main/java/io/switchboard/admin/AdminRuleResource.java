@@ -1,5 +1,6 @@
 package io.switchboard.admin;
 
+import io.switchboard.routing.ConditionSpec;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -40,11 +41,11 @@ public class AdminRuleResource {
      * @param strategy   one of least-load, round-robin, fewest-today, customer-owner, contact-owner,
      *                   last-agent, skill-weighted
      */
-    public record RuleBody(String name, Integer position, Boolean enabled, List<RuleCondition> conditions,
+    public record RuleBody(String name, Integer position, Boolean enabled, List<ConditionSpec> conditions,
                            List<String> groupIds, String strategy, String fallbackStrategy, Boolean preferLastAgent,
                            String outOfHoursText, List<String> requiredSkills) {}
 
-    public record RuleView(String id, String name, int position, boolean enabled, List<RuleCondition> conditions,
+    public record RuleView(String id, String name, int position, boolean enabled, List<ConditionSpec> conditions,
                            List<String> groupIds, String strategy, String fallbackStrategy, boolean preferLastAgent,
                            String outOfHoursText, List<String> requiredSkills) {}
 
@@ -177,7 +178,7 @@ public class AdminRuleResource {
                     channels.forEach(c -> known.add(c.id.toString()));
                     FieldErrors unknown = new FieldErrors();
                     for (int i = 0; i < next.spec.conditions.size(); i++) {
-                        RuleCondition c = next.spec.conditions.get(i);
+                        ConditionSpec c = next.spec.conditions.get(i);
                         if ("channel".equals(c.type()) && !known.containsAll(c.values())) {
                             unknown.add("conditions[" + i + "].values", "unknown channel");
                         }

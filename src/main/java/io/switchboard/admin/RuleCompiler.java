@@ -1,5 +1,6 @@
 package io.switchboard.admin;
 
+import io.switchboard.routing.ConditionSpec;
 import io.switchboard.common.FieldErrors;
 import io.switchboard.routing.Condition;
 import io.switchboard.routing.RoutingRule;
@@ -23,11 +24,11 @@ public final class RuleCompiler {
     /** The compiled rule, or null with the reasons added to {@code errors}. */
     public static RoutingRule compile(StoredRule r, FieldErrors errors) {
         List<Condition> conditions = new ArrayList<>();
-        List<RuleCondition> stored = r.spec.conditions == null ? List.of() : r.spec.conditions;
+        List<ConditionSpec> stored = r.spec.conditions == null ? List.of() : r.spec.conditions;
         for (int i = 0; i < stored.size(); i++) {
             String field = "conditions[" + i + "]";
             try {
-                conditions.add(condition(stored.get(i)));
+                conditions.add(stored.get(i).toCondition());
             } catch (IllegalArgumentException | NullPointerException e) {
                 errors.add(field, e.getMessage() == null ? "incomplete condition" : e.getMessage());
             }
@@ -44,29 +45,5 @@ public final class RuleCompiler {
             return null;
         }
         return new RoutingRule(r.id.toString(), r.position, r.enabled, conditions, target);
-    }
-
-    static Condition condition(RuleCondition c) {
-        if (c == null || c.type() == null) {
-            throw new IllegalArgumentException("type is required: channel, pageUrl, source, tier or attribute");
-        }
-        String[] values = c.values() == null ? new String[0] : c.values().toArray(String[]::new);
-        return switch (c.type()) {
-            case "channel" -> new Condition.ChannelIn(java.util.Set.of(values));
-            case "source" -> new Condition.SourceContains(List.of(values));
-            case "tier" -> new Condition.TierIn(java.util.Set.of(values));
-            case "attribute" -> new Condition.AttributeIn(c.name(), java.util.Set.of(values));
-            case "pageUrl" -> {
-                TextMatch.Mode mode;
-                try {
-                    mode = TextMatch.Mode.valueOf((c.match() == null ? "contains" : c.match()).toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("match must be contains, prefix or regex");
-                }
-                yield Condition.pageUrl(TextMatch.of(mode, c.pattern()));
-            }
-            default -> throw new IllegalArgumentException("unknown type '" + c.type()
-                    + "': channel, pageUrl, source, tier or attribute");
-        };
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.admin;
 
+import io.switchboard.routing.ConditionSpec;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -51,7 +52,7 @@ public class StoredRule extends PanacheEntityBase {
 
     /** The lists of a rule as stored. */
     public static class Spec {
-        public List<RuleCondition> conditions = new ArrayList<>();
+        public List<ConditionSpec> conditions = new ArrayList<>();
         /** In order: the order of the round-robin rotation. */
         public List<String> groupIds = new ArrayList<>();
         public List<String> requiredSkills = new ArrayList<>();

@@ -179,7 +179,7 @@ public class ConversationResource {
                 .flatMap(c -> store.pool().preparedQuery("""
                                 select kind, actor_kind, actor_id, data, created_at from conversation_events
                                 where conversation_id = $1 and tenant_id = $2
-                                  and kind in ('queued', 'assigned', 'released', 'unmatched', 'out_of_hours', 'reassigned')
+                                  and kind in ('queued', 'routed', 'assigned', 'released', 'unmatched', 'out_of_hours', 'expired', 'reassigned')
                                 order by id""")
                         .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(caller.tenantId()))))
                 .map(rows -> {

@@ -213,7 +213,7 @@ public class ConversationStore {
 
     /** One waiting conversation with its channel's queue settings. */
     public record Waiting(String conversationId, String visitorId, String visitorName, String channelId, String groupId,
-                          java.time.Instant queuedAt, int channelPriority, String channelOrder) {
+                          java.time.Instant queuedAt, int channelPriority, String channelOrder, String hold) {
         public QueueEntry entry() {
             return new QueueEntry(conversationId, channelId, queuedAt);
         }
@@ -224,19 +224,26 @@ public class ConversationStore {
      * unordered: {@link #order} puts them in serving order.
      */
     public Uni<List<Waiting>> waiting(SqlClient client, String tenantId, String groupId, boolean allGroups) {
+        return waiting(client, tenantId, groupId, allGroups, false);
+    }
+
+    /** Like {@link #waiting(SqlClient, String, String, boolean)}; held conversations (unmatched, offline) only when asked. */
+    public Uni<List<Waiting>> waiting(SqlClient client, String tenantId, String groupId, boolean allGroups, boolean withHeld) {
         return client.preparedQuery("""
                         select c.id, c.visitor_id, coalesce(v.name, 'Visitor #' || v.display_no) as visitor_name,
-                               c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order
+                               c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order, c.hold
                         from conversations c join channels ch on ch.id = c.channel_id join visitors v on v.id = c.visitor_id
-                        where c.tenant_id = $1 and c.state = 'queued' and ($3 or c.group_id is not distinct from $2)""")
-                .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId), allGroups))
+                        where c.tenant_id = $1 and c.state = 'queued' and ($3 or c.group_id is not distinct from $2)
+                          and ($4 or c.hold is null)""")
+                .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId), allGroups, withHeld))
                 .map(rows -> {
                     List<Waiting> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
                         out.add(new Waiting(r.getUUID("id").toString(), r.getUUID("visitor_id").toString(),
                                 r.getString("visitor_name"), r.getUUID("channel_id").toString(),
                                 ConversationRow.str(r.getUUID("group_id")),
-                                r.getOffsetDateTime("queued_at").toInstant(), r.getInteger("priority"), r.getString("queue_order")));
+                                r.getOffsetDateTime("queued_at").toInstant(), r.getInteger("priority"), r.getString("queue_order"),
+                                r.getString("hold")));
                     }
                     return out;
                 });

@@ -20,6 +20,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,11 +60,13 @@ public class QueueDispatcher {
     private final LiveAgentState liveState;
     private final Publisher publisher;
     private final ServerFrames frames;
+    private final TimerDeadlines timers;
     private final Router router = new Router(new LeastLoadStrategy());
     private final Map<String, Loop> loops = new ConcurrentHashMap<>();
 
     QueueDispatcher(ConversationStore store, AgentStore agents, LiveAgents live, LiveAgentState liveState,
-                    Publisher publisher, ServerFrames frames) {
+                    Publisher publisher, ServerFrames frames, TimerDeadlines timers) {
+        this.timers = timers;
         this.store = store;
         this.agents = agents;
         this.live = live;
@@ -129,9 +132,14 @@ public class QueueDispatcher {
                             if (head.isEmpty()) {
                                 return Uni.createFrom().item(Optional.<Assignment>empty());
                             }
-                            String conversationId = head.get();
+                            String conversationId = head.get()[0];
+                            // An agent who stayed silent on this conversation is not offered it again (B6).
+                            Set<String> excluded = new HashSet<>();
+                            if (head.get()[1] != null) {
+                                excluded.add(head.get()[1]);
+                            }
                             return agents.members(conn, tenantId, groupId)
-                                    .flatMap(members -> choose(conn, tenantId, members, new HashSet<>(), 0))
+                                    .flatMap(members -> choose(conn, tenantId, members, excluded, 0))
                                     .flatMap(choice -> {
                                         if (choice.isEmpty()) {
                                             return Uni.createFrom().item(Optional.<Assignment>empty());
@@ -151,16 +159,21 @@ public class QueueDispatcher {
      * the visitor behind. Waiting is short (one round, or one message append). If the head
      * left the queue while this round waited, the order is read again.
      */
-    private Uni<Optional<String>> lockHead(SqlConnection conn, String tenantId, String groupId, int attempt) {
+    private Uni<Optional<String[]>> lockHead(SqlConnection conn, String tenantId, String groupId, int attempt) {
         return store.waiting(conn, tenantId, groupId, false).flatMap(waiting -> {
             if (waiting.isEmpty() || attempt >= MAX_HEAD_ATTEMPTS) {
-                return Uni.createFrom().item(Optional.<String>empty());
+                return Uni.createFrom().item(Optional.<String[]>empty());
             }
             String head = ConversationStore.order(waiting).get(0).conversationId();
-            return conn.preparedQuery("select id from conversations where id = $1 and state = 'queued' for update")
+            return conn.preparedQuery("select id, reassign_excluded from conversations where id = $1 and state = 'queued' for update")
                     .execute(Tuple.of(UUID.fromString(head)))
-                    .flatMap(rows -> rows.size() == 1 ? Uni.createFrom().item(Optional.of(head))
-                            : lockHead(conn, tenantId, groupId, attempt + 1));
+                    .flatMap(rows -> {
+                        if (rows.size() != 1) {
+                            return lockHead(conn, tenantId, groupId, attempt + 1);
+                        }
+                        UUID excluded = rows.iterator().next().getUUID("reassign_excluded");
+                        return Uni.createFrom().item(Optional.of(new String[] {head, excluded == null ? null : excluded.toString()}));
+                    });
         });
     }
 
@@ -213,7 +226,7 @@ public class QueueDispatcher {
                 .flatMap(present -> present.size() == 1 ? Uni.createFrom().voidItem()
                         : Uni.createFrom().<Void>failure(new IllegalStateException("agent was removed while being assigned")))
                 .flatMap(ignored -> conn.preparedQuery("""
-                        update conversations set state = 'open', assignee_id = $3, assigned_at = now()
+                        update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
                         where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
                 .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId))))
                 .flatMap(rows -> {
@@ -251,7 +264,7 @@ public class QueueDispatcher {
                                 return Uni.createFrom().<io.vertx.mutiny.sqlclient.RowSet<Row>>failure(Problem.notFound("agent"));
                             }
                             return conn.preparedQuery("""
-                                            update conversations set state = 'open', assignee_id = $3, assigned_at = now()
+                                            update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
                                             where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
                                     .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId)));
                         })
@@ -268,6 +281,64 @@ public class QueueDispatcher {
                 .onFailure().call(e -> liveState.release(tenantId, agentId)))
                 .call(row -> announce(new Assignment(row, agentId, row.assigneeName(), null)).onFailure().recoverWithNull())
                 .invoke(row -> publishPositions(tenantId, row.groupId()).subscribe().with(x -> { }, e -> { }));
+    }
+
+    /**
+     * Auto-reassign (B6): takes the conversation from an agent who has not replied for
+     * {@code silence} and sends it back to its queue, where the dispatcher offers it to anyone
+     * but them. The update re-checks the silence in PostgreSQL, so a reply that raced the
+     * timer wins. Leaves a system message and a {@code reassigned} event.
+     *
+     * @return true when this call took it away
+     */
+    public Uni<Boolean> reassignSilent(String tenantId, String conversationId, Duration silence, int minutes) {
+        String text = "No reply from the agent for " + minutes + " minute" + (minutes == 1 ? "" : "s")
+                + ": looking for another agent.";
+        return store.pool().withTransaction(conn -> conn.preparedQuery("""
+                                update conversations c set state = 'queued', assignee_id = null, assigned_at = null,
+                                       reassign_excluded = prev.assignee_id, queued_at = coalesce(c.queued_at, c.created_at)
+                                from conversations prev
+                                where c.id = $1 and c.tenant_id = $2 and c.state = 'open' and prev.id = c.id
+                                  and c.assigned_at <= now() - make_interval(secs => $3)
+                                  and (c.last_agent_message_at is null
+                                       or c.last_agent_message_at < greatest(c.assigned_at, c.last_visitor_message_at))
+                                returning c.visitor_id, c.group_id, prev.assignee_id as silent""")
+                        .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), silence.toMillis() / 1000.0))
+                        .flatMap(rows -> {
+                            Optional<Row> row = ConversationStore.first(rows);
+                            if (row.isEmpty()) {
+                                return Uni.createFrom().item(Optional.<String[]>empty());
+                            }
+                            Row r = row.get();
+                            String silent = r.getUUID("silent").toString();
+                            String[] out = {r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("group_id")), silent, null};
+                            return store.appendSystem(conn, tenantId, conversationId, text)
+                                    .flatMap(seq -> {
+                                        out[3] = Long.toString(seq);
+                                        return store.event(conn, tenantId, conversationId, "reassigned", "system", null,
+                                                new JsonObject().put("from", silent).put("minutes", minutes).put("reason", "no agent reply"));
+                                    })
+                                    .replaceWith(Optional.of(out));
+                        }))
+                .flatMap(done -> {
+                    if (done.isEmpty()) {
+                        return Uni.createFrom().item(false);
+                    }
+                    String visitorId = done.get()[0];
+                    String groupId = done.get()[1];
+                    String silent = done.get()[2];
+                    String message = frames.message(new ServerFrames.MessageView(conversationId, Long.parseLong(done.get()[3]),
+                            "system", null, null, text, false, java.time.Instant.now()));
+                    return publisher.toVisitor(tenantId, visitorId, message)
+                            .flatMap(v -> publisher.toStaff(tenantId, silent, message))
+                            .flatMap(v -> publisher.toStaff(tenantId, silent, frames.notice(conversationId, "reassigned", text)))
+                            .flatMap(v -> liveState.release(tenantId, silent))
+                            .flatMap(v -> liveState.current(tenantId, silent))
+                            .flatMap(st -> publisher.toStaff(tenantId, silent, frames.status(st.status().wire(), st.load(), st.maxConcurrent())))
+                            .onFailure().recoverWithNull()
+                            .invoke(() -> dispatch(tenantId, groupId).subscribe().with(x -> { }, e -> { }))
+                            .replaceWith(true);
+                });
     }
 
     private Uni<Integer> forceClaim(String tenantId, String agentId, boolean seeded) {
@@ -293,6 +364,7 @@ public class QueueDispatcher {
     /** After commit: tell the visitor and the agent, and give the agent what was said so far. */
     private Uni<Void> announce(Assignment a) {
         ConversationRow c = a.conversation();
+        timers.assigned(c.tenantId(), c.id()).subscribe().with(x -> { }, e -> { });
         String assigned = frames.assigned(c.id(), a.agentId(), a.agentName());
         return publisher.toVisitor(c.tenantId(), c.visitorId(), assigned)
                 .flatMap(v -> publisher.toStaff(c.tenantId(), a.agentId(), assigned))

@@ -29,9 +29,13 @@ import java.util.UUID;
 @Path("/api/v1/queue")
 public class QueueResource {
 
-    /** @param position the place in its group's queue, starting at 1, as the visitor is told */
+    /**
+     * @param position the place in its group's queue, starting at 1, as the visitor is told
+     * @param hold     {@code unmatched} (no rule applied: assign by hand) or {@code offline} (left out
+     *                 of hours); null for a conversation routing serves on its own
+     */
     public record QueuedView(String conversationId, String channelId, String groupId, String visitorId, String visitorName,
-                             Instant queuedAt, long waitingSeconds, int position) {}
+                             Instant queuedAt, long waitingSeconds, int position, String hold) {}
 
     private final CurrentCaller current;
     private final ConversationStore store;
@@ -61,7 +65,7 @@ public class QueueResource {
         }
         Uni<Set<String>> visibleGroups = caller.seesWholeTenant() ? Uni.createFrom().nullItem()
                 : agents.groupsOf(caller.tenantId(), caller.id()).map(Set::copyOf);
-        return visibleGroups.flatMap(groups -> store.waiting(store.pool(), caller.tenantId(), null, true).map(all -> {
+        return visibleGroups.flatMap(groups -> store.waiting(store.pool(), caller.tenantId(), null, true, true).map(all -> {
             Instant now = Instant.now();
             Map<String, List<ConversationStore.Waiting>> byGroup = new LinkedHashMap<>();
             for (ConversationStore.Waiting w : all) {
@@ -83,7 +87,7 @@ public class QueueResource {
                     continue;
                 }
                 out.add(new QueuedView(w.conversationId(), w.channelId(), w.groupId(), w.visitorId(), w.visitorName(),
-                        w.queuedAt(), waited, positions.get(w.conversationId())));
+                        w.queuedAt(), waited, positions.get(w.conversationId()), w.hold()));
             }
             return out;
         }));

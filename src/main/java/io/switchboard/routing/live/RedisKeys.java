@@ -18,6 +18,15 @@ public final class RedisKeys {
         return "sb:" + tenantId + ":agent:" + agentId;
     }
 
+    /**
+     * Sorted set of the tenant's timer deadlines (B6): member {@code close:<conversationId>} or
+     * {@code reassign:<conversationId>}, score the epoch millis it falls due. Rebuildable: a lost
+     * deadline is set again by the next message, and firing re-checks PostgreSQL.
+     */
+    public static String deadlines(String tenantId) {
+        return "sb:" + tenantId + ":deadlines";
+    }
+
     /** Pub/sub channel reaching every socket of one visitor, on whichever replica. */
     public static String visitorChannel(String tenantId, String visitorId) {
         return "sb:" + tenantId + ":to:visitor:" + visitorId;
