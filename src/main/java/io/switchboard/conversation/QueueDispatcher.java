@@ -139,14 +139,7 @@ public class QueueDispatcher {
                                 excluded.add(head.get()[1]);
                             }
                             return agents.members(conn, tenantId, groupId)
-                                    .flatMap(members -> choose(conn, tenantId, members, excluded, 0))
-                                    .flatMap(choice -> {
-                                        if (choice.isEmpty()) {
-                                            return Uni.createFrom().item(Optional.<Assignment>empty());
-                                        }
-                                        claimed[0] = choice.get().chosen().agentId();
-                                        return record(conn, tenantId, conversationId, choice.get());
-                                    });
+                                    .flatMap(members -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, 0, claimed));
                         }))
                 .onFailure().call(e -> claimed[0] == null ? Uni.createFrom().voidItem()
                         : liveState.release(tenantId, claimed[0]));
@@ -173,6 +166,36 @@ public class QueueDispatcher {
                         }
                         UUID excluded = rows.iterator().next().getUUID("reassign_excluded");
                         return Uni.createFrom().item(Optional.of(new String[] {head, excluded == null ? null : excluded.toString()}));
+                    });
+        });
+    }
+
+    /** PostgreSQL found the agent full although Redis let the claim through (Redis lost or drifted its count). */
+    private static final class FullInPostgres extends RuntimeException {
+        FullInPostgres() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Claims an agent and records the assignment; when PostgreSQL's own count refuses the
+     * agent, gives the reservation back and tries the next agent in the same round.
+     */
+    private Uni<Optional<Assignment>> chooseAndRecord(SqlConnection conn, String tenantId, String conversationId,
+                                                      List<AgentStore.AgentRow> members, Set<String> excluded, int attempt,
+                                                      String[] claimed) {
+        return choose(conn, tenantId, members, excluded, attempt).flatMap(choice -> {
+            if (choice.isEmpty()) {
+                return Uni.createFrom().item(Optional.<Assignment>empty());
+            }
+            String agentId = choice.get().chosen().agentId();
+            claimed[0] = agentId;
+            return record(conn, tenantId, conversationId, choice.get())
+                    .onFailure(FullInPostgres.class).recoverWithUni(e -> {
+                        claimed[0] = null;
+                        excluded.add(agentId);
+                        return liveState.release(tenantId, agentId)
+                                .flatMap(v -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, attempt + 1, claimed));
                     });
         });
     }
@@ -218,13 +241,25 @@ public class QueueDispatcher {
     private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, String conversationId,
                                              RoutingDecision decision) {
         String agentId = decision.chosen().agentId();
-        // Locked for share so that an admin removing the agent (who locks it for update and
-        // then gives back its conversations) either waits for this assignment and releases it,
-        // or has already removed the agent and this round records nothing.
-        return conn.preparedQuery("select 1 from agents where user_id = $1 and removed_at is null for share")
+        // The agent row is locked, and PostgreSQL's own count of their open conversations is
+        // checked against the limit: Redis is the fast gate, this is the one that holds when
+        // Redis lost or drifted its counters (flush, restart) until the reconciler rebuilds them.
+        // Assignments of one agent therefore commit one at a time. The same lock makes an admin
+        // removing the agent (who locks it first, then gives back its conversations) either wait
+        // for this assignment and release it, or leave this round nothing to record.
+        return conn.preparedQuery("""
+                        select a.max_concurrent,
+                               (select count(*) from conversations c where c.assignee_id = a.user_id and c.state = 'open') as load
+                        from agents a where a.user_id = $1 and a.removed_at is null for update of a""")
                 .execute(Tuple.of(UUID.fromString(agentId)))
-                .flatMap(present -> present.size() == 1 ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().<Void>failure(new IllegalStateException("agent was removed while being assigned")))
+                .flatMap(present -> {
+                    if (present.size() != 1) {
+                        return Uni.createFrom().<Void>failure(new IllegalStateException("agent was removed while being assigned"));
+                    }
+                    Row a = present.iterator().next();
+                    return a.getLong("load") >= a.getInteger("max_concurrent")
+                            ? Uni.createFrom().<Void>failure(new FullInPostgres()) : Uni.createFrom().voidItem();
+                })
                 .flatMap(ignored -> conn.preparedQuery("""
                         update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
                         where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
@@ -256,21 +291,23 @@ public class QueueDispatcher {
      */
     public Uni<ConversationRow> assignByHand(String tenantId, String conversationId, String agentId, String actorId,
                                              String how) {
+        // Conversation row first, then the agent's: the order the dispatcher locks them in.
         return forceClaim(tenantId, agentId, false).flatMap(claimed -> store.pool().withTransaction(conn -> conn
-                        .preparedQuery("select 1 from agents where user_id = $1 and tenant_id = $2 and removed_at is null for share")
-                        .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))
-                        .flatMap(present -> {
-                            if (present.size() != 1) {
-                                return Uni.createFrom().<io.vertx.mutiny.sqlclient.RowSet<Row>>failure(Problem.notFound("agent"));
-                            }
-                            return conn.preparedQuery("""
-                                            update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
-                                            where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
-                                    .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId)));
-                        })
+                        .preparedQuery("""
+                                update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
+                                where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
+                        .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId)))
                         .flatMap(rows -> {
                             if (rows.rowCount() != 1) {
-                                return Uni.createFrom().<Void>failure(Problem.conflict("conversation is not waiting in the queue"));
+                                return Uni.createFrom().<io.vertx.mutiny.sqlclient.RowSet<Row>>failure(
+                                        Problem.conflict("conversation is not waiting in the queue"));
+                            }
+                            return conn.preparedQuery("select 1 from agents where user_id = $1 and tenant_id = $2 and removed_at is null for share")
+                                    .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)));
+                        })
+                        .flatMap(present -> {
+                            if (present.size() != 1) {
+                                return Uni.createFrom().<Void>failure(Problem.notFound("agent"));
                             }
                             return store.event(conn, tenantId, conversationId, "assigned", "staff", actorId,
                                     new JsonObject().put("manual", how).put("chosen", agentId).put("load", claimed));

@@ -27,6 +27,14 @@ public final class RedisKeys {
         return "sb:" + tenantId + ":deadlines";
     }
 
+    /**
+     * Marker that the tenant's live agent hashes were rebuilt from PostgreSQL. Set by the
+     * reconciler; its absence (first start, Redis restarted or flushed) makes it rebuild them.
+     */
+    public static String liveMarker(String tenantId) {
+        return "sb:" + tenantId + ":live";
+    }
+
     /** Pub/sub channel reaching every socket of one visitor, on whichever replica. */
     public static String visitorChannel(String tenantId, String visitorId) {
         return "sb:" + tenantId + ":to:visitor:" + visitorId;
