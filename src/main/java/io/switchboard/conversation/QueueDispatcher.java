@@ -61,11 +61,12 @@ public class QueueDispatcher {
     private final Publisher publisher;
     private final ServerFrames frames;
     private final TimerDeadlines timers;
-    private final Router router = new Router(new LeastLoadStrategy());
+    private final DispatchStrategies strategies;
     private final Map<String, Loop> loops = new ConcurrentHashMap<>();
 
     QueueDispatcher(ConversationStore store, AgentStore agents, LiveAgents live, LiveAgentState liveState,
-                    Publisher publisher, ServerFrames frames, TimerDeadlines timers) {
+                    Publisher publisher, ServerFrames frames, TimerDeadlines timers, DispatchStrategies strategies) {
+        this.strategies = strategies;
         this.timers = timers;
         this.store = store;
         this.agents = agents;
@@ -139,7 +140,10 @@ public class QueueDispatcher {
                                 excluded.add(head.get()[1]);
                             }
                             return agents.members(conn, tenantId, groupId)
-                                    .flatMap(members -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, 0, claimed));
+                                    .flatMap(members -> strategies.plan(conn, tenantId, head.get()[2], head.get()[3], conversationId, members)
+                                            .flatMap(how -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, 0, claimed, how)
+                                                    .call(done -> done.isPresent() ? strategies.picked(tenantId, how, done.get().agentId())
+                                                            : Uni.createFrom().voidItem())));
                         }))
                 .onFailure().call(e -> claimed[0] == null ? Uni.createFrom().voidItem()
                         : liveState.release(tenantId, claimed[0]));
@@ -158,14 +162,17 @@ public class QueueDispatcher {
                 return Uni.createFrom().item(Optional.<String[]>empty());
             }
             String head = ConversationStore.order(waiting).get(0).conversationId();
-            return conn.preparedQuery("select id, reassign_excluded from conversations where id = $1 and state = 'queued' for update")
+            return conn.preparedQuery("select id, reassign_excluded, routing_rule_id, visitor_id from conversations where id = $1 and state = 'queued' for update")
                     .execute(Tuple.of(UUID.fromString(head)))
                     .flatMap(rows -> {
                         if (rows.size() != 1) {
                             return lockHead(conn, tenantId, groupId, attempt + 1);
                         }
-                        UUID excluded = rows.iterator().next().getUUID("reassign_excluded");
-                        return Uni.createFrom().item(Optional.of(new String[] {head, excluded == null ? null : excluded.toString()}));
+                        Row r = rows.iterator().next();
+                        UUID excluded = r.getUUID("reassign_excluded");
+                        UUID rule = r.getUUID("routing_rule_id");
+                        return Uni.createFrom().item(Optional.of(new String[] {head, excluded == null ? null : excluded.toString(),
+                                rule == null ? null : rule.toString(), r.getUUID("visitor_id").toString()}));
                     });
         });
     }
@@ -183,8 +190,8 @@ public class QueueDispatcher {
      */
     private Uni<Optional<Assignment>> chooseAndRecord(SqlConnection conn, String tenantId, String conversationId,
                                                       List<AgentStore.AgentRow> members, Set<String> excluded, int attempt,
-                                                      String[] claimed) {
-        return choose(conn, tenantId, members, excluded, attempt).flatMap(choice -> {
+                                                      String[] claimed, DispatchStrategies.How how) {
+        return choose(conn, tenantId, members, excluded, attempt, how).flatMap(choice -> {
             if (choice.isEmpty()) {
                 return Uni.createFrom().item(Optional.<Assignment>empty());
             }
@@ -195,14 +202,14 @@ public class QueueDispatcher {
                         claimed[0] = null;
                         excluded.add(agentId);
                         return liveState.release(tenantId, agentId)
-                                .flatMap(v -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, attempt + 1, claimed));
+                                .flatMap(v -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, attempt + 1, claimed, how));
                     });
         });
     }
 
     /** Reads live figures, decides in pure code, claims in Redis; retries without agents whose claim lost a race. */
     private Uni<Optional<RoutingDecision>> choose(SqlConnection conn, String tenantId, List<AgentStore.AgentRow> members,
-                                                  Set<String> excluded, int attempt) {
+                                                  Set<String> excluded, int attempt, DispatchStrategies.How how) {
         if (members.isEmpty() || attempt >= MAX_CLAIM_ATTEMPTS) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -219,9 +226,9 @@ public class QueueDispatcher {
             }
             if (!seeds.isEmpty()) {
                 return Uni.join().all(seeds).andFailFast()
-                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1));
+                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how));
             }
-            RoutingDecision decision = router.decide(candidates, RoutingContext.none().excluding(excluded));
+            RoutingDecision decision = how.router().decide(how.enrich(candidates), how.context().excluding(excluded));
             if (!decision.assigned()) {
                 return Uni.createFrom().item(Optional.empty());
             }
@@ -229,10 +236,10 @@ public class QueueDispatcher {
             return live.claim(tenantId, agentId, System.currentTimeMillis()).flatMap(claim -> switch (claim.outcome()) {
                 case CLAIMED -> Uni.createFrom().item(Optional.of(decision));
                 case MISSING -> liveState.seed(conn, tenantId, agentId)
-                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1));
+                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how));
                 case REFUSED -> {
                     excluded.add(agentId);
-                    yield choose(conn, tenantId, members, excluded, attempt + 1);
+                    yield choose(conn, tenantId, members, excluded, attempt + 1, how);
                 }
             });
         });

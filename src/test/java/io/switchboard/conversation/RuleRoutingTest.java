@@ -158,4 +158,58 @@ class RuleRoutingTest {
             Chat.retire(team.tenantId());
         }
     }
+
+    @Test
+    void aSkillWeightedRuleGivesEveryConversationToTheSkilledAgentWhileTheyHaveRoom() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        String admin = Chat.login(team.adminEmail());
+        String skilled = team.agents().get(1).id();
+        as(admin).body(Map.of("skills", Map.of("billing", 5))).when().put("/api/v1/admin/agents/" + skilled).then().statusCode(200);
+        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()), "strategy", "skill-weighted",
+                "requiredSkills", List.of("billing"))).when().post("/api/v1/admin/rules").then().statusCode(201);
+        List<WsClient> visitors = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                visitors.add(v);
+                String c = Chat.send(v, null, clientId(), "invoice " + i).path("conversationId").asText();
+                // Least load would have alternated; the skill decides.
+                assertThat(Chat.received(v, Chat.type("assigned", c)).path("agent").path("id").asText()).isEqualTo(skilled);
+            }
+        } finally {
+            visitors.forEach(WsClient::close);
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void preferringTheLastAgentSendsAReturningVisitorBackToThem() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        String admin = Chat.login(team.adminEmail());
+        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()), "strategy", "least-load",
+                "preferLastAgent", true)).when().post("/api/v1/admin/rules").then().statusCode(201);
+        Chat.Visitor returning = Chat.visitor(team.channelKey());
+        try (WsClient a = Chat.visitorSocket(base, returning.token());
+             WsClient b = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient c = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String first = Chat.send(a, null, clientId(), "hello").path("conversationId").asText();
+            String x = Chat.received(a, Chat.type("assigned", first)).path("agent").path("id").asText();
+            String cb = Chat.send(b, null, clientId(), "b").path("conversationId").asText();
+            Chat.received(b, Chat.type("assigned", cb));
+            String cc = Chat.send(c, null, clientId(), "c").path("conversationId").asText();
+            Chat.received(c, Chat.type("assigned", cc));
+            // The first agent now carries more than the other: least load alone would not pick them.
+            String busiest = Fixtures.count("select count(*) from conversations where assignee_id = ? and state = 'open'", x) == 2 ? x : null;
+            assertThat(busiest).isEqualTo(x);
+            given().auth().oauth2(Chat.login(team.adminEmail())).when().post("/api/v1/conversations/" + first + "/close").then().statusCode(200);
+            Chat.received(a, Chat.type("closed", first));
+            // Now one each, and the other agent has waited longer: least load alone would pick them.
+
+            String again = Chat.send(a, null, clientId(), "me again").path("conversationId").asText();
+            assertThat(again).isNotEqualTo(first);
+            assertThat(Chat.received(a, Chat.type("assigned", again)).path("agent").path("id").asText()).isEqualTo(x);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
 }

@@ -35,6 +35,11 @@ public final class RedisKeys {
         return "sb:" + tenantId + ":live";
     }
 
+    /** The agent id the routing rule's round-robin rotation gave its last conversation to. */
+    public static String roundRobin(String tenantId, String ruleId) {
+        return "sb:" + tenantId + ":rr:" + ruleId;
+    }
+
     /** Pub/sub channel reaching every socket of one visitor, on whichever replica. */
     public static String visitorChannel(String tenantId, String visitorId) {
         return "sb:" + tenantId + ":to:visitor:" + visitorId;
