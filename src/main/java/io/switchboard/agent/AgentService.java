@@ -93,7 +93,7 @@ public class AgentService {
     }
 
     /** B2: warn on a very low limit, and when the limit is below the current load (no new assignments until it falls). */
-    static String warning(int max, int load) {
+    public static String warning(int max, int load) {
         if (load > max) {
             return "limit is below your current load: no new conversations until it falls under " + max;
         }

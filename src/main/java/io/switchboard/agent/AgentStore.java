@@ -33,7 +33,7 @@ public class AgentStore {
         return client.preparedQuery("""
                         select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
                         from agents a join staff_users u on u.id = a.user_id
-                        where a.user_id = $1 and a.tenant_id = $2""")
+                        where a.user_id = $1 and a.tenant_id = $2 and a.removed_at is null""")
                 .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))
                 .map(rows -> {
                     var it = rows.iterator();
@@ -46,11 +46,11 @@ public class AgentStore {
         String sql = groupId == null
                 ? """
                   select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
-                  from agents a join staff_users u on u.id = a.user_id where a.tenant_id = $1"""
+                  from agents a join staff_users u on u.id = a.user_id where a.tenant_id = $1 and a.removed_at is null"""
                 : """
                   select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
                   from group_members gm join agents a on a.user_id = gm.agent_id join staff_users u on u.id = a.user_id
-                  where gm.tenant_id = $1 and gm.group_id = $2""";
+                  where gm.tenant_id = $1 and gm.group_id = $2 and a.removed_at is null""";
         Tuple args = groupId == null ? Tuple.of(UUID.fromString(tenantId))
                 : Tuple.of(UUID.fromString(tenantId), UUID.fromString(groupId));
         return client.preparedQuery(sql).execute(args).map(rows -> {

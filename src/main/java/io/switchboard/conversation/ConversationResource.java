@@ -1,6 +1,8 @@
 package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.agent.AgentStore;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.switchboard.common.Problem;
 import io.switchboard.protocol.ServerFrames.MessageView;
 import io.switchboard.security.Caller;
@@ -17,6 +19,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,11 +35,16 @@ public class ConversationResource {
     private final CurrentCaller current;
     private final ConversationStore store;
     private final ConversationService service;
+    private final QueueDispatcher dispatcher;
+    private final AgentStore agents;
 
-    ConversationResource(CurrentCaller current, ConversationStore store, ConversationService service) {
+    ConversationResource(CurrentCaller current, ConversationStore store, ConversationService service,
+                         QueueDispatcher dispatcher, AgentStore agents) {
         this.current = current;
         this.store = store;
         this.service = service;
+        this.dispatcher = dispatcher;
+        this.agents = agents;
     }
 
     /**
@@ -112,6 +121,88 @@ public class ConversationResource {
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     public Uni<ConversationView> close(@PathParam("id") String id) {
         return service.closeByStaff(current.staff(), uuid(id)).map(ConversationView::of);
+    }
+
+    public record AssignRequest(String agentId) {}
+
+    /** An agent takes a waiting conversation of one of their groups by hand; may exceed their limit (B2, B4). */
+    @POST
+    @Path("/{id}/pickup")
+    @RolesAllowed(Roles.AGENT)
+    @Operation(summary = "Pick a waiting conversation up by hand; may exceed the limit and counts as load")
+    public Uni<ConversationView> pickup(@PathParam("id") String id) {
+        Caller caller = current.staff();
+        String conversationId = uuid(id);
+        return store.find(caller.tenantId(), conversationId).flatMap(found -> {
+            ConversationRow c = found.orElseThrow(() -> Problem.notFound("conversation"));
+            return agents.groupsOf(caller.tenantId(), caller.id()).flatMap(groups -> {
+                if (c.groupId() != null && !groups.contains(c.groupId())) {
+                    throw Problem.forbidden("the conversation waits in a group you are not in");
+                }
+                return dispatcher.assignByHand(caller.tenantId(), conversationId, caller.id(), caller.id(), "pickup");
+            });
+        }).map(ConversationView::of);
+    }
+
+    /** An admin or supervisor assigns a waiting (for instance unmatched) conversation to an agent; may exceed the limit. */
+    @POST
+    @Path("/{id}/assign")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR})
+    @Operation(summary = "Assign a waiting conversation to an agent by hand; may exceed the limit and counts as load")
+    public Uni<ConversationView> assign(@PathParam("id") String id, AssignRequest body) {
+        Caller caller = current.staff();
+        String conversationId = uuid(id);
+        if (body == null || body.agentId() == null) {
+            throw Problem.invalid("agentId", "required");
+        }
+        String agentId;
+        try {
+            agentId = UUID.fromString(body.agentId()).toString();
+        } catch (IllegalArgumentException e) {
+            throw Problem.invalid("agentId", "not an agent id");
+        }
+        return store.find(caller.tenantId(), conversationId)
+                .map(found -> found.orElseThrow(() -> Problem.notFound("conversation")))
+                .flatMap(c -> agents.find(caller.tenantId(), agentId))
+                .flatMap(agent -> {
+                    if (agent.isEmpty()) {
+                        throw Problem.invalid("agentId", "no such agent in this tenant");
+                    }
+                    return dispatcher.assignByHand(caller.tenantId(), conversationId, agentId, caller.id(), "assign");
+                })
+                .map(ConversationView::of);
+    }
+
+    /** Why the conversation went where it did: each routing event with its rule, strategy, candidates and choice. */
+    @GET
+    @Path("/{id}/routing")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    @Operation(summary = "The routing decisions taken for a conversation, oldest first")
+    public Uni<List<Map<String, Object>>> routing(@PathParam("id") String id) {
+        Caller caller = current.staff();
+        String conversationId = uuid(id);
+        return store.find(caller.tenantId(), conversationId)
+                .map(found -> found.orElseThrow(() -> Problem.notFound("conversation")))
+                .flatMap(c -> store.pool().preparedQuery("""
+                                select kind, actor_kind, actor_id, data, created_at from conversation_events
+                                where conversation_id = $1 and tenant_id = $2
+                                  and kind in ('queued', 'routed', 'assigned', 'released', 'unmatched', 'out_of_hours', 'expired', 'reassigned')
+                                order by id""")
+                        .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(caller.tenantId()))))
+                .map(rows -> {
+                    List<Map<String, Object>> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        Map<String, Object> e = new LinkedHashMap<>();
+                        e.put("kind", r.getString("kind"));
+                        e.put("at", r.getOffsetDateTime("created_at").toInstant());
+                        e.put("actorKind", r.getString("actor_kind"));
+                        e.put("actorId", r.getUUID("actor_id") == null ? null : r.getUUID("actor_id").toString());
+                        Object data = r.getValue("data");
+                        e.put("why", data instanceof io.vertx.core.json.JsonObject o ? o.getMap() : data);
+                        out.add(e);
+                    }
+                    return out;
+                });
     }
 
     /** Ids are UUIDs; anything else cannot exist, so it answers like an unknown id. */

@@ -9,7 +9,11 @@ import io.switchboard.protocol.ServerFrames;
 import io.switchboard.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.UUID;
 import java.util.List;
 
 /**
@@ -28,9 +32,13 @@ public class ConversationService {
     private final Publisher publisher;
     private final ServerFrames frames;
     private final LiveAgentState liveState;
+    private final RuleRouting ruleRouting;
+    private final TimerDeadlines timers;
 
     ConversationService(ConversationStore store, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
-                        LiveAgentState liveState) {
+                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers) {
+        this.timers = timers;
+        this.ruleRouting = ruleRouting;
         this.store = store;
         this.dispatcher = dispatcher;
         this.publisher = publisher;
@@ -73,9 +81,10 @@ public class ConversationService {
                         if (assignee != null) {
                             fanout = fanout.flatMap(v -> publisher.toStaff(visitor.tenantId(), assignee, message));
                         }
+                        timers.visitorWrote(visitor.tenantId(), c.id(), assignee != null).subscribe().with(x -> { }, e -> { });
                         if (started.created()) {
                             // Routed through the queue, after the first message is safely stored.
-                            dispatcher.dispatch(visitor.tenantId(), c.groupId()).subscribe().with(x -> { }, e -> { });
+                            ruleRouting.routeNew(c).subscribe().with(x -> { }, e -> { });
                         }
                         return fanout.replaceWith(List.of(ack));
                     });
@@ -146,6 +155,7 @@ public class ConversationService {
                                 fanout = fanout.flatMap(v -> publisher.toStaff(staff.tenantId(), assignee, message));
                             }
                             if (!m.internal()) {
+                                timers.agentReplied(staff.tenantId(), c.id()).subscribe().with(x -> { }, e -> { });
                                 fanout = fanout.flatMap(v -> publisher.toVisitor(staff.tenantId(), c.visitorId(), message));
                             }
                             return fanout.replaceWith(List.of(ack));
@@ -190,6 +200,46 @@ public class ConversationService {
         return staffClose(staff, conversationId)
                 .flatMap(ignored -> store.find(staff.tenantId(), conversationId))
                 .map(found -> found.orElseThrow(() -> Problem.notFound("conversation")));
+    }
+
+    /**
+     * Auto-close (B6): closes an open conversation whose visitor has been silent for
+     * {@code silence}, re-checked in PostgreSQL, with a system message saying why.
+     *
+     * @return true when this call closed it
+     */
+    public Uni<Boolean> closeSilent(String tenantId, String conversationId, Duration silence, int minutes) {
+        String text = "Closed after " + minutes + " minute" + (minutes == 1 ? "" : "s") + " without a message from the visitor.";
+        return store.pool().withTransaction(conn -> conn.preparedQuery("""
+                                select 1 from conversations where id = $1 and tenant_id = $2 and state = 'open'
+                                  and coalesce(last_visitor_message_at, assigned_at) <= now() - make_interval(secs => $3)
+                                for update""")
+                        .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), silence.toMillis() / 1000.0))
+                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().item(-1L)
+                                : store.appendSystem(conn, tenantId, conversationId, text)
+                                        .call(seq -> store.event(conn, tenantId, conversationId, "auto_closed", "system", null,
+                                                new io.vertx.core.json.JsonObject().put("minutes", minutes).put("reason", "visitor silent")))))
+                .flatMap(seq -> {
+                    if (seq < 0) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return store.find(tenantId, conversationId).flatMap(found -> {
+                        if (found.isEmpty() || found.get().isClosed()) {
+                            return Uni.createFrom().item(false);
+                        }
+                        ConversationRow c = found.get();
+                        String message = frames.message(new ServerFrames.MessageView(c.id(), seq, "system", null, null, text,
+                                false, java.time.Instant.now()));
+                        Uni<Void> tell = publisher.toVisitor(tenantId, c.visitorId(), message);
+                        if (c.assigneeId() != null) {
+                            tell = tell.flatMap(v -> publisher.toStaff(tenantId, c.assigneeId(), message));
+                        }
+                        return tell.onFailure().recoverWithNull()
+                                .flatMap(v -> close(tenantId, c, "timeout", "system", null))
+                                .replaceWith(true)
+                                .onFailure(Problem.class).recoverWithItem(false);
+                    });
+                });
     }
 
     // ---------------------------------------------------------------- shared

@@ -11,7 +11,13 @@ import io.vertx.pgclient.PgException;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.switchboard.routing.QueueDiscipline;
+import io.switchboard.routing.QueueEntry;
+import io.switchboard.routing.QueueOrder;
+
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -205,20 +211,70 @@ public class ConversationStore {
                 .map(rows -> rows.rowCount() > 0);
     }
 
-    /** Queued conversations of a group, oldest first: their index + 1 is their position. */
-    public Uni<List<String[]>> queue(String tenantId, String groupId) {
-        return pool.preparedQuery("""
-                        select id, visitor_id from conversations
-                        where tenant_id = $1 and group_id is not distinct from $2 and state = 'queued'
-                        order by queued_at, id""")
-                .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId)))
+    /** One waiting conversation with its channel's queue settings. */
+    public record Waiting(String conversationId, String visitorId, String visitorName, String channelId, String groupId,
+                          java.time.Instant queuedAt, int channelPriority, String channelOrder, String hold) {
+        public QueueEntry entry() {
+            return new QueueEntry(conversationId, channelId, queuedAt);
+        }
+    }
+
+    /**
+     * Queued conversations of one group ({@code allGroups} false) or of the whole tenant,
+     * unordered: {@link #order} puts them in serving order.
+     */
+    public Uni<List<Waiting>> waiting(SqlClient client, String tenantId, String groupId, boolean allGroups) {
+        return waiting(client, tenantId, groupId, allGroups, false);
+    }
+
+    /** Like {@link #waiting(SqlClient, String, String, boolean)}; held conversations (unmatched, offline) only when asked. */
+    public Uni<List<Waiting>> waiting(SqlClient client, String tenantId, String groupId, boolean allGroups, boolean withHeld) {
+        return client.preparedQuery("""
+                        select c.id, c.visitor_id, coalesce(v.name, 'Visitor #' || v.display_no) as visitor_name,
+                               c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order, c.hold
+                        from conversations c join channels ch on ch.id = c.channel_id join visitors v on v.id = c.visitor_id
+                        where c.tenant_id = $1 and c.state = 'queued' and ($3 or c.group_id is not distinct from $2)
+                          and ($4 or c.hold is null)""")
+                .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId), allGroups, withHeld))
                 .map(rows -> {
-                    List<String[]> out = new ArrayList<>(rows.size());
+                    List<Waiting> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
-                        out.add(new String[] {r.getUUID("id").toString(), r.getUUID("visitor_id").toString()});
+                        out.add(new Waiting(r.getUUID("id").toString(), r.getUUID("visitor_id").toString(),
+                                r.getString("visitor_name"), r.getUUID("channel_id").toString(),
+                                ConversationRow.str(r.getUUID("group_id")),
+                                r.getOffsetDateTime("queued_at").toInstant(), r.getInteger("priority"), r.getString("queue_order"),
+                                r.getString("hold")));
                     }
                     return out;
                 });
+    }
+
+    /** Serving order (B4): channel priority, then each channel's first-in or last-in order. */
+    public static List<Waiting> order(List<Waiting> waiting) {
+        Map<String, Integer> priority = new HashMap<>();
+        Map<String, QueueDiscipline> discipline = new HashMap<>();
+        Map<String, Waiting> byId = new HashMap<>();
+        for (Waiting w : waiting) {
+            priority.put(w.channelId(), w.channelPriority());
+            discipline.put(w.channelId(), "lifo".equals(w.channelOrder()) ? QueueDiscipline.LIFO : QueueDiscipline.FIFO);
+            byId.put(w.conversationId(), w);
+        }
+        List<Waiting> out = new ArrayList<>(waiting.size());
+        for (QueueEntry e : new QueueOrder(priority, discipline).order(waiting.stream().map(Waiting::entry).toList())) {
+            out.add(byId.get(e.conversationId()));
+        }
+        return out;
+    }
+
+    /** Queued conversations of a group in serving order: their index + 1 is their position. */
+    public Uni<List<String[]>> queue(String tenantId, String groupId) {
+        return waiting(pool, tenantId, groupId, false).map(w -> {
+            List<String[]> out = new ArrayList<>(w.size());
+            for (Waiting x : order(w)) {
+                out.add(new String[] {x.conversationId(), x.visitorId()});
+            }
+            return out;
+        });
     }
 
     public Uni<Void> event(SqlClient conn, String tenantId, String conversationId, String kind, String actorKind,

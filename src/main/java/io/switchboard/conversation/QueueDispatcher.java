@@ -3,6 +3,7 @@ package io.switchboard.conversation;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentStore;
 import io.switchboard.agent.LiveAgentState;
+import io.switchboard.common.Problem;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.Candidate;
@@ -19,6 +20,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +49,8 @@ public class QueueDispatcher {
     private static final Logger LOG = Logger.getLogger(QueueDispatcher.class);
     /** Claims lost to other replicas before this round gives up and leaves the head queued. */
     private static final int MAX_CLAIM_ATTEMPTS = 5;
+    /** Heads taken by other replicas before this round gives up; the next trigger goes round again. */
+    private static final int MAX_HEAD_ATTEMPTS = 20;
 
     record Assignment(ConversationRow conversation, String agentId, String agentName, RoutingDecision decision) {}
 
@@ -56,11 +60,14 @@ public class QueueDispatcher {
     private final LiveAgentState liveState;
     private final Publisher publisher;
     private final ServerFrames frames;
-    private final Router router = new Router(new LeastLoadStrategy());
+    private final TimerDeadlines timers;
+    private final DispatchStrategies strategies;
     private final Map<String, Loop> loops = new ConcurrentHashMap<>();
 
     QueueDispatcher(ConversationStore store, AgentStore agents, LiveAgents live, LiveAgentState liveState,
-                    Publisher publisher, ServerFrames frames) {
+                    Publisher publisher, ServerFrames frames, TimerDeadlines timers, DispatchStrategies strategies) {
+        this.strategies = strategies;
+        this.timers = timers;
         this.store = store;
         this.agents = agents;
         this.live = live;
@@ -121,38 +128,88 @@ public class QueueDispatcher {
     /** One round: the head of the queue to the best agent with capacity, or nothing. */
     private Uni<Optional<Assignment>> assignHead(String tenantId, String groupId) {
         String[] claimed = {null};
-        // Not SKIP LOCKED: the head may be held by another replica's round that finds nobody free,
-        // and skipping it would hand freed capacity to the visitor behind (B4). Waiting is short
-        // (one round, or one message append); if the row left the queue meanwhile, PostgreSQL
-        // re-checks it and returns the next queued one.
-        return store.pool().withTransaction(conn -> conn.preparedQuery("""
-                                select id from conversations
-                                where tenant_id = $1 and group_id is not distinct from $2 and state = 'queued'
-                                order by queued_at, id limit 1 for update""")
-                        .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId)))
-                        .flatMap(rows -> {
-                            Optional<Row> head = ConversationStore.first(rows);
+        return store.pool().withTransaction(conn -> lockHead(conn, tenantId, groupId, 0)
+                        .flatMap(head -> {
                             if (head.isEmpty()) {
                                 return Uni.createFrom().item(Optional.<Assignment>empty());
                             }
-                            String conversationId = head.get().getUUID("id").toString();
+                            String conversationId = head.get()[0];
+                            // An agent who stayed silent on this conversation is not offered it again (B6).
+                            Set<String> excluded = new HashSet<>();
+                            if (head.get()[1] != null) {
+                                excluded.add(head.get()[1]);
+                            }
                             return agents.members(conn, tenantId, groupId)
-                                    .flatMap(members -> choose(conn, tenantId, members, new HashSet<>(), 0))
-                                    .flatMap(choice -> {
-                                        if (choice.isEmpty()) {
-                                            return Uni.createFrom().item(Optional.<Assignment>empty());
-                                        }
-                                        claimed[0] = choice.get().chosen().agentId();
-                                        return record(conn, tenantId, conversationId, choice.get());
-                                    });
+                                    .flatMap(members -> strategies.plan(conn, tenantId, head.get()[2], head.get()[3], conversationId, members)
+                                            .flatMap(how -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, 0, claimed, how)
+                                                    .call(done -> done.isPresent() ? strategies.picked(tenantId, how, done.get().agentId())
+                                                            : Uni.createFrom().voidItem())));
                         }))
                 .onFailure().call(e -> claimed[0] == null ? Uni.createFrom().voidItem()
                         : liveState.release(tenantId, claimed[0]));
     }
 
+    /**
+     * Locks the conversation to serve next in the group (B4: channel priority, then the
+     * channel's first-in or last-in order). Not SKIP LOCKED: the head may be held by another
+     * replica's round that finds nobody free, and skipping it would hand freed capacity to
+     * the visitor behind. Waiting is short (one round, or one message append). If the head
+     * left the queue while this round waited, the order is read again.
+     */
+    private Uni<Optional<String[]>> lockHead(SqlConnection conn, String tenantId, String groupId, int attempt) {
+        return store.waiting(conn, tenantId, groupId, false).flatMap(waiting -> {
+            if (waiting.isEmpty() || attempt >= MAX_HEAD_ATTEMPTS) {
+                return Uni.createFrom().item(Optional.<String[]>empty());
+            }
+            String head = ConversationStore.order(waiting).get(0).conversationId();
+            return conn.preparedQuery("select id, reassign_excluded, routing_rule_id, visitor_id from conversations where id = $1 and state = 'queued' for update")
+                    .execute(Tuple.of(UUID.fromString(head)))
+                    .flatMap(rows -> {
+                        if (rows.size() != 1) {
+                            return lockHead(conn, tenantId, groupId, attempt + 1);
+                        }
+                        Row r = rows.iterator().next();
+                        UUID excluded = r.getUUID("reassign_excluded");
+                        UUID rule = r.getUUID("routing_rule_id");
+                        return Uni.createFrom().item(Optional.of(new String[] {head, excluded == null ? null : excluded.toString(),
+                                rule == null ? null : rule.toString(), r.getUUID("visitor_id").toString()}));
+                    });
+        });
+    }
+
+    /** PostgreSQL found the agent full although Redis let the claim through (Redis lost or drifted its count). */
+    private static final class FullInPostgres extends RuntimeException {
+        FullInPostgres() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Claims an agent and records the assignment; when PostgreSQL's own count refuses the
+     * agent, gives the reservation back and tries the next agent in the same round.
+     */
+    private Uni<Optional<Assignment>> chooseAndRecord(SqlConnection conn, String tenantId, String conversationId,
+                                                      List<AgentStore.AgentRow> members, Set<String> excluded, int attempt,
+                                                      String[] claimed, DispatchStrategies.How how) {
+        return choose(conn, tenantId, members, excluded, attempt, how).flatMap(choice -> {
+            if (choice.isEmpty()) {
+                return Uni.createFrom().item(Optional.<Assignment>empty());
+            }
+            String agentId = choice.get().chosen().agentId();
+            claimed[0] = agentId;
+            return record(conn, tenantId, conversationId, choice.get())
+                    .onFailure(FullInPostgres.class).recoverWithUni(e -> {
+                        claimed[0] = null;
+                        excluded.add(agentId);
+                        return liveState.release(tenantId, agentId)
+                                .flatMap(v -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, attempt + 1, claimed, how));
+                    });
+        });
+    }
+
     /** Reads live figures, decides in pure code, claims in Redis; retries without agents whose claim lost a race. */
     private Uni<Optional<RoutingDecision>> choose(SqlConnection conn, String tenantId, List<AgentStore.AgentRow> members,
-                                                  Set<String> excluded, int attempt) {
+                                                  Set<String> excluded, int attempt, DispatchStrategies.How how) {
         if (members.isEmpty() || attempt >= MAX_CLAIM_ATTEMPTS) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -169,9 +226,9 @@ public class QueueDispatcher {
             }
             if (!seeds.isEmpty()) {
                 return Uni.join().all(seeds).andFailFast()
-                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1));
+                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how));
             }
-            RoutingDecision decision = router.decide(candidates, RoutingContext.none().excluding(excluded));
+            RoutingDecision decision = how.router().decide(how.enrich(candidates), how.context().excluding(excluded));
             if (!decision.assigned()) {
                 return Uni.createFrom().item(Optional.empty());
             }
@@ -179,10 +236,10 @@ public class QueueDispatcher {
             return live.claim(tenantId, agentId, System.currentTimeMillis()).flatMap(claim -> switch (claim.outcome()) {
                 case CLAIMED -> Uni.createFrom().item(Optional.of(decision));
                 case MISSING -> liveState.seed(conn, tenantId, agentId)
-                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1));
+                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how));
                 case REFUSED -> {
                     excluded.add(agentId);
-                    yield choose(conn, tenantId, members, excluded, attempt + 1);
+                    yield choose(conn, tenantId, members, excluded, attempt + 1, how);
                 }
             });
         });
@@ -191,10 +248,29 @@ public class QueueDispatcher {
     private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, String conversationId,
                                              RoutingDecision decision) {
         String agentId = decision.chosen().agentId();
+        // The agent row is locked, and PostgreSQL's own count of their open conversations is
+        // checked against the limit: Redis is the fast gate, this is the one that holds when
+        // Redis lost or drifted its counters (flush, restart) until the reconciler rebuilds them.
+        // Assignments of one agent therefore commit one at a time. The same lock makes an admin
+        // removing the agent (who locks it first, then gives back its conversations) either wait
+        // for this assignment and release it, or leave this round nothing to record.
         return conn.preparedQuery("""
-                        update conversations set state = 'open', assignee_id = $3, assigned_at = now()
+                        select a.max_concurrent,
+                               (select count(*) from conversations c where c.assignee_id = a.user_id and c.state = 'open') as load
+                        from agents a where a.user_id = $1 and a.removed_at is null for update of a""")
+                .execute(Tuple.of(UUID.fromString(agentId)))
+                .flatMap(present -> {
+                    if (present.size() != 1) {
+                        return Uni.createFrom().<Void>failure(new IllegalStateException("agent was removed while being assigned"));
+                    }
+                    Row a = present.iterator().next();
+                    return a.getLong("load") >= a.getInteger("max_concurrent")
+                            ? Uni.createFrom().<Void>failure(new FullInPostgres()) : Uni.createFrom().voidItem();
+                })
+                .flatMap(ignored -> conn.preparedQuery("""
+                        update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
                         where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
-                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId)))
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId))))
                 .flatMap(rows -> {
                     if (rows.rowCount() != 1) {
                         // Locked above, so this cannot happen; refuse loudly rather than double-assign.
@@ -208,6 +284,114 @@ public class QueueDispatcher {
                     ConversationRow row = ConversationStore.firstConversation(rows).orElseThrow();
                     return Optional.of(new Assignment(row, agentId, row.assigneeName(), decision));
                 });
+    }
+
+    /**
+     * Assigns a waiting conversation by hand: an agent picking it up from the queue, or an
+     * admin or supervisor choosing the agent (B2, B4, unmatched conversations). It may exceed
+     * the agent's limit but counts as load; it never goes to an offline agent. The same two
+     * steps as automatic routing (DESIGN rule 1): reserve in Redis, then a conditional update
+     * that only a still-queued conversation passes; the reservation is given back otherwise.
+     *
+     * @param how {@code pickup} or {@code assign}, kept in the event
+     * @return the assigned conversation; fails with 409 when it no longer waits or the agent is offline
+     */
+    public Uni<ConversationRow> assignByHand(String tenantId, String conversationId, String agentId, String actorId,
+                                             String how) {
+        // Conversation row first, then the agent's: the order the dispatcher locks them in.
+        return forceClaim(tenantId, agentId, false).flatMap(claimed -> store.pool().withTransaction(conn -> conn
+                        .preparedQuery("""
+                                update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
+                                where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
+                        .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId)))
+                        .flatMap(rows -> {
+                            if (rows.rowCount() != 1) {
+                                return Uni.createFrom().<io.vertx.mutiny.sqlclient.RowSet<Row>>failure(
+                                        Problem.conflict("conversation is not waiting in the queue"));
+                            }
+                            return conn.preparedQuery("select 1 from agents where user_id = $1 and tenant_id = $2 and removed_at is null for share")
+                                    .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)));
+                        })
+                        .flatMap(present -> {
+                            if (present.size() != 1) {
+                                return Uni.createFrom().<Void>failure(Problem.notFound("agent"));
+                            }
+                            return store.event(conn, tenantId, conversationId, "assigned", "staff", actorId,
+                                    new JsonObject().put("manual", how).put("chosen", agentId).put("load", claimed));
+                        })
+                        .flatMap(v -> conn.preparedQuery("select " + ConversationRow.COLUMNS + " where c.id = $1")
+                                .execute(Tuple.of(UUID.fromString(conversationId))))
+                        .map(rows -> ConversationStore.firstConversation(rows).orElseThrow()))
+                .onFailure().call(e -> liveState.release(tenantId, agentId)))
+                .call(row -> announce(new Assignment(row, agentId, row.assigneeName(), null)).onFailure().recoverWithNull())
+                .invoke(row -> publishPositions(tenantId, row.groupId()).subscribe().with(x -> { }, e -> { }));
+    }
+
+    /**
+     * Auto-reassign (B6): takes the conversation from an agent who has not replied for
+     * {@code silence} and sends it back to its queue, where the dispatcher offers it to anyone
+     * but them. The update re-checks the silence in PostgreSQL, so a reply that raced the
+     * timer wins. Leaves a system message and a {@code reassigned} event.
+     *
+     * @return true when this call took it away
+     */
+    public Uni<Boolean> reassignSilent(String tenantId, String conversationId, Duration silence, int minutes) {
+        String text = "No reply from the agent for " + minutes + " minute" + (minutes == 1 ? "" : "s")
+                + ": looking for another agent.";
+        return store.pool().withTransaction(conn -> conn.preparedQuery("""
+                                update conversations c set state = 'queued', assignee_id = null, assigned_at = null,
+                                       reassign_excluded = prev.assignee_id, queued_at = coalesce(c.queued_at, c.created_at)
+                                from conversations prev
+                                where c.id = $1 and c.tenant_id = $2 and c.state = 'open' and prev.id = c.id
+                                  and c.assigned_at <= now() - make_interval(secs => $3)
+                                  and (c.last_agent_message_at is null
+                                       or c.last_agent_message_at < greatest(c.assigned_at, c.last_visitor_message_at))
+                                returning c.visitor_id, c.group_id, prev.assignee_id as silent""")
+                        .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), silence.toMillis() / 1000.0))
+                        .flatMap(rows -> {
+                            Optional<Row> row = ConversationStore.first(rows);
+                            if (row.isEmpty()) {
+                                return Uni.createFrom().item(Optional.<String[]>empty());
+                            }
+                            Row r = row.get();
+                            String silent = r.getUUID("silent").toString();
+                            String[] out = {r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("group_id")), silent, null};
+                            return store.appendSystem(conn, tenantId, conversationId, text)
+                                    .flatMap(seq -> {
+                                        out[3] = Long.toString(seq);
+                                        return store.event(conn, tenantId, conversationId, "reassigned", "system", null,
+                                                new JsonObject().put("from", silent).put("minutes", minutes).put("reason", "no agent reply"));
+                                    })
+                                    .replaceWith(Optional.of(out));
+                        }))
+                .flatMap(done -> {
+                    if (done.isEmpty()) {
+                        return Uni.createFrom().item(false);
+                    }
+                    String visitorId = done.get()[0];
+                    String groupId = done.get()[1];
+                    String silent = done.get()[2];
+                    String message = frames.message(new ServerFrames.MessageView(conversationId, Long.parseLong(done.get()[3]),
+                            "system", null, null, text, false, java.time.Instant.now()));
+                    return publisher.toVisitor(tenantId, visitorId, message)
+                            .flatMap(v -> publisher.toStaff(tenantId, silent, message))
+                            .flatMap(v -> publisher.toStaff(tenantId, silent, frames.notice(conversationId, "reassigned", text)))
+                            .flatMap(v -> liveState.release(tenantId, silent))
+                            .flatMap(v -> liveState.current(tenantId, silent))
+                            .flatMap(st -> publisher.toStaff(tenantId, silent, frames.status(st.status().wire(), st.load(), st.maxConcurrent())))
+                            .onFailure().recoverWithNull()
+                            .invoke(() -> dispatch(tenantId, groupId).subscribe().with(x -> { }, e -> { }))
+                            .replaceWith(true);
+                });
+    }
+
+    private Uni<Integer> forceClaim(String tenantId, String agentId, boolean seeded) {
+        return live.forceClaim(tenantId, agentId, System.currentTimeMillis()).flatMap(claim -> switch (claim.outcome()) {
+            case CLAIMED -> Uni.createFrom().item(claim.load());
+            case REFUSED -> Uni.createFrom().failure(Problem.conflict("the agent is offline"));
+            case MISSING -> seeded ? Uni.createFrom().failure(Problem.notFound("agent"))
+                    : liveState.seed(store.pool(), tenantId, agentId).flatMap(v -> forceClaim(tenantId, agentId, true));
+        });
     }
 
     /** What the transcript keeps about a decision: strategy, candidates with their figures, the choice. */
@@ -224,6 +408,7 @@ public class QueueDispatcher {
     /** After commit: tell the visitor and the agent, and give the agent what was said so far. */
     private Uni<Void> announce(Assignment a) {
         ConversationRow c = a.conversation();
+        timers.assigned(c.tenantId(), c.id()).subscribe().with(x -> { }, e -> { });
         String assigned = frames.assigned(c.id(), a.agentId(), a.agentName());
         return publisher.toVisitor(c.tenantId(), c.visitorId(), assigned)
                 .flatMap(v -> publisher.toStaff(c.tenantId(), a.agentId(), assigned))

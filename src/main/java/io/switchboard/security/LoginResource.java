@@ -48,7 +48,7 @@ public class LoginResource {
         if (request == null) {
             throw Problem.badRequest("body required");
         }
-        return pool.preparedQuery("select id, tenant_id, name, email, password_hash, roles from staff_users where lower(email) = lower($1)")
+        return pool.preparedQuery("select id, tenant_id, name, email, password_hash, roles from staff_users where lower(email) = lower($1) and disabled_at is null")
                 .execute(Tuple.of(request.email().trim()))
                 .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null)
                 // bcrypt is deliberately slow: keep it off the event loop.

@@ -289,6 +289,45 @@ class TwoReplicasIT {
     record Row(String state, String assignee) {}
 
     /** Waits for the given counts, failing at once if any agent ever holds more than its capacity. */
+    @Test
+    void eachTimerFiresOnceThoughBothReplicasPoll() {
+        Fixtures.Team team = Fixtures.team(1, 3);
+        String admin = login(a, team.adminEmail());
+        http("PUT", a, "/api/v1/admin/settings", admin, Map.of("autoCloseMinutes", 2), 200);
+        List<Inbox> widgets = new ArrayList<>();
+        List<String> conversations = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Inbox widget = visitorSocket(i % 2 == 0 ? a : b, team, "Timer " + i);
+                widgets.add(widget);
+                widget.send(Map.of("type", "message", "clientId", "t-" + i, "text", "then silence"));
+                conversations.add(widget.expect("ack of t-" + i, type("ack").and(field("clientId", "t-" + i)))
+                        .path("conversationId").asText());
+            }
+            for (int i = 0; i < 3; i++) {
+                widgets.get(i).expect("closed by the timer", frame("closed", conversations.get(i)).and(field("reason", "timeout")));
+            }
+            // Both replicas keep polling; nothing fires a second time.
+            sleep(Duration.ofSeconds(3));
+            for (String c : conversations) {
+                assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ? and kind = 'auto_closed'", c))
+                        .as("auto-close events of %s", c).isEqualTo(1);
+                assertThat(Fixtures.count("select count(*) from messages where conversation_id = ? and sender_kind = 'system'", c))
+                        .as("system messages of %s", c).isEqualTo(1);
+            }
+        } finally {
+            widgets.forEach(Inbox::close);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Map<String, Row> awaitSettled(Fixtures.Team team, int capacity, int open, int queued, int closed) {
         await().atMost(SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(50))
                 .failFast("an agent holds more open conversations than its capacity",
@@ -498,6 +537,8 @@ class TwoReplicasIT {
                     "-XX:TieredStopAtLevel=1",
                     "-Dquarkus.http.port=" + port,
                     "-Dquarkus.http.host=127.0.0.1",
+                    // A settings "minute" of timers lasts a second here, so the timer test runs in seconds.
+                    "-Dswitchboard.timers.minute=PT1S",
                     "-jar", jar.toString())
                     // Not the project directory: keeps a developer's .env or config/ out of the replica's configuration.
                     .directory(log.getParent().toFile())

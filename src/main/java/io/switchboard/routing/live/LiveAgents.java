@@ -39,6 +39,17 @@ public class LiveAgents {
             return load + 1
             """);
 
+    // A manual assignment (pick-up, assignment by a supervisor) may exceed the limit but counts
+    // as load (B2); never to an offline agent. -1 when the hash is missing, 0 when offline.
+    private static final LuaScript FORCE_CLAIM = new LuaScript("""
+            local s = redis.call('HGET', KEYS[1], 'status')
+            if not s then return -1 end
+            if s == 'offline' then return 0 end
+            local l = redis.call('HINCRBY', KEYS[1], 'load', 1)
+            redis.call('HSET', KEYS[1], 'last', ARGV[1])
+            return l
+            """);
+
     // Never lets the load go below zero; -1 when the hash is missing.
     private static final LuaScript RELEASE = new LuaScript("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
@@ -87,6 +98,18 @@ public class LiveAgents {
                 });
     }
 
+    /** Reserves one unit even beyond the limit, for manual assignments; refused only when the agent is offline. */
+    public Uni<Claim> forceClaim(String tenantId, String agentId, long nowMillis) {
+        return FORCE_CLAIM.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of(Long.toString(nowMillis)))
+                .map(r -> {
+                    int v = r.toInteger();
+                    if (v < 0) {
+                        return new Claim(ClaimOutcome.MISSING, 0);
+                    }
+                    return v == 0 ? new Claim(ClaimOutcome.REFUSED, 0) : new Claim(ClaimOutcome.CLAIMED, v);
+                });
+    }
+
     /** Gives back one unit; returns false when the hash is missing (seed it from PostgreSQL). */
     public Uni<Boolean> release(String tenantId, String agentId) {
         return RELEASE.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of())
@@ -108,6 +131,11 @@ public class LiveAgents {
         return SEED.run(redis, List.of(RedisKeys.agent(tenantId, agentId)),
                         List.of(status.wire(), Integer.toString(max), Integer.toString(load)))
                 .map(r -> r.toInteger() == 1);
+    }
+
+    /** Drops an agent's live hash: a removed agent must never be claimed again. */
+    public Uni<Void> forget(String tenantId, String agentId) {
+        return redis.key().del(RedisKeys.agent(tenantId, agentId)).replaceWithVoid();
     }
 
     /** Live figures of the given agents, in the same order. */

@@ -18,6 +18,28 @@ public final class RedisKeys {
         return "sb:" + tenantId + ":agent:" + agentId;
     }
 
+    /**
+     * Sorted set of the tenant's timer deadlines (B6): member {@code close:<conversationId>} or
+     * {@code reassign:<conversationId>}, score the epoch millis it falls due. Rebuildable: a lost
+     * deadline is set again by the next message, and firing re-checks PostgreSQL.
+     */
+    public static String deadlines(String tenantId) {
+        return "sb:" + tenantId + ":deadlines";
+    }
+
+    /**
+     * Marker that the tenant's live agent hashes were rebuilt from PostgreSQL. Set by the
+     * reconciler; its absence (first start, Redis restarted or flushed) makes it rebuild them.
+     */
+    public static String liveMarker(String tenantId) {
+        return "sb:" + tenantId + ":live";
+    }
+
+    /** The agent id the routing rule's round-robin rotation gave its last conversation to. */
+    public static String roundRobin(String tenantId, String ruleId) {
+        return "sb:" + tenantId + ":rr:" + ruleId;
+    }
+
     /** Pub/sub channel reaching every socket of one visitor, on whichever replica. */
     public static String visitorChannel(String tenantId, String visitorId) {
         return "sb:" + tenantId + ":to:visitor:" + visitorId;

@@ -1,0 +1,297 @@
+package io.switchboard.conversation;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.agent.AgentStore;
+import io.switchboard.event.Publisher;
+import io.switchboard.protocol.ServerFrames;
+import io.switchboard.routing.AgentStatus;
+import io.switchboard.routing.ConditionSpec;
+import io.switchboard.routing.Condition;
+import io.switchboard.routing.ConversationFacts;
+import io.switchboard.routing.RoutingEngine;
+import io.switchboard.routing.RoutingPlan;
+import io.switchboard.routing.RoutingRule;
+import io.switchboard.routing.RoutingTarget;
+import io.switchboard.routing.TimeRange;
+import io.switchboard.routing.WorkingHours;
+import io.switchboard.routing.live.LiveAgents;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sends a new conversation where the tenant's routing rules say (A6, B5): the first rule
+ * whose conditions hold picks the groups, the first open one takes the conversation into
+ * its queue, and the dispatcher serves it from there with the atomic claim. A conversation
+ * no rule matches waits, held, for an admin or supervisor, who hear about it at once; one
+ * arriving when every group is closed, or nobody in them is online, gets the out-of-hours
+ * notice and is kept as an offline message for {@link #OFFLINE_KEEP}.
+ *
+ * <p>A tenant without rules keeps the simple behaviour: the channel's group.
+ */
+@ApplicationScoped
+public class RuleRouting {
+
+    private static final Logger LOG = Logger.getLogger(RuleRouting.class);
+    /** B5: how long an offline message waits for an agent before it expires. */
+    public static final Duration OFFLINE_KEEP = Duration.ofDays(7);
+    static final String DEFAULT_OUT_OF_HOURS = "We are away right now. Leave a message and we will answer as soon as we are back.";
+
+    private final Pool pool;
+    private final ConversationStore store;
+    private final QueueDispatcher dispatcher;
+    private final AgentStore agents;
+    private final LiveAgents live;
+    private final Publisher publisher;
+    private final ServerFrames frames;
+
+    RuleRouting(Pool pool, ConversationStore store, QueueDispatcher dispatcher, AgentStore agents, LiveAgents live,
+                Publisher publisher, ServerFrames frames) {
+        this.pool = pool;
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.agents = agents;
+        this.live = live;
+        this.publisher = publisher;
+        this.frames = frames;
+    }
+
+    /** Routes a conversation that was just created; never fails (it stays queued at worst). */
+    public Uni<Void> routeNew(ConversationRow c) {
+        return rules(c.tenantId()).flatMap(rules -> {
+            if (rules.isEmpty()) {
+                return dispatcher.dispatch(c.tenantId(), c.groupId());
+            }
+            return hours(c.tenantId()).flatMap(hours -> facts(c).flatMap(facts -> {
+                RoutingPlan plan = new RoutingEngine(rules, hours).plan(facts, Instant.now());
+                if (!plan.matched()) {
+                    return unmatched(c);
+                }
+                RoutingRule rule = plan.rule();
+                if (!plan.servable()) {
+                    String group = rule.target().groupIds().get(0);
+                    JsonObject why = why(rule, plan).put("reason", "closed");
+                    plan.groups().nextOpening().ifPresent(t -> why.put("nextOpening", t.toString()));
+                    return offline(c, rule, group, "offline", why);
+                }
+                return firstWithSomeoneOnline(c.tenantId(), plan.groups().open()).flatMap(group -> {
+                    if (group == null) {
+                        JsonObject why = why(rule, plan).put("reason", "nobody_online");
+                        // Not held: the first agent of the group to come online serves it (B5).
+                        return offline(c, rule, plan.groups().open().get(0), null, why);
+                    }
+                    return routed(c, rule, group, why(rule, plan).put("group", group))
+                            .flatMap(v -> dispatcher.dispatch(c.tenantId(), group));
+                });
+            }));
+        }).onFailure().invoke(e -> LOG.warnf(e, "routing of conversation %s failed; it stays queued", c.id()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> routed(ConversationRow c, RoutingRule rule, String group, JsonObject why) {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                        update conversations set group_id = $3, routing_rule_id = $4
+                        where id = $1 and tenant_id = $2 and state = 'queued'""")
+                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), UUID.fromString(group),
+                        UUID.fromString(rule.id())))
+                .flatMap(r -> store.event(conn, c.tenantId(), c.id(), "routed", "system", null, why)));
+    }
+
+    private Uni<Void> offline(ConversationRow c, RoutingRule rule, String group, String hold, JsonObject why) {
+        String text = rule.target().outOfHoursText();
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                                update conversations set group_id = $3, routing_rule_id = $4, hold = $5,
+                                       offline_until = now() + make_interval(days => $6)
+                                where id = $1 and tenant_id = $2 and state = 'queued'""")
+                        .execute(Tuple.tuple(java.util.Arrays.asList(UUID.fromString(c.id()), UUID.fromString(c.tenantId()),
+                                UUID.fromString(group), UUID.fromString(rule.id()), hold, (int) OFFLINE_KEEP.toDays())))
+                        .flatMap(r -> store.event(conn, c.tenantId(), c.id(), "out_of_hours", "system", null, why.put("group", group))))
+                .flatMap(v -> text != null ? Uni.createFrom().item(text) : tenantDefaultText(c.tenantId()))
+                .flatMap(t -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.notice(c.id(), "out_of_hours", t)));
+    }
+
+    private Uni<Void> unmatched(ConversationRow c) {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                                update conversations set group_id = null, hold = 'unmatched'
+                                where id = $1 and tenant_id = $2 and state = 'queued'""")
+                        .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId())))
+                        .flatMap(r -> store.event(conn, c.tenantId(), c.id(), "unmatched", "system", null,
+                                new JsonObject().put("reason", "no rule applies"))))
+                .flatMap(v -> pool.preparedQuery("""
+                                select id from staff_users where tenant_id = $1 and disabled_at is null
+                                  and roles && array['admin','supervisor']::text[]""")
+                        .execute(Tuple.of(UUID.fromString(c.tenantId()))))
+                .flatMap(rows -> {
+                    String notice = frames.notice(c.id(), "unmatched", "A conversation matched no routing rule: assign it by hand");
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    for (Row r : rows) {
+                        sends.add(publisher.toStaff(c.tenantId(), r.getUUID("id").toString(), notice));
+                    }
+                    return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+                });
+    }
+
+    /** The first of the open groups with a member online, or null when nobody is. */
+    private Uni<String> firstWithSomeoneOnline(String tenantId, List<String> open) {
+        if (open.isEmpty()) {
+            return Uni.createFrom().nullItem();
+        }
+        String group = open.get(0);
+        return agents.members(pool, tenantId, group)
+                .flatMap(members -> live.snapshot(tenantId, members.stream().map(AgentStore.AgentRow::id).toList())
+                        .map(states -> {
+                            for (int i = 0; i < members.size(); i++) {
+                                LiveAgents.LiveState s = states.get(i);
+                                // Without a live hash, PostgreSQL's status stands in until the hash is seeded.
+                                AgentStatus status = s.present() ? s.status() : members.get(i).status();
+                                if (status == AgentStatus.ONLINE) {
+                                    return true;
+                                }
+                            }
+                            return false;
+                        }))
+                .flatMap(anyone -> anyone ? Uni.createFrom().item(group) : firstWithSomeoneOnline(tenantId, open.subList(1, open.size())));
+    }
+
+    private static JsonObject why(RoutingRule rule, RoutingPlan plan) {
+        return new JsonObject().put("rule", rule.id()).put("strategy", rule.target().strategy())
+                .put("openGroups", new JsonArray(plan.groups().open()))
+                .put("closedGroups", new JsonArray(plan.groups().closed()));
+    }
+
+    private Uni<String> tenantDefaultText(String tenantId) {
+        return pool.preparedQuery("select out_of_hours_text from tenant_settings where tenant_id = $1")
+                .execute(Tuple.of(UUID.fromString(tenantId)))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    String t = it.hasNext() ? it.next().getString("out_of_hours_text") : null;
+                    return t != null ? t : DEFAULT_OUT_OF_HOURS;
+                });
+    }
+
+    // ---------------------------------------------------------------- reading configuration
+
+    Uni<List<RoutingRule>> rules(String tenantId) {
+        return pool.preparedQuery("""
+                        select id, position, enabled, spec, strategy, fallback_strategy, prefer_last_agent, out_of_hours_text
+                        from routing_rules where tenant_id = $1""")
+                .execute(Tuple.of(UUID.fromString(tenantId)))
+                .map(rows -> {
+                    List<RoutingRule> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        try {
+                            out.add(rule(r));
+                        } catch (RuntimeException e) {
+                            // Rules are compiled when saved; one that no longer compiles is skipped, not fatal.
+                            LOG.warnf("routing rule %s skipped: %s", r.getUUID("id"), e.getMessage());
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    private static RoutingRule rule(Row r) {
+        JsonObject spec = json(r.getValue("spec"));
+        List<Condition> conditions = new ArrayList<>();
+        JsonArray cs = spec.getJsonArray("conditions", new JsonArray());
+        for (int i = 0; i < cs.size(); i++) {
+            JsonObject c = cs.getJsonObject(i);
+            JsonArray values = c.getJsonArray("values");
+            conditions.add(new ConditionSpec(c.getString("type"), values == null ? null : strings(values),
+                    c.getString("match"), c.getString("pattern"), c.getString("name")).toCondition());
+        }
+        JsonArray skills = spec.getJsonArray("requiredSkills", new JsonArray());
+        RoutingTarget target = new RoutingTarget(strings(spec.getJsonArray("groupIds", new JsonArray())), r.getString("strategy"),
+                r.getString("fallback_strategy"), r.getBoolean("prefer_last_agent"), r.getString("out_of_hours_text"),
+                new HashSet<>(strings(skills)));
+        return new RoutingRule(r.getUUID("id").toString(), r.getInteger("position"), r.getBoolean("enabled"), conditions, target);
+    }
+
+    public Uni<Map<String, WorkingHours>> hours(String tenantId) {
+        return pool.preparedQuery("select id, time_zone, always_open, hours from agent_groups where tenant_id = $1")
+                .execute(Tuple.of(UUID.fromString(tenantId)))
+                .map(rows -> {
+                    Map<String, WorkingHours> out = new HashMap<>();
+                    for (Row r : rows) {
+                        try {
+                            out.put(r.getUUID("id").toString(), hoursOf(r));
+                        } catch (RuntimeException e) {
+                            LOG.warnf("working hours of group %s unreadable, treated as always open: %s", r.getUUID("id"), e.getMessage());
+                            out.put(r.getUUID("id").toString(), WorkingHours.alwaysOpen(ZoneId.of("UTC")));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    private static WorkingHours hoursOf(Row r) {
+        ZoneId zone = ZoneId.of(r.getString("time_zone"));
+        if (r.getBoolean("always_open")) {
+            return WorkingHours.alwaysOpen(zone);
+        }
+        JsonObject h = json(r.getValue("hours"));
+        Map<DayOfWeek, List<TimeRange>> weekly = new EnumMap<>(DayOfWeek.class);
+        JsonObject w = h.getJsonObject("weekly", new JsonObject());
+        for (String day : w.fieldNames()) {
+            weekly.put(DayOfWeek.valueOf(day.toUpperCase(Locale.ROOT)),
+                    strings(w.getJsonArray(day)).stream().map(TimeRange::parse).toList());
+        }
+        Set<LocalDate> holidays = new HashSet<>();
+        strings(h.getJsonArray("holidays", new JsonArray())).forEach(d -> holidays.add(LocalDate.parse(d)));
+        return WorkingHours.weekly(zone, weekly, holidays);
+    }
+
+    /** The facts rules look at: channel, the visitor's page, referrer, search keyword, tier and attributes. */
+    private Uni<ConversationFacts> facts(ConversationRow c) {
+        return pool.preparedQuery("""
+                        select v.attributes, cu.attributes as customer_attributes
+                        from visitors v left join customers cu on cu.id = v.customer_id where v.id = $1""")
+                .execute(Tuple.of(UUID.fromString(c.visitorId())))
+                .map(rows -> {
+                    Map<String, String> attributes = new HashMap<>();
+                    String tier = null;
+                    var it = rows.iterator();
+                    if (it.hasNext()) {
+                        Row r = it.next();
+                        JsonObject customer = r.getValue("customer_attributes") == null ? new JsonObject() : json(r.getValue("customer_attributes"));
+                        JsonObject visitor = json(r.getValue("attributes"));
+                        customer.forEach(e -> { if (e.getValue() != null) attributes.put(e.getKey(), String.valueOf(e.getValue())); });
+                        visitor.forEach(e -> { if (e.getValue() != null) attributes.put(e.getKey(), String.valueOf(e.getValue())); });
+                        tier = customer.getValue("tier") != null ? String.valueOf(customer.getValue("tier")) : attributes.get("tier");
+                    }
+                    return new ConversationFacts(c.channelId(), attributes.get("pageUrl"), attributes.get("referrer"),
+                            attributes.get("searchKeyword"), tier, attributes);
+                });
+    }
+
+    private static JsonObject json(Object value) {
+        return value instanceof JsonObject o ? o : new JsonObject(String.valueOf(value));
+    }
+
+    private static List<String> strings(JsonArray a) {
+        List<String> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            out.add(String.valueOf(a.getValue(i)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,95 @@
+package io.switchboard.timer;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.conversation.QueueDispatcher;
+import io.switchboard.conversation.RuleRouting;
+import io.switchboard.event.Publisher;
+import io.switchboard.protocol.ServerFrames;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Offline messages (B5): a message left out of hours is released to its group's queue when
+ * the group opens, and any offline message still unserved after seven days expires. Any
+ * replica may run this: each change is one conditional statement, so a conversation is
+ * released or expired once, and only the replica whose statement changed it tells anyone.
+ */
+@ApplicationScoped
+public class OfflineMessages {
+
+    private final Pool pool;
+    private final RuleRouting routing;
+    private final QueueDispatcher dispatcher;
+    private final Publisher publisher;
+    private final ServerFrames frames;
+
+    OfflineMessages(Pool pool, RuleRouting routing, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames) {
+        this.pool = pool;
+        this.routing = routing;
+        this.dispatcher = dispatcher;
+        this.publisher = publisher;
+        this.frames = frames;
+    }
+
+    @Scheduled(every = "${switchboard.offline.sweep-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return expire().flatMap(v -> releaseOpened()).onFailure().recoverWithNull();
+    }
+
+    Uni<Void> expire() {
+        return pool.preparedQuery("""
+                        with expired as (
+                          update conversations set state = 'closed', closed_at = now(), close_reason = 'timeout',
+                                 hold = null
+                          where state = 'queued' and offline_until < now()
+                          returning id, tenant_id, visitor_id
+                        ), logged as (
+                          insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
+                          select tenant_id, id, 'expired', 'system', '{"reason": "offline message unserved for 7 days"}'::jsonb
+                          from expired
+                        )
+                        select id, tenant_id, visitor_id from expired""")
+                .execute()
+                .flatMap(rows -> {
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    for (Row r : rows) {
+                        sends.add(publisher.toVisitor(r.getUUID("tenant_id").toString(), r.getUUID("visitor_id").toString(),
+                                frames.closed(r.getUUID("id").toString(), "timeout")));
+                    }
+                    return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+                });
+    }
+
+    /** Held offline messages of groups that are open now go into the group's queue. */
+    Uni<Void> releaseOpened() {
+        return pool.query("select distinct tenant_id, group_id from conversations where hold = 'offline' and state = 'queued'")
+                .execute()
+                .flatMap(rows -> {
+                    List<Uni<Void>> runs = new ArrayList<>();
+                    for (Row r : rows) {
+                        String tenant = r.getUUID("tenant_id").toString();
+                        String group = r.getUUID("group_id").toString();
+                        runs.add(routing.hours(tenant).flatMap(hours -> {
+                            var h = hours.get(group);
+                            if (h == null || !h.isOpen(Instant.now())) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            return pool.preparedQuery("""
+                                            update conversations set hold = null
+                                            where tenant_id = $1 and group_id = $2 and hold = 'offline' and state = 'queued'""")
+                                    .execute(Tuple.of(UUID.fromString(tenant), UUID.fromString(group)))
+                                    .flatMap(u -> u.rowCount() > 0 ? dispatcher.dispatch(tenant, group) : Uni.createFrom().voidItem());
+                        }));
+                    }
+                    return runs.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(runs).andCollectFailures().replaceWithVoid();
+                });
+    }
+}

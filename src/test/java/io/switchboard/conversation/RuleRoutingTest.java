@@ -1,0 +1,215 @@
+package io.switchboard.conversation;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.switchboard.testing.Fixtures;
+import io.switchboard.testing.WsClient;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static io.switchboard.conversation.Chat.clientId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** New conversations follow the tenant's rules (A6), out of hours become offline messages (B5). */
+@QuarkusTest
+class RuleRoutingTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private static RequestSpecification as(String jwt) {
+        return given().auth().oauth2(jwt).contentType(ContentType.JSON);
+    }
+
+    /** A visitor on the page, with a token. */
+    private static Chat.Visitor visitorOn(String channelKey, String pageUrl) {
+        var body = given().contentType(ContentType.JSON).body(Map.of("attributes", Map.of("pageUrl", pageUrl)))
+                .when().post("/api/v1/widget/" + channelKey + "/visitors").then().statusCode(200).extract();
+        return new Chat.Visitor(body.path("visitorId"), body.path("visitorToken"));
+    }
+
+    /** A second group holding the team's second agent only, created over the admin API. */
+    private static String groupFor(String admin, String agentId, Map<String, Object> hours) {
+        Map<String, Object> body = new java.util.HashMap<>(hours);
+        body.put("name", "Billing " + UUID.randomUUID());
+        String group = as(admin).body(body).when().post("/api/v1/admin/groups").then().statusCode(201).extract().path("id");
+        as(admin).body(Map.of("groupIds", List.of(group))).when().put("/api/v1/admin/agents/" + agentId).then().statusCode(200);
+        return group;
+    }
+
+    private static String rule(String admin, String group, String pageContains, String outOfHours) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "billing pages", "position", 1,
+                "groupIds", List.of(group),
+                "conditions", List.of(Map.of("type", "pageUrl", "match", "contains", "pattern", pageContains))));
+        if (outOfHours != null) {
+            body.put("outOfHoursText", outOfHours);
+        }
+        return as(admin).body(body).when().post("/api/v1/admin/rules").then().statusCode(201).extract().path("id");
+    }
+
+    @Test
+    void theMatchingRuleSendsTheConversationToItsGroupAndTheWhyIsKept() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        String admin = Chat.login(team.adminEmail());
+        String billingAgent = team.agents().get(1).id();
+        String group = groupFor(admin, billingAgent, Map.of());
+        String rule = rule(admin, group, "/billing", null);
+        try (WsClient v = Chat.visitorSocket(base, visitorOn(team.channelKey(), "https://shop.example/billing/invoice").token())) {
+            String c = Chat.send(v, null, clientId(), "my invoice").path("conversationId").asText();
+            Chat.received(v, Chat.type("assigned", c));
+            assertThat(Fixtures.count("select count(*) from conversations where id = ? and assignee_id = ? and group_id = ?",
+                    c, billingAgent, group)).isOne();
+            as(admin).when().get("/api/v1/conversations/" + c + "/routing").then().statusCode(200)
+                    .body("find { it.kind == 'routed' }.why.rule", equalTo(rule))
+                    .body("find { it.kind == 'routed' }.why.group", equalTo(group))
+                    .body("find { it.kind == 'assigned' }.why.chosen", equalTo(billingAgent));
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void anUnmatchedConversationWaitsForAHumanWhoHearsOfItAndAssignsIt() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        String group = groupFor(admin, team.agents().get(0).id(), Map.of());
+        rule(admin, group, "/billing", null);
+        String supervisorEmail = "sup-" + UUID.randomUUID().toString().substring(0, 8) + "@test.test";
+        as(admin).body(Map.of("email", supervisorEmail, "name", "Sue", "password", Fixtures.PASSWORD,
+                "roles", List.of("agent", "supervisor"))).when().post("/api/v1/admin/agents").then().statusCode(201);
+        try (WsClient supervisor = Chat.agentSocket(base, Chat.login(supervisorEmail));
+             WsClient v = Chat.visitorSocket(base, visitorOn(team.channelKey(), "https://shop.example/careers").token())) {
+            String c = Chat.send(v, null, clientId(), "hello?").path("conversationId").asText();
+            var notice = Chat.received(supervisor, Chat.type("notice", c));
+            assertThat(notice.path("code").asText()).isEqualTo("unmatched");
+            // An agent with room is online, yet nobody takes it automatically, not even the sweep.
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            assertThat(Fixtures.count("select count(*) from conversations where id = ? and state = 'queued' and hold = 'unmatched'", c)).isOne();
+            as(admin).when().get("/api/v1/queue").then().body("find { it.conversationId == '" + c + "' }.hold", equalTo("unmatched"));
+
+            as(admin).body(Map.of("agentId", team.agents().get(0).id())).when().post("/api/v1/conversations/" + c + "/assign")
+                    .then().statusCode(200).body("assignee.id", equalTo(team.agents().get(0).id()));
+            Chat.received(v, Chat.type("assigned", c));
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void outOfHoursTheVisitorIsToldAndTheMessageIsServedWhenTheGroupOpens() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        String agentId = team.agents().get(0).id();
+        // An empty schedule: always closed.
+        String group = groupFor(admin, agentId, Map.of("alwaysOpen", false, "timeZone", "Europe/Paris"));
+        rule(admin, group, "/billing", "Billing answers 9 to 5");
+        try (WsClient v = Chat.visitorSocket(base, visitorOn(team.channelKey(), "https://shop.example/billing").token())) {
+            String c = Chat.send(v, null, clientId(), "refund please").path("conversationId").asText();
+            var notice = Chat.received(v, Chat.type("notice", c));
+            assertThat(notice.path("code").asText()).isEqualTo("out_of_hours");
+            assertThat(notice.path("text").asText()).isEqualTo("Billing answers 9 to 5");
+            assertThat(Fixtures.count("""
+                    select count(*) from conversations where id = ? and state = 'queued' and hold = 'offline'
+                      and offline_until between now() + interval '6 days 23 hours' and now() + interval '7 days'""", c)).isOne();
+
+            as(admin).body(Map.of("alwaysOpen", true)).when().put("/api/v1/admin/groups/" + group).then().statusCode(200);
+            Chat.received(v, Chat.type("assigned", c));
+            assertThat(Fixtures.count("select count(*) from conversations where id = ? and assignee_id = ? and offline_until is null",
+                    c, agentId)).isOne();
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void anOfflineMessageNobodyServesExpiresOnce() throws Exception {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        String group = groupFor(admin, team.agents().get(0).id(), Map.of("alwaysOpen", false));
+        rule(admin, group, "/billing", null);
+        try (WsClient v = Chat.visitorSocket(base, visitorOn(team.channelKey(), "https://shop.example/billing").token())) {
+            String c = Chat.send(v, null, clientId(), "anyone?").path("conversationId").asText();
+            var notice = Chat.received(v, Chat.type("notice", c));
+            assertThat(notice.path("text").asText()).isEqualTo(RuleRouting.DEFAULT_OUT_OF_HOURS);
+            try (Connection conn = Fixtures.connect(); PreparedStatement ps = conn.prepareStatement(
+                    "update conversations set offline_until = now() - interval '1 second' where id = ?")) {
+                ps.setObject(1, UUID.fromString(c));
+                ps.executeUpdate();
+            }
+            var closed = Chat.received(v, Chat.type("closed", c));
+            assertThat(closed.path("reason").asText()).isEqualTo("timeout");
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    Fixtures.count("select count(*) from conversations where id = ? and state = 'closed'", c) == 1);
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> true);
+            assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ? and kind = 'expired'", c)).isOne();
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void aSkillWeightedRuleGivesEveryConversationToTheSkilledAgentWhileTheyHaveRoom() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        String admin = Chat.login(team.adminEmail());
+        String skilled = team.agents().get(1).id();
+        as(admin).body(Map.of("skills", Map.of("billing", 5))).when().put("/api/v1/admin/agents/" + skilled).then().statusCode(200);
+        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()), "strategy", "skill-weighted",
+                "requiredSkills", List.of("billing"))).when().post("/api/v1/admin/rules").then().statusCode(201);
+        List<WsClient> visitors = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                visitors.add(v);
+                String c = Chat.send(v, null, clientId(), "invoice " + i).path("conversationId").asText();
+                // Least load would have alternated; the skill decides.
+                assertThat(Chat.received(v, Chat.type("assigned", c)).path("agent").path("id").asText()).isEqualTo(skilled);
+            }
+        } finally {
+            visitors.forEach(WsClient::close);
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void preferringTheLastAgentSendsAReturningVisitorBackToThem() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        String admin = Chat.login(team.adminEmail());
+        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()), "strategy", "least-load",
+                "preferLastAgent", true)).when().post("/api/v1/admin/rules").then().statusCode(201);
+        Chat.Visitor returning = Chat.visitor(team.channelKey());
+        try (WsClient a = Chat.visitorSocket(base, returning.token());
+             WsClient b = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient c = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String first = Chat.send(a, null, clientId(), "hello").path("conversationId").asText();
+            String x = Chat.received(a, Chat.type("assigned", first)).path("agent").path("id").asText();
+            String cb = Chat.send(b, null, clientId(), "b").path("conversationId").asText();
+            Chat.received(b, Chat.type("assigned", cb));
+            String cc = Chat.send(c, null, clientId(), "c").path("conversationId").asText();
+            Chat.received(c, Chat.type("assigned", cc));
+            // The first agent now carries more than the other: least load alone would not pick them.
+            String busiest = Fixtures.count("select count(*) from conversations where assignee_id = ? and state = 'open'", x) == 2 ? x : null;
+            assertThat(busiest).isEqualTo(x);
+            given().auth().oauth2(Chat.login(team.adminEmail())).when().post("/api/v1/conversations/" + first + "/close").then().statusCode(200);
+            Chat.received(a, Chat.type("closed", first));
+            // Now one each, and the other agent has waited longer: least load alone would pick them.
+
+            String again = Chat.send(a, null, clientId(), "me again").path("conversationId").asText();
+            assertThat(again).isNotEqualTo(first);
+            assertThat(Chat.received(a, Chat.type("assigned", again)).path("agent").path("id").asText()).isEqualTo(x);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+}

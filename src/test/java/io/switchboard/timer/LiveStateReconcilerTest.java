@@ -1,0 +1,124 @@
+package io.switchboard.timer;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.conversation.Chat;
+import io.switchboard.routing.live.RedisKeys;
+import io.switchboard.testing.Fixtures;
+import io.switchboard.testing.WsClient;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.switchboard.conversation.Chat.clientId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Redis loses the tenant's live state; the reconciler rebuilds it and routing stays exact (DESIGN rule 1). */
+@QuarkusTest
+class LiveStateReconcilerTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    RedisDataSource redis;
+
+    /** Deletes every key of the tenant, as a Redis flush would. */
+    private void flush(String tenantId) {
+        List<String> keys = new ArrayList<>(redis.key().keys("sb:" + tenantId + ":*"));
+        if (!keys.isEmpty()) {
+            redis.key().del(keys.toArray(String[]::new));
+        }
+    }
+
+    private long redisLoad(String tenantId, String agentId) {
+        String load = redis.hash(String.class).hget(RedisKeys.agent(tenantId, agentId), "load");
+        return load == null ? -1 : Long.parseLong(load);
+    }
+
+    private static long pgLoad(String agentId) {
+        return Fixtures.count("select count(*) from conversations where assignee_id = ? and state = 'open'", agentId);
+    }
+
+    @Test
+    void afterAFlushTheLiveLoadsAreRebuiltFromPostgresWithoutAnyRequest() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        List<WsClient> visitors = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                visitors.add(v);
+                String c = Chat.send(v, null, clientId(), "hi " + i).path("conversationId").asText();
+                Chat.received(v, Chat.type("assigned", c));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.key().exists(RedisKeys.liveMarker(team.tenantId())));
+            flush(team.tenantId());
+            assertThat(redisLoad(team.tenantId(), team.agents().get(0).id())).isEqualTo(-1);
+
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                for (var a : team.agents()) {
+                    assertThat(redisLoad(team.tenantId(), a.id())).isEqualTo(pgLoad(a.id()));
+                }
+            });
+            assertThat(team.agents().stream().mapToLong(a -> pgLoad(a.id())).sum()).isEqualTo(3);
+        } finally {
+            visitors.forEach(WsClient::close);
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void flushingMidRunNeverPutsAnAgentOverTheLimit() throws Exception {
+        int agents = 4;
+        int capacity = 2;
+        int conversations = 16;
+        Fixtures.Team team = Fixtures.team(agents, capacity);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<WsClient> sockets = new ArrayList<>();
+        try {
+            List<Future<String>> sent = new ArrayList<>();
+            for (int i = 0; i < conversations; i++) {
+                WsClient ws = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                sockets.add(ws);
+                int n = i;
+                sent.add(pool.submit(() -> Chat.send(ws, null, clientId(), "visitor " + n).path("conversationId").asText()));
+                if (i == conversations / 2) {
+                    flush(team.tenantId());
+                }
+            }
+            for (Future<String> f : sent) {
+                f.get();
+            }
+            flush(team.tenantId());
+            await().atMost(Duration.ofSeconds(20)).until(() -> Fixtures.count(
+                    "select count(*) from conversations where tenant_id = ? and state = 'open'", team.tenantId()) == agents * capacity);
+            // Give any wrong assignment time to happen before judging.
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            for (var a : team.agents()) {
+                assertThat(pgLoad(a.id())).as("open conversations of %s", a.name()).isLessThanOrEqualTo(capacity);
+            }
+            assertThat(Fixtures.count("select count(*) from conversations where tenant_id = ? and state = 'open'", team.tenantId()))
+                    .isEqualTo(agents * capacity);
+            assertThat(Fixtures.count("select count(*) from conversations where tenant_id = ? and state = 'queued'", team.tenantId()))
+                    .isEqualTo(conversations - agents * capacity);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                for (var a : team.agents()) {
+                    assertThat(redisLoad(team.tenantId(), a.id())).isEqualTo(pgLoad(a.id()));
+                }
+            });
+        } finally {
+            pool.shutdownNow();
+            sockets.forEach(WsClient::close);
+            Chat.retire(team.tenantId());
+        }
+    }
+}
