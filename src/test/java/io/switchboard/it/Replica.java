@@ -65,7 +65,8 @@ final class Replica {
         String jdbcUrl = Fixtures.jdbcUrl();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // C1 only: two replicas start about a third faster on a small machine; behaviour is the same.
-                "-XX:TieredStopAtLevel=1",
+                // Benchmarks want the optimising compiler: SWITCHBOARD_IT_FULL_JIT in the replica's env.
+                env.containsKey("SWITCHBOARD_IT_FULL_JIT") ? "-XX:+TieredCompilation" : "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
                 "-jar", jar.toString())
