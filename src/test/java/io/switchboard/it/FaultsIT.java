@@ -133,6 +133,8 @@ class FaultsIT {
                 conversation = widget.expect("ack k-1", type("ack").and(field("clientId", "k-1"))).path("conversationId").asText();
                 widget.send(Map.of("type", "message", "conversationId", conversation, "clientId", "k-2", "text", "two"));
                 lastSeen = widget.expect("ack k-2", frame("ack", conversation).and(field("clientId", "k-2"))).path("seq").asLong();
+                // The agent may answer only once the conversation is theirs.
+                console.expect("assigned", frame("assigned", conversation));
                 // k-3 is in flight when the replica dies: it may or may not have been stored.
                 widget.send(Map.of("type", "message", "conversationId", conversation, "clientId", "k-3", "text", "three"));
                 a.kill();

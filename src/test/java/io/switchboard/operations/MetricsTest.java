@@ -34,6 +34,11 @@ class MetricsTest {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
+    private static void setStatus(String jwt, String status) {
+        given().contentType("application/json").header("Authorization", "Bearer " + jwt)
+                .body(java.util.Map.of("status", status)).put("/api/v1/agents/me/status").then().statusCode(200);
+    }
+
     @Test
     void socketsMessagesAndPubSubLagAreCounted() {
         Fixtures.Team team = Fixtures.team(1, 5);
@@ -72,6 +77,8 @@ class MetricsTest {
     @Test
     void queueLengthAndAssignmentLatencyFollowTheDatabase() {
         Fixtures.Team team = Fixtures.team(1, 5);
+        String jwt = Chat.login(team.agents().get(0).email());
+        setStatus(jwt, "offline");
         try (WsClient visitor = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
             // No agent online: the conversation waits, and the periodic refresh (1 s in tests) sees it.
             String conversation = Chat.send(visitor, null, clientId(), "anyone there?").path("conversationId").asText();
@@ -81,7 +88,8 @@ class MetricsTest {
             double assignedBefore = metric("switchboard_assignment_latency_seconds_count");
 
             // The agent comes online and takes it: one assignment, timed from queued to assigned.
-            try (WsClient agent = Chat.agentSocket(base, Chat.login(team.agents().get(0).email()))) {
+            try (WsClient agent = Chat.agentSocket(base, jwt)) {
+                setStatus(jwt, "online");
                 // (Its console may learn of it from its first status frame or an assigned frame: the database decides.)
                 await().atMost(WAIT).until(() -> Fixtures.count(
                         "select count(*) from conversations where id = ? and state = 'open'", conversation) == 1);
