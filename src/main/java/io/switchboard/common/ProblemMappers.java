@@ -59,6 +59,16 @@ public class ProblemMappers {
         return problem(400, "Bad Request", "body is not valid JSON", null);
     }
 
+    /**
+     * A value of the wrong type or shape (an array where a string belongs). Mapped on its own
+     * because quarkus-rest-jackson ships a mapper for exactly this class that would otherwise
+     * win over the one above and answer plain JSON instead of a problem.
+     */
+    @ServerExceptionMapper
+    public Response map(MismatchedInputException e) {
+        return map((JsonProcessingException) e);
+    }
+
     @ServerExceptionMapper
     public Response map(UnauthorizedException e) {
         return problem(401, "Unauthorized", "authentication required", null);
@@ -89,6 +99,20 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response map(PgException e) {
         LOG.warnf("database refused a request: %s", e.getMessage());
+        return problem(503, "Service Unavailable", "storage temporarily unavailable, retry", null);
+    }
+
+    /** PostgreSQL (or Redis) cannot be reached at all: as retryable as a refusal. */
+    @ServerExceptionMapper
+    public Response map(java.net.ConnectException e) {
+        LOG.warnf("a store is unreachable: %s", e.getMessage());
+        return problem(503, "Service Unavailable", "storage temporarily unavailable, retry", null);
+    }
+
+    /** The connection to a store dropped mid-request. */
+    @ServerExceptionMapper
+    public Response map(io.vertx.sqlclient.ClosedConnectionException e) {
+        LOG.warnf("a store connection closed: %s", e.getMessage());
         return problem(503, "Service Unavailable", "storage temporarily unavailable, retry", null);
     }
 

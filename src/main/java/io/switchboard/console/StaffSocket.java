@@ -11,6 +11,10 @@ import io.switchboard.agent.AgentService;
 import io.switchboard.channel.widget.SocketReplies;
 import io.switchboard.conversation.ConversationService;
 import io.switchboard.event.LocalSessions;
+import io.switchboard.operations.Drain;
+import io.switchboard.operations.SocketMetrics;
+import io.switchboard.protocol.FrameError;
+import io.switchboard.ratelimit.FrameLimiter;
 import io.switchboard.protocol.ClientFrame;
 import io.switchboard.protocol.FrameCodec;
 import io.switchboard.protocol.ServerFrames;
@@ -34,15 +38,21 @@ public class StaffSocket {
     private final AgentService agents;
     private final ServerFrames frames;
     private final FrameCodec codec;
+    private final FrameLimiter limiter;
+    private final SocketMetrics metrics;
+    private final Drain drain;
 
     StaffSocket(TokenService tokens, LocalSessions sessions, ConversationService conversations, AgentService agents,
-                ServerFrames frames) {
+                ServerFrames frames, FrameLimiter limiter, SocketMetrics metrics, Drain drain) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.conversations = conversations;
         this.agents = agents;
         this.frames = frames;
         this.codec = frames.codec();
+        this.limiter = limiter;
+        this.metrics = metrics;
+        this.drain = drain;
     }
 
     @OnOpen
@@ -54,6 +64,7 @@ public class StaffSocket {
         }
         Caller staff = caller.get();
         callers.put(connection.id(), staff);
+        metrics.opened(SocketMetrics.Kind.STAFF);
         Uni<Void> registered = sessions.register(RedisKeys.staffChannel(staff.tenantId(), staff.id()), connection);
         if (!staff.isAgent()) {
             return registered;
@@ -69,11 +80,15 @@ public class StaffSocket {
             return Uni.createFrom().voidItem();
         }
         FrameCodec.Decoded decoded = codec.decode(text, Side.STAFF);
+        ClientFrame frame = decoded.frame();
+        String ref = frame instanceof ClientFrame.SendMessage m ? m.clientId() : null;
+        // Counted before anything else, malformed frames included: a flood is a flood.
+        if (!limiter.allow(connection.id(), true)) {
+            return connection.sendText(frames.error(new FrameError(FrameError.RATE_LIMITED, "too many frames; slow down", ref)));
+        }
         if (decoded.error() != null) {
             return connection.sendText(frames.error(decoded.error()));
         }
-        ClientFrame frame = decoded.frame();
-        String ref = frame instanceof ClientFrame.SendMessage m ? m.clientId() : null;
         Uni<List<String>> work;
         if (frame instanceof ClientFrame.SendMessage m) {
             work = conversations.staffMessage(staff, connection.id(), m);
@@ -91,13 +106,15 @@ public class StaffSocket {
         } else {
             work = Uni.createFrom().item(List.of());
         }
-        return SocketReplies.reply(connection, frames, ref, work);
+        return drain.track(SocketReplies.reply(connection, frames, ref, work));
     }
 
     @OnClose
     public void close(WebSocketConnection connection) {
         Caller staff = callers.remove(connection.id());
+        limiter.forget(connection.id());
         if (staff != null) {
+            metrics.closed(SocketMetrics.Kind.STAFF);
             sessions.unregister(RedisKeys.staffChannel(staff.tenantId(), staff.id()), connection);
         }
     }

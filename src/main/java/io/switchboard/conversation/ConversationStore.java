@@ -135,7 +135,8 @@ public class ConversationStore {
                 .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
                 .map(rows -> first(rows).map(r -> new Appended(r.getInteger("seq"),
                         r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
-                        ConversationRow.str(r.getUUID("assignee_id")))));
+                        ConversationRow.str(r.getUUID("assignee_id")))))
+                .invoke(a -> a.ifPresent(x -> io.switchboard.operations.MessageMetrics.stored(senderKind, x.duplicate())));
     }
 
     /** A system message in the transcript (assigned, closed...), from inside a transaction. */

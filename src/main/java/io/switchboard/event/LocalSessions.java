@@ -1,5 +1,7 @@
 package io.switchboard.event;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,9 +24,14 @@ public class LocalSessions {
 
     private final Map<String, Set<WebSocketConnection>> byChannel = new ConcurrentHashMap<>();
     private final RedisSubscriber subscriber;
+    private final Timer lag;
 
-    LocalSessions(RedisSubscriber subscriber) {
+    LocalSessions(RedisSubscriber subscriber, MeterRegistry registry) {
         this.subscriber = subscriber;
+        // Wall clocks of two replicas: skew between hosts shows up here too (docs/operations.md).
+        this.lag = Timer.builder("switchboard.pubsub.lag")
+                .description("From publish on any replica to delivery to this replica's sockets")
+                .publishPercentiles(0.5, 0.99).register(registry);
         subscriber.attach(this);
     }
 
@@ -71,6 +79,9 @@ public class LocalSessions {
             return;
         }
         Envelope envelope = Envelope.decode(payload);
+        if (envelope.publishedAt() > 0) {
+            lag.record(Math.max(0, System.currentTimeMillis() - envelope.publishedAt()), TimeUnit.MILLISECONDS);
+        }
         for (WebSocketConnection c : sockets) {
             if (c.isOpen() && !c.id().equals(envelope.excludeConnectionId())) {
                 c.sendText(envelope.frame()).subscribe().with(ok -> { },

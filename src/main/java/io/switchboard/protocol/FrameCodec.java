@@ -60,6 +60,7 @@ public final class FrameCodec {
             return Decoded.fail(FrameError.INVALID, "frame needs a string 'type'", ref);
         }
         try {
+            rejectNul(root);
             return switch (typeNode.asText()) {
                 case "message" -> Decoded.ok(message(root, side));
                 case "resume" -> Decoded.ok(resume(root, side));
@@ -181,6 +182,21 @@ public final class FrameCodec {
             throw new Invalid("'" + field + "' must be a string");
         }
         return n.asText();
+    }
+
+    /** PostgreSQL text cannot hold U+0000: refuse it here, not as a storage failure later. */
+    private static void rejectNul(JsonNode node) {
+        if (node.isTextual() && node.textValue().indexOf('\u0000') >= 0) {
+            throw new Invalid("text must not contain U+0000");
+        }
+        if (node.isContainerNode()) {
+            node.fieldNames().forEachRemaining(name -> {
+                if (name.indexOf('\u0000') >= 0) {
+                    throw new Invalid("names must not contain U+0000");
+                }
+            });
+            node.elements().forEachRemaining(FrameCodec::rejectNul);
+        }
     }
 
     private static String optText(JsonNode node, String field) {

@@ -3,6 +3,7 @@ package io.switchboard.timer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.conversation.QueueDispatcher;
@@ -37,6 +38,9 @@ public class LiveStateReconciler {
     private final LiveAgentState liveState;
     private final QueueDispatcher dispatcher;
 
+    /** Tenants reconciled at once; keeps most of the connection pool free for traffic. */
+    private static final int RECONCILE_CONCURRENCY = 4;
+
     LiveStateReconciler(Pool pool, ReactiveRedisDataSource redis, LiveAgentState liveState, QueueDispatcher dispatcher) {
         this.pool = pool;
         this.redis = redis;
@@ -52,11 +56,17 @@ public class LiveStateReconciler {
     Uni<Void> reconcile() {
         return pool.query("select id from tenants").execute()
                 .flatMap(rows -> {
-                    List<Uni<Void>> runs = new ArrayList<>();
+                    List<String> tenants = new ArrayList<>(rows.size());
                     for (Row r : rows) {
-                        runs.add(tenant(r.getUUID("id").toString()));
+                        tenants.add(r.getUUID("id").toString());
                     }
-                    return runs.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(runs).andCollectFailures().replaceWithVoid();
+                    // A few tenants at a time: with thousands of tenants, one Uni each at once
+                    // would queue every pooled connection behind the reconciler.
+                    return Multi.createFrom().iterable(tenants)
+                            .onItem().transformToUni(t -> tenant(t).onFailure().recoverWithNull())
+                            .merge(RECONCILE_CONCURRENCY)
+                            .collect().last()
+                            .replaceWithVoid();
                 })
                 .onFailure().invoke(e -> LOG.debugf(e, "reconciliation failed"))
                 .onFailure().recoverWithNull();

@@ -41,6 +41,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import static io.switchboard.it.Api.field;
+import static io.switchboard.it.Api.frame;
+import static io.switchboard.it.Api.http;
+import static io.switchboard.it.Api.login;
+import static io.switchboard.it.Api.type;
+import static io.switchboard.it.Api.visitorSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,30 +62,18 @@ import static org.awaitility.Awaitility.await;
  */
 class TwoReplicasIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
     /** Routing settles within milliseconds; the queue sweep (every 5 s) is the slow safety net. */
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
 
     private static Replica a;
     private static Replica b;
-    private static Path appCopy;
+    private static PackagedApp app;
 
     @BeforeAll
     static void startReplicas() {
-        Path jar = Path.of(System.getProperty("switchboard.app.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
-        assertThat(jar).as("the packaged application (run through ./mvnw verify)").isRegularFile();
-        Path target = jar.getParent().getParent();
-        Path keys = target.getParent().resolve("src/main/resources/keys");
-        assertThat(keys.resolve("dev-public.pem")).isRegularFile();
-        assertThat(keys.resolve("dev-private.pem")).isRegularFile();
-        // Other builds in the same tree may repackage target/quarkus-app while the replicas run: run a private copy.
-        appCopy = copyApplication(jar.getParent());
-        Path runJar = appCopy.resolve(jar.getFileName());
-        a = new Replica("A", runJar, target.resolve("it-replica-1.log"), keys);
-        b = new Replica("B", runJar, target.resolve("it-replica-2.log"), keys);
+        app = PackagedApp.prepare();
+        a = new Replica("A", app, "it-replica-1.log");
+        b = new Replica("B", app, "it-replica-2.log");
         // Started together they also race each other through Flyway and bootstrap, as the pods of one Deployment do.
         a.launch();
         b.launch();
@@ -99,35 +93,8 @@ class TwoReplicasIT {
                 r.awaitStopped();
             }
         }
-        if (appCopy != null) {
-            delete(appCopy);
-        }
-    }
-
-    private static Path copyApplication(Path appDir) {
-        try {
-            Path copy = Files.createTempDirectory("switchboard-it-");
-            try (Stream<Path> files = Files.walk(appDir)) {
-                for (Path source : (Iterable<Path>) files::iterator) {
-                    Path dest = copy.resolve(appDir.relativize(source).toString());
-                    if (Files.isDirectory(source)) {
-                        Files.createDirectories(dest);
-                    } else {
-                        Files.copy(source, dest, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
-            return copy;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + appDir, e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        if (app != null) {
+            app.close();
         }
     }
 
@@ -289,45 +256,6 @@ class TwoReplicasIT {
     record Row(String state, String assignee) {}
 
     /** Waits for the given counts, failing at once if any agent ever holds more than its capacity. */
-    @Test
-    void eachTimerFiresOnceThoughBothReplicasPoll() {
-        Fixtures.Team team = Fixtures.team(1, 3);
-        String admin = login(a, team.adminEmail());
-        http("PUT", a, "/api/v1/admin/settings", admin, Map.of("autoCloseMinutes", 2), 200);
-        List<Inbox> widgets = new ArrayList<>();
-        List<String> conversations = new ArrayList<>();
-        try {
-            for (int i = 0; i < 3; i++) {
-                Inbox widget = visitorSocket(i % 2 == 0 ? a : b, team, "Timer " + i);
-                widgets.add(widget);
-                widget.send(Map.of("type", "message", "clientId", "t-" + i, "text", "then silence"));
-                conversations.add(widget.expect("ack of t-" + i, type("ack").and(field("clientId", "t-" + i)))
-                        .path("conversationId").asText());
-            }
-            for (int i = 0; i < 3; i++) {
-                widgets.get(i).expect("closed by the timer", frame("closed", conversations.get(i)).and(field("reason", "timeout")));
-            }
-            // Both replicas keep polling; nothing fires a second time.
-            sleep(Duration.ofSeconds(3));
-            for (String c : conversations) {
-                assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ? and kind = 'auto_closed'", c))
-                        .as("auto-close events of %s", c).isEqualTo(1);
-                assertThat(Fixtures.count("select count(*) from messages where conversation_id = ? and sender_kind = 'system'", c))
-                        .as("system messages of %s", c).isEqualTo(1);
-            }
-        } finally {
-            widgets.forEach(Inbox::close);
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static Map<String, Row> awaitSettled(Fixtures.Team team, int capacity, int open, int queued, int closed) {
         await().atMost(SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(50))
                 .failFast("an agent holds more open conversations than its capacity",
@@ -400,242 +328,42 @@ class TwoReplicasIT {
         }
     }
 
-    // ------------------------------------------------------------------ clients
-
-    private static String login(Replica r, String email) {
-        return http("POST", r, "/api/v1/auth/login", null, Map.of("email", email, "password", Fixtures.PASSWORD), 200)
-                .path("token").asText();
-    }
-
-    /** A new anonymous visitor of the team's widget with an open socket on the given replica. */
-    private static Inbox visitorSocket(Replica r, Fixtures.Team team, String name) {
-        JsonNode visitor = http("POST", r, "/api/v1/widget/" + team.channelKey() + "/visitors", null, Map.of("name", name), 200);
-        Inbox inbox = new Inbox(name + " on " + r.name, WsClient.open(r.base(), "/ws/visitor", visitor.path("visitorToken").asText()));
-        // A socket handles its frames one at a time, the first only after @OnOpen (which subscribes the
-        // visitor's channel) has completed: an answered frame proves this replica now hears about the visitor.
-        inbox.send(Map.of("type", "sync"));
-        inbox.expect("error for the sync frame", type("error").and(field("code", "unknown_type")));
-        return inbox;
-    }
-
-    private static JsonNode http(String method, Replica r, String path, String token, Object body, int expectedStatus) {
+    @Test
+    void eachTimerFiresOnceThoughBothReplicasPoll() {
+        Fixtures.Team team = Fixtures.team(1, 3);
+        String admin = login(a, team.adminEmail());
+        http("PUT", a, "/api/v1/admin/settings", admin, Map.of("autoCloseMinutes", 2), 200);
+        List<Inbox> widgets = new ArrayList<>();
+        List<String> conversations = new ArrayList<>();
         try {
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(r.base() + path)).timeout(Duration.ofSeconds(10))
-                    .header("Accept", "application/json");
-            if (token != null) {
-                req.header("Authorization", "Bearer " + token);
+            for (int i = 0; i < 3; i++) {
+                Inbox widget = visitorSocket(i % 2 == 0 ? a : b, team, "Timer " + i);
+                widgets.add(widget);
+                widget.send(Map.of("type", "message", "clientId", "t-" + i, "text", "then silence"));
+                conversations.add(widget.expect("ack of t-" + i, type("ack").and(field("clientId", "t-" + i)))
+                        .path("conversationId").asText());
             }
-            if (body != null) {
-                req.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            } else {
-                req.method(method, HttpRequest.BodyPublishers.noBody());
+            for (int i = 0; i < 3; i++) {
+                widgets.get(i).expect("closed by the timer", frame("closed", conversations.get(i)).and(field("reason", "timeout")));
             }
-            HttpResponse<String> res = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(res.statusCode()).as("%s %s on replica %s: %s", method, path, r.name, res.body()).isEqualTo(expectedStatus);
-            return res.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(res.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + " on replica " + r.name + " failed", e);
+            // Both replicas keep polling; nothing fires a second time.
+            sleep(Duration.ofSeconds(3));
+            for (String c : conversations) {
+                assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ? and kind = 'auto_closed'", c))
+                        .as("auto-close events of %s", c).isEqualTo(1);
+                assertThat(Fixtures.count("select count(*) from messages where conversation_id = ? and sender_kind = 'system'", c))
+                        .as("system messages of %s", c).isEqualTo(1);
+            }
+        } finally {
+            widgets.forEach(Inbox::close);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Predicate<JsonNode> type(String type) {
-        return f -> type.equals(f.path("type").asText());
-    }
-
-    private static Predicate<JsonNode> frame(String type, String conversationId) {
-        return type(type).and(field("conversationId", conversationId));
-    }
-
-    private static Predicate<JsonNode> field(String name, String value) {
-        return f -> value.equals(f.path(name).asText());
-    }
-
-    /**
-     * A socket's frames, matched in any order and each at most once: frames that arrive
-     * before the one awaited stay in the backlog for later expectations, since frames
-     * published by different replicas have no order relative to each other.
-     */
-    static final class Inbox implements AutoCloseable {
-        private final String name;
-        private final WsClient ws;
-        private final List<JsonNode> backlog = new ArrayList<>();
-
-        Inbox(String name, WsClient ws) {
-            this.name = name;
-            this.ws = ws;
-        }
-
-        void send(Object frame) {
-            ws.send(frame);
-        }
-
-        JsonNode expect(String what, Predicate<JsonNode> match) {
-            for (Iterator<JsonNode> it = backlog.iterator(); it.hasNext(); ) {
-                JsonNode f = it.next();
-                if (match.test(f)) {
-                    it.remove();
-                    return f;
-                }
-            }
-            long deadline = System.nanoTime() + FRAME_TIMEOUT.toNanos();
-            while (true) {
-                JsonNode f;
-                try {
-                    f = ws.await(x -> true, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                } catch (AssertionError timeout) {
-                    throw new AssertionError(name + ": no '" + what + "' frame within " + FRAME_TIMEOUT
-                            + "; unmatched frames: " + backlog + (ws.isClosed() ? " (socket closed)" : ""));
-                }
-                if (match.test(f)) {
-                    return f;
-                }
-                backlog.add(f);
-            }
-        }
-
-        @Override
-        public void close() {
-            ws.close();
-        }
-    }
-
-    // ------------------------------------------------------------------ replicas
-
-    /** One {@code java -jar} process of the packaged application, prod profile, on a free port. */
-    static final class Replica {
-        private static final int MAX_LAUNCHES = 3;
-
-        final String name;
-        private final Path jar;
-        private final Path log;
-        private final Path keys;
-        private volatile Process process;
-        private int port;
-        private int launches;
-
-        Replica(String name, Path jar, Path log, Path keys) {
-            this.name = name;
-            this.jar = jar;
-            this.log = log;
-            this.keys = keys;
-        }
-
-        String base() {
-            return "http://127.0.0.1:" + port;
-        }
-
-        void launch() {
-            port = freePort();
-            launches++;
-            String jdbcUrl = Fixtures.jdbcUrl();
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    // C1 only: two replicas start about a third faster on a small machine; behaviour is the same.
-                    "-XX:TieredStopAtLevel=1",
-                    "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.http.host=127.0.0.1",
-                    // A settings "minute" of timers lasts a second here, so the timer test runs in seconds.
-                    "-Dswitchboard.timers.minute=PT1S",
-                    "-jar", jar.toString())
-                    // Not the project directory: keeps a developer's .env or config/ out of the replica's configuration.
-                    .directory(log.getParent().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(launches == 1 ? ProcessBuilder.Redirect.to(log.toFile()) : ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Map<String, String> env = pb.environment();
-            env.put("DB_JDBC_URL", jdbcUrl);
-            env.put("DB_REACTIVE_URL", jdbcUrl.substring("jdbc:".length()));
-            env.putIfAbsent("REDIS_URL", "redis://localhost:6379");
-            // smallrye-jwt reads a location without a scheme from the file system first, then the class path.
-            env.put("JWT_PUBLIC_KEY", keys.resolve("dev-public.pem").toString());
-            env.put("JWT_PRIVATE_KEY", keys.resolve("dev-private.pem").toString());
-            env.put("BOOTSTRAP_ADMIN_PASSWORD", "it-admin-" + UUID.randomUUID());
-            env.remove("QUARKUS_PROFILE");
-            try {
-                Process started = pb.start();
-                process = started;
-                // Should the test JVM be killed before @AfterAll, do not leave replicas behind.
-                Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start replica " + name, e);
-            }
-        }
-
-        void awaitReady() {
-            long start = System.nanoTime();
-            try {
-                await().atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                        .failFast("replica " + name + " exited", () -> !process.isAlive())
-                        .until(this::ready);
-                System.out.printf("replica %s ready on port %d in %d ms%n", name, port,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            } catch (TerminalFailureException | ConditionTimeoutException e) {
-                String tail = logTail();
-                if (!process.isAlive() && launches < MAX_LAUNCHES
-                        && (tail.contains("Address already in use") || tail.contains("Port already bound"))) {
-                    // The free port was taken between probing and binding: try another.
-                    launch();
-                    awaitReady();
-                    return;
-                }
-                throw new AssertionError("replica " + name + " not ready on port " + port + " (" + e.getMessage()
-                        + "); end of " + log + ":\n" + tail, e);
-            }
-        }
-
-        private boolean ready() {
-            try {
-                HttpResponse<Void> res = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                return res.statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-
-        void stop() {
-            Process p = process;
-            if (p != null) {
-                p.destroy();
-            }
-        }
-
-        void awaitStopped() {
-            Process p = process;
-            if (p == null) {
-                return;
-            }
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        }
-
-        private String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "(no log: " + e.getMessage() + ")";
-            }
-        }
-
-        private static int freePort() {
-            try (ServerSocket s = new ServerSocket(0)) {
-                s.setReuseAddress(true);
-                return s.getLocalPort();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

@@ -29,7 +29,14 @@ public final class Fixtures {
 
     private Fixtures() {}
 
+    /** Set by a test that runs against its own PostgreSQL (a throwaway server it stops and starts). */
+    public static final String OVERRIDE = "switchboard.fixtures.jdbc-url";
+
     public static String jdbcUrl() {
+        String override = System.getProperty(OVERRIDE);
+        if (override != null) {
+            return override;
+        }
         String env = System.getenv("DB_JDBC_URL");
         return env != null ? env : System.getProperty("switchboard.test.jdbc-url", "jdbc:postgresql://localhost:5432/switchboard_test");
     }

@@ -9,6 +9,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,10 +31,16 @@ public final class WsClient implements AutoCloseable {
 
     /** Opens {@code ws://host:port/path?token=...}; fails if the handshake fails. */
     public static WsClient open(String baseUri, String path, String token) {
+        return open(baseUri, path, token, Map.of());
+    }
+
+    /** As {@link #open(String, String, String)} with extra handshake headers (X-Forwarded-For...). */
+    public static WsClient open(String baseUri, String path, String token, Map<String, String> headers) {
         WsClient client = new WsClient();
         String uri = baseUri.replaceFirst("^http", "ws") + path + (token == null ? "" : "?token=" + token);
-        client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create(uri), client.listener()).join();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        client.socket = builder.buildAsync(URI.create(uri), client.listener()).join();
         return client;
     }
 

@@ -62,7 +62,7 @@ public final class SocketReplies {
                     : p.errors().get(0).field() + ": " + p.errors().get(0).message();
             return new FrameError(code, message, ref);
         }
-        if (t instanceof PgException || t instanceof io.vertx.core.VertxException) {
+        if (t instanceof PgException || t instanceof io.vertx.core.VertxException || t instanceof java.net.ConnectException) {
             LOG.warnf("frame failed on storage: %s", t.getMessage());
             return new FrameError(FrameError.UNAVAILABLE, "temporarily unavailable, retry", ref);
         }
@@ -73,7 +73,10 @@ public final class SocketReplies {
     /** Runs the work and writes its frames, or an error frame; never fails. */
     public static Uni<Void> reply(WebSocketConnection connection, ServerFrames frames, String ref, Uni<List<String>> work) {
         return work.onItem().transformToUni(list -> send(connection, list))
-                .onFailure().recoverWithUni(t -> connection.sendText(frames.error(toError(t, ref))))
+                // A socket closed meanwhile (its client left, or the replica is stopping) needs no error frame.
+                .onFailure().recoverWithUni(t -> connection.isOpen()
+                        ? connection.sendText(frames.error(toError(t, ref)))
+                        : Uni.createFrom().voidItem())
                 .onFailure().recoverWithNull();
     }
 }

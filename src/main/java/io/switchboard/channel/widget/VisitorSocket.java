@@ -9,6 +9,10 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.conversation.ConversationService;
 import io.switchboard.event.LocalSessions;
+import io.switchboard.operations.Drain;
+import io.switchboard.operations.SocketMetrics;
+import io.switchboard.protocol.FrameError;
+import io.switchboard.ratelimit.FrameLimiter;
 import io.switchboard.protocol.ClientFrame;
 import io.switchboard.protocol.FrameCodec;
 import io.switchboard.protocol.ServerFrames;
@@ -31,13 +35,20 @@ public class VisitorSocket {
     private final ConversationService conversations;
     private final ServerFrames frames;
     private final FrameCodec codec;
+    private final FrameLimiter limiter;
+    private final SocketMetrics metrics;
+    private final Drain drain;
 
-    VisitorSocket(TokenService tokens, LocalSessions sessions, ConversationService conversations, ServerFrames frames) {
+    VisitorSocket(TokenService tokens, LocalSessions sessions, ConversationService conversations, ServerFrames frames,
+                  FrameLimiter limiter, SocketMetrics metrics, Drain drain) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.conversations = conversations;
         this.frames = frames;
         this.codec = frames.codec();
+        this.limiter = limiter;
+        this.metrics = metrics;
+        this.drain = drain;
     }
 
     @OnOpen
@@ -48,6 +59,7 @@ public class VisitorSocket {
             return connection.close(new CloseReason(SocketReplies.UNAUTHORIZED, "unauthorized"));
         }
         callers.put(connection.id(), caller.get());
+        metrics.opened(SocketMetrics.Kind.VISITOR);
         return sessions.register(RedisKeys.visitorChannel(caller.get().tenantId(), caller.get().id()), connection);
     }
 
@@ -58,11 +70,15 @@ public class VisitorSocket {
             return Uni.createFrom().voidItem();
         }
         FrameCodec.Decoded decoded = codec.decode(text, Side.VISITOR);
+        ClientFrame frame = decoded.frame();
+        String ref = frame instanceof ClientFrame.SendMessage m ? m.clientId() : null;
+        // Counted before anything else, malformed frames included: a flood is a flood.
+        if (!limiter.allow(connection.id(), false)) {
+            return connection.sendText(frames.error(new FrameError(FrameError.RATE_LIMITED, "too many frames; slow down", ref)));
+        }
         if (decoded.error() != null) {
             return connection.sendText(frames.error(decoded.error()));
         }
-        ClientFrame frame = decoded.frame();
-        String ref = frame instanceof ClientFrame.SendMessage m ? m.clientId() : null;
         Uni<List<String>> work;
         if (frame instanceof ClientFrame.SendMessage m) {
             work = conversations.visitorMessage(visitor, connection.id(), m);
@@ -79,13 +95,15 @@ public class VisitorSocket {
         } else {
             work = Uni.createFrom().item(List.of());
         }
-        return SocketReplies.reply(connection, frames, ref, work);
+        return drain.track(SocketReplies.reply(connection, frames, ref, work));
     }
 
     @OnClose
     public void close(WebSocketConnection connection) {
         Caller visitor = callers.remove(connection.id());
+        limiter.forget(connection.id());
         if (visitor != null) {
+            metrics.closed(SocketMetrics.Kind.VISITOR);
             sessions.unregister(RedisKeys.visitorChannel(visitor.tenantId(), visitor.id()), connection);
         }
     }

@@ -65,6 +65,10 @@ public class WidgetVisitorResource {
         if (attributes.encode().length() > 8192) {
             throw Problem.invalid("attributes", "at most 8 KiB");
         }
+        // Keys and values alike: PostgreSQL's jsonb cannot hold U+0000.
+        if (attributes.encode().contains("\\u0000")) {
+            throw Problem.invalid("attributes", "must not contain U+0000");
+        }
         return pool.preparedQuery("select id, tenant_id, secret from channels where public_key = $1")
                 .execute(Tuple.of(channelKey))
                 .flatMap(rows -> {
