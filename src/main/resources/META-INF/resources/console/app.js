@@ -309,7 +309,7 @@ async function loadOlder(c) {
     $('chat-older').hidden = true;
   }
   if (S.selected === c.id) {
-    renderChat({keepFromBottom: true});
+    renderChat({});
   }
 }
 
@@ -717,7 +717,7 @@ function renderList() {
   }
 }
 
-function renderChat({toEnd, keepFromBottom}) {
+function renderChat({toEnd}) {
   const c = S.convs.get(S.selected);
   $('chat-empty').hidden = !!c;
   $('chat').hidden = !c;
@@ -755,9 +755,11 @@ function renderChat({toEnd, keepFromBottom}) {
   }
   renderTyping();
 
+  // Redrawing must not move what the agent looks at: stay at the end when there, else keep
+  // the same distance from the end (older messages added above then appear above the view).
   if (toEnd || atEnd) {
     log.scrollTop = log.scrollHeight;
-  } else if (keepFromBottom) {
+  } else {
     log.scrollTop = log.scrollHeight - fromBottom;
   }
 }
@@ -1022,9 +1024,17 @@ function wire() {
     }
   });
   $('chat-close').addEventListener('click', closeSelected);
+  // Older pages load when the agent scrolls up to the top: only after their own wheel, touch,
+  // key or scrollbar drag, never because a redraw moved the view.
+  let userScrollAt = 0;
+  for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
+    $('chat-log').addEventListener(type, () => {
+      userScrollAt = Date.now();
+    }, {passive: true});
+  }
   $('chat-log').addEventListener('scroll', () => {
     const c = S.convs.get(S.selected);
-    if (c && $('chat-log').scrollTop < 60) {
+    if (c && $('chat-log').scrollTop < 60 && Date.now() - userScrollAt < 1500) {
       loadOlder(c).catch(() => {});
     }
   });

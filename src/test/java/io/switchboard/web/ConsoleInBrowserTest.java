@@ -159,9 +159,10 @@ class ConsoleInBrowserTest {
             // The newest page first, ending with the latest message.
             assertThat(console.messages()).hasCount(50);
             assertThat(console.messages().last()).containsText("m120");
-            console.messages().first().scrollIntoViewIfNeeded();
+            console.messages().last().hover();
+            console.page.mouse().wheel(0, -20_000);
             assertThat(console.messages()).hasCount(100);
-            console.messages().first().scrollIntoViewIfNeeded();
+            console.page.mouse().wheel(0, -20_000);
             assertThat(console.messages()).hasCount(120);
             assertThat(console.messages().first()).containsText("m1");
             assertThat(console.messages().first()).hasAttribute("data-seq", "1");
