@@ -3,7 +3,11 @@ package io.switchboard.channel.widget;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.Problem;
+import io.switchboard.protocol.ClientFrame;
+import io.switchboard.protocol.FrameCodec;
 import io.switchboard.protocol.FrameError;
+import io.switchboard.protocol.Side;
+import io.switchboard.ratelimit.FrameLimiter;
 import io.switchboard.protocol.ServerFrames;
 import io.vertx.pgclient.PgException;
 import org.jboss.logging.Logger;
@@ -38,6 +42,31 @@ public final class SocketReplies {
             }
         }
         return null;
+    }
+
+    /**
+     * A frame let through to the services, or the answer already owed to the client when it
+     * was refused: exactly one of {@code frame} and {@code refusal} is set.
+     */
+    public record Admission(ClientFrame frame, String ref, Uni<Void> refusal) {}
+
+    /**
+     * Decodes a frame and charges it to the socket's rate limit. The limit is charged before
+     * the frame is judged, malformed frames included: a flood is a flood.
+     */
+    public static Admission admit(WebSocketConnection connection, String text, Side side, FrameCodec codec,
+                                  FrameLimiter limiter, ServerFrames frames) {
+        FrameCodec.Decoded decoded = codec.decode(text, side);
+        ClientFrame frame = decoded.frame();
+        String ref = frame instanceof ClientFrame.SendMessage m ? m.clientId() : null;
+        if (!limiter.allow(connection.id(), side == Side.STAFF)) {
+            return new Admission(null, ref, connection.sendText(
+                    frames.error(new FrameError(FrameError.RATE_LIMITED, "too many frames; slow down", ref))));
+        }
+        if (decoded.error() != null) {
+            return new Admission(null, ref, connection.sendText(frames.error(decoded.error())));
+        }
+        return new Admission(frame, ref, null);
     }
 
     /** Sends the frames one after another, so the client sees them in order. */

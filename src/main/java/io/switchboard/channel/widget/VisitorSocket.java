@@ -11,7 +11,6 @@ import io.switchboard.conversation.ConversationService;
 import io.switchboard.event.LocalSessions;
 import io.switchboard.operations.Drain;
 import io.switchboard.operations.SocketMetrics;
-import io.switchboard.protocol.FrameError;
 import io.switchboard.ratelimit.FrameLimiter;
 import io.switchboard.protocol.ClientFrame;
 import io.switchboard.protocol.FrameCodec;
@@ -69,16 +68,12 @@ public class VisitorSocket {
         if (visitor == null) {
             return Uni.createFrom().voidItem();
         }
-        FrameCodec.Decoded decoded = codec.decode(text, Side.VISITOR);
-        ClientFrame frame = decoded.frame();
-        String ref = frame instanceof ClientFrame.SendMessage m ? m.clientId() : null;
-        // Counted before anything else, malformed frames included: a flood is a flood.
-        if (!limiter.allow(connection.id(), false)) {
-            return connection.sendText(frames.error(new FrameError(FrameError.RATE_LIMITED, "too many frames; slow down", ref)));
+        SocketReplies.Admission admitted = SocketReplies.admit(connection, text, Side.VISITOR, codec, limiter, frames);
+        if (admitted.refusal() != null) {
+            return admitted.refusal();
         }
-        if (decoded.error() != null) {
-            return connection.sendText(frames.error(decoded.error()));
-        }
+        ClientFrame frame = admitted.frame();
+        String ref = admitted.ref();
         Uni<List<String>> work;
         if (frame instanceof ClientFrame.SendMessage m) {
             work = conversations.visitorMessage(visitor, connection.id(), m);
