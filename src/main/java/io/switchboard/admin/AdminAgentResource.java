@@ -41,14 +41,19 @@ import java.util.regex.Pattern;
 @Tag(name = "Admin: agents")
 public class AdminAgentResource {
 
+    /** @param channelIds channels the agent serves; none means every channel of their groups */
     public record CreateAgent(String email, String name, String password, List<String> roles, List<String> groupIds,
-                              Integer maxConcurrent, Map<String, Integer> skills) {}
+                              Integer maxConcurrent, Map<String, Integer> skills, List<String> channelIds) {}
 
-    /** Fields left out (null) stay as they are; {@code groupIds} replaces the agent's groups. */
-    public record UpdateAgent(String name, List<String> groupIds, Integer maxConcurrent, Map<String, Integer> skills) {}
+    /**
+     * Fields left out (null) stay as they are; {@code groupIds} replaces the agent's groups and
+     * {@code channelIds} their channels (an empty list: every channel again).
+     */
+    public record UpdateAgent(String name, List<String> groupIds, Integer maxConcurrent, Map<String, Integer> skills,
+                              List<String> channelIds) {}
 
     public record AgentView(String id, String email, String name, List<String> roles, List<AgentDirectory.GroupRef> groups,
-                            int maxConcurrent, Map<String, Integer> skills, String addedVia, String status, int load,
+                            List<AgentDirectory.ChannelRef> channels, int maxConcurrent, Map<String, Integer> skills, String addedVia, String status, int load,
                             String warning) {}
 
     static final int MIN_PASSWORD = 8;
@@ -115,9 +120,11 @@ public class AdminAgentResource {
         }
         checkCapacity(body.maxConcurrent(), errors);
         checkSkills(body.skills(), errors);
-        List<UUID> groups = groupIds(body.groupIds(), errors);
+        List<UUID> groups = ids(body.groupIds(), "groupIds", "group", errors);
+        List<UUID> channels = ids(body.channelIds(), "channelIds", "channel", errors);
         errors.throwIfAny();
         return checkGroupsExist(caller.tenantId(), groups)
+                .flatMap(v -> checkChannelsExist(caller.tenantId(), channels))
                 .flatMap(v -> directory.emailTaken(email))
                 .flatMap(taken -> {
                     if (taken) {
@@ -129,7 +136,7 @@ public class AdminAgentResource {
                 })
                 .flatMap(hash -> directory.create(caller.tenantId(), email, body.name().trim(), hash, roles,
                         body.maxConcurrent(), body.skills() == null ? Map.of() : body.skills(),
-                        groups.stream().map(UUID::toString).toList()))
+                        groups.stream().map(UUID::toString).toList(), channels.stream().map(UUID::toString).toList()))
                 .call(id -> liveState.seed(directory.pool(), caller.tenantId(), id))
                 .flatMap(id -> view(caller.tenantId(), UUID.fromString(id)))
                 .map(v -> Response.status(201).entity(v).build());
@@ -151,12 +158,15 @@ public class AdminAgentResource {
         }
         checkCapacity(body.maxConcurrent(), errors);
         checkSkills(body.skills(), errors);
-        List<UUID> groups = body.groupIds() == null ? null : groupIds(body.groupIds(), errors);
+        List<UUID> groups = body.groupIds() == null ? null : ids(body.groupIds(), "groupIds", "group", errors);
+        List<UUID> channels = body.channelIds() == null ? null : ids(body.channelIds(), "channelIds", "channel", errors);
         errors.throwIfAny();
         String tenantId = caller.tenantId();
         return checkGroupsExist(tenantId, groups == null ? List.of() : groups)
+                .flatMap(v -> checkChannelsExist(tenantId, channels == null ? List.of() : channels))
                 .flatMap(v -> directory.update(tenantId, agentId.toString(), body.name() == null ? null : body.name().trim(),
-                        body.maxConcurrent(), body.skills(), groups == null ? null : groups.stream().map(UUID::toString).toList()))
+                        body.maxConcurrent(), body.skills(), groups == null ? null : groups.stream().map(UUID::toString).toList(),
+                        channels == null ? null : channels.stream().map(UUID::toString).toList()))
                 .flatMap(found -> {
                     if (!found) {
                         throw Problem.notFound("agent");
@@ -216,7 +226,7 @@ public class AdminAgentResource {
                 // Without a live hash (Redis lost it), show the stored status and no load rather than guess.
                 String status = s.present() ? s.status().wire() : a.storedStatus();
                 int load = s.present() ? s.load() : 0;
-                out.add(new AgentView(a.id(), a.email(), a.name(), a.roles(), a.groups(), a.maxConcurrent(), a.skills(),
+                out.add(new AgentView(a.id(), a.email(), a.name(), a.roles(), a.groups(), a.channels(), a.maxConcurrent(), a.skills(),
                         a.addedVia(), status, load, AgentService.warning(a.maxConcurrent(), load)));
             }
             return out;
@@ -230,6 +240,18 @@ public class AdminAgentResource {
         return directory.countGroups(tenantId, groups).map(n -> {
             if (n != groups.size()) {
                 throw Problem.invalid("groupIds", "unknown group");
+            }
+            return null;
+        });
+    }
+
+    private Uni<Void> checkChannelsExist(String tenantId, List<UUID> channels) {
+        if (channels.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return directory.countChannels(tenantId, channels).map(n -> {
+            if (n != channels.size()) {
+                throw Problem.invalid("channelIds", "unknown channel");
             }
             return null;
         });
@@ -254,7 +276,7 @@ public class AdminAgentResource {
         });
     }
 
-    private static List<UUID> groupIds(List<String> ids, FieldErrors errors) {
+    private static List<UUID> ids(List<String> ids, String field, String what, FieldErrors errors) {
         List<UUID> out = new ArrayList<>();
         if (ids == null) {
             return out;
@@ -263,7 +285,7 @@ public class AdminAgentResource {
             try {
                 out.add(UUID.fromString(g));
             } catch (IllegalArgumentException | NullPointerException e) {
-                errors.add("groupIds", "'" + g + "' is not a group id");
+                errors.add(field, "'" + g + "' is not a " + what + " id");
             }
         }
         return out;

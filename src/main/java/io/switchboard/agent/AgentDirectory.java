@@ -25,8 +25,12 @@ public class AgentDirectory {
 
     public record GroupRef(String id, String name) {}
 
+    public record ChannelRef(String id, String name) {}
+
+    /** @param channels the channels the agent serves; empty means every channel of their groups */
     public record Listed(String id, String email, String name, List<String> roles, List<GroupRef> groups,
-                         int maxConcurrent, Map<String, Integer> skills, String addedVia, String storedStatus) {}
+                         List<ChannelRef> channels, int maxConcurrent, Map<String, Integer> skills, String addedVia,
+                         String storedStatus) {}
 
     /** A conversation handed back to the queue when its agent left. */
     public record Released(String conversationId, String visitorId, String groupId) {}
@@ -34,7 +38,10 @@ public class AgentDirectory {
     private static final String LIST_SQL = """
             select u.id, u.email, u.name, u.roles, a.max_concurrent, a.skills, a.added_via, a.status,
                    coalesce(json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
-                            filter (where g.id is not null), '[]') as groups
+                            filter (where g.id is not null), '[]') as groups,
+                   (select coalesce(json_agg(json_build_object('id', ch.id, 'name', ch.name) order by ch.name), '[]')
+                    from agent_channels ac join channels ch on ch.id = ac.channel_id
+                    where ac.agent_id = a.user_id) as channels
             from agents a join staff_users u on u.id = a.user_id
             left join group_members gm on gm.agent_id = a.user_id
             left join agent_groups g on g.id = gm.group_id
@@ -68,6 +75,13 @@ public class AgentDirectory {
                 .map(rows -> rows.iterator().next().getLong("n").intValue());
     }
 
+    /** How many of the ids are channels of the tenant. */
+    public Uni<Integer> countChannels(String tenantId, List<UUID> channelIds) {
+        return pool.preparedQuery("select count(*) as n from channels where tenant_id = $1 and id = any($2)")
+                .execute(Tuple.of(UUID.fromString(tenantId), channelIds.toArray(UUID[]::new)))
+                .map(rows -> rows.iterator().next().getLong("n").intValue());
+    }
+
     public Uni<Boolean> emailTaken(String email) {
         return pool.preparedQuery("select 1 from staff_users where lower(email) = lower($1)")
                 .execute(Tuple.of(email)).map(rows -> rows.size() > 0);
@@ -75,7 +89,8 @@ public class AgentDirectory {
 
     /** Creates the staff account, its agent row and memberships in one transaction. */
     public Uni<String> create(String tenantId, String email, String name, String passwordHash, List<String> roles,
-                              Integer maxConcurrent, Map<String, Integer> skills, List<String> groupIds) {
+                              Integer maxConcurrent, Map<String, Integer> skills, List<String> groupIds,
+                              List<String> channelIds) {
         UUID id = UUID.randomUUID();
         UUID tenant = UUID.fromString(tenantId);
         return pool.withTransaction(conn -> conn.preparedQuery("""
@@ -87,13 +102,14 @@ public class AgentDirectory {
                                         values ($1, $2, coalesce($3, (select default_max_concurrent from tenant_settings where tenant_id = $2), 10),
                                                 $4, 'admin', 'offline')""")
                                 .execute(Tuple.of(id, tenant, maxConcurrent, new JsonObject(new LinkedHashMap<>(skills)))))
-                        .flatMap(r -> setGroups(conn, tenant, id, groupIds)))
+                        .flatMap(r -> setGroups(conn, tenant, id, groupIds))
+                        .flatMap(r -> setChannels(conn, tenant, id, channelIds)))
                 .replaceWith(id.toString());
     }
 
     /** Changes what is given (null leaves a field as it is); false when the agent is not in the tenant. */
     public Uni<Boolean> update(String tenantId, String agentId, String name, Integer maxConcurrent,
-                               Map<String, Integer> skills, List<String> groupIds) {
+                               Map<String, Integer> skills, List<String> groupIds, List<String> channelIds) {
         UUID tenant = UUID.fromString(tenantId);
         UUID id = UUID.fromString(agentId);
         return pool.withTransaction(conn -> conn.preparedQuery("""
@@ -109,6 +125,10 @@ public class AgentDirectory {
                     if (groupIds != null) {
                         steps = steps.flatMap(v -> conn.preparedQuery("delete from group_members where agent_id = $1 and tenant_id = $2")
                                 .execute(Tuple.of(id, tenant)).flatMap(d -> setGroups(conn, tenant, id, groupIds)));
+                    }
+                    if (channelIds != null) {
+                        steps = steps.flatMap(v -> conn.preparedQuery("delete from agent_channels where agent_id = $1 and tenant_id = $2")
+                                .execute(Tuple.of(id, tenant)).flatMap(d -> setChannels(conn, tenant, id, channelIds)));
                     }
                     return steps.replaceWith(true);
                 }));
@@ -176,22 +196,43 @@ public class AgentDirectory {
                 .executeBatch(rows).replaceWithVoid();
     }
 
+    private static Uni<Void> setChannels(SqlClient conn, UUID tenant, UUID agent, List<String> channelIds) {
+        if (channelIds == null || channelIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>();
+        for (String c : channelIds) {
+            rows.add(Tuple.of(agent, UUID.fromString(c), tenant));
+        }
+        return conn.preparedQuery("insert into agent_channels (agent_id, channel_id, tenant_id) values ($1, $2, $3)")
+                .executeBatch(rows).replaceWithVoid();
+    }
+
+    private static io.vertx.core.json.JsonArray array(Object raw) {
+        return raw instanceof io.vertx.core.json.JsonArray a ? a : new io.vertx.core.json.JsonArray(String.valueOf(raw));
+    }
+
     private static List<Listed> listed(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
         List<Listed> out = new ArrayList<>(rows.size());
         for (Row r : rows) {
             List<GroupRef> groups = new ArrayList<>();
-            Object raw = r.getValue("groups");
-            io.vertx.core.json.JsonArray arr = raw instanceof io.vertx.core.json.JsonArray a ? a : new io.vertx.core.json.JsonArray(String.valueOf(raw));
+            io.vertx.core.json.JsonArray arr = array(r.getValue("groups"));
             for (int i = 0; i < arr.size(); i++) {
                 JsonObject g = arr.getJsonObject(i);
                 groups.add(new GroupRef(g.getString("id"), g.getString("name")));
+            }
+            List<ChannelRef> channels = new ArrayList<>();
+            io.vertx.core.json.JsonArray chs = array(r.getValue("channels"));
+            for (int i = 0; i < chs.size(); i++) {
+                JsonObject c = chs.getJsonObject(i);
+                channels.add(new ChannelRef(c.getString("id"), c.getString("name")));
             }
             Map<String, Integer> skills = new LinkedHashMap<>();
             Object rawSkills = r.getValue("skills");
             JsonObject s = rawSkills instanceof JsonObject o ? o : new JsonObject(String.valueOf(rawSkills));
             s.forEach(e -> skills.put(e.getKey(), ((Number) e.getValue()).intValue()));
             out.add(new Listed(r.getUUID("id").toString(), r.getString("email"), r.getString("name"),
-                    List.of(r.getArrayOfStrings("roles")), groups, r.getInteger("max_concurrent"), skills,
+                    List.of(r.getArrayOfStrings("roles")), groups, channels, r.getInteger("max_concurrent"), skills,
                     r.getString("added_via"), r.getString("status")));
         }
         return out;

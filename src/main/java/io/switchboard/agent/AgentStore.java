@@ -62,6 +62,60 @@ public class AgentStore {
         });
     }
 
+    /**
+     * The candidates for one conversation (B1, B2): members of the given groups, in the
+     * groups' order (an agent in two groups counts once, at the first), then by id so the
+     * order is stable for round robin; without those who serve only other channels.
+     *
+     * @param channelId the conversation's channel; null leaves nobody out for their channels
+     */
+    public Uni<List<AgentRow>> candidates(SqlClient client, String tenantId, List<String> groupIds, String channelId) {
+        if (groupIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return client.preparedQuery("""
+                        select user_id, tenant_id, name, status, max_concurrent from (
+                          select distinct on (a.user_id) a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent, g.ord
+                          from unnest($2::uuid[]) with ordinality as g(id, ord)
+                          join group_members gm on gm.group_id = g.id and gm.tenant_id = $1
+                          join agents a on a.user_id = gm.agent_id and a.removed_at is null
+                          join staff_users u on u.id = a.user_id
+                          where $3::uuid is null
+                             or not exists (select 1 from agent_channels ac where ac.agent_id = a.user_id)
+                             or exists (select 1 from agent_channels ac where ac.agent_id = a.user_id and ac.channel_id = $3)
+                          order by a.user_id, g.ord
+                        ) pool order by ord, user_id""")
+                .execute(Tuple.of(UUID.fromString(tenantId), groupIds.stream().map(UUID::fromString).toArray(UUID[]::new),
+                        channelId == null ? null : UUID.fromString(channelId)))
+                .map(rows -> {
+                    List<AgentRow> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(row(r));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Queues an agent's freed capacity may serve: their own groups', and those of groups an
+     * enabled routing rule pools with theirs (a rule's open groups form one candidate pool).
+     */
+    public Uni<List<String>> servedQueues(String tenantId, String agentId) {
+        return pool.preparedQuery("""
+                        with mine as (select group_id::text as g from group_members where agent_id = $1 and tenant_id = $2)
+                        select g from mine
+                        union
+                        select jsonb_array_elements_text(r.spec->'groupIds') from routing_rules r
+                        where r.tenant_id = $2 and r.enabled
+                          and exists (select 1 from mine, jsonb_array_elements_text(r.spec->'groupIds') x(id) where x.id = mine.g)""")
+                .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString("g")));
+                    return out;
+                });
+    }
+
     public Uni<List<String>> groupsOf(String tenantId, String agentId) {
         return pool.preparedQuery("select group_id from group_members where agent_id = $1 and tenant_id = $2")
                 .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))

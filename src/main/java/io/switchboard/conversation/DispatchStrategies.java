@@ -4,6 +4,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentStore;
 import io.switchboard.routing.Candidate;
+import io.switchboard.routing.CandidatePool;
 import io.switchboard.routing.LeastLoadStrategy;
 import io.switchboard.routing.PreferredAgentStrategy;
 import io.switchboard.routing.RoundRobinStrategy;
@@ -20,11 +21,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -43,12 +46,11 @@ public class DispatchStrategies {
     /**
      * How to pick for one conversation.
      *
+     * @param members   the candidate pool: the queue's group and the rule's other open groups
      * @param cursorKey the Redis key of the rule's round-robin position, null when not rotating
      */
     public record How(Router router, RoutingContext context, Map<String, Map<String, Integer>> skills,
-                      Map<String, Integer> today, String cursorKey) {
-
-        static final How DEFAULT = new How(LEAST_LOAD, RoutingContext.none(), Map.of(), Map.of(), null);
+                      Map<String, Integer> today, String cursorKey, List<AgentStore.AgentRow> members) {
 
         List<Candidate> enrich(List<Candidate> candidates) {
             if (skills.isEmpty() && today.isEmpty()) {
@@ -62,50 +64,119 @@ public class DispatchStrategies {
         }
     }
 
-    private final ReactiveRedisDataSource redis;
+    /** The queue head being served: what its rule, pool and preferences are read from. */
+    public record Head(String conversationId, String ruleId, String visitorId, String channelId, String groupId) {}
 
-    DispatchStrategies(ReactiveRedisDataSource redis) {
+    private final ReactiveRedisDataSource redis;
+    private final AgentStore agents;
+
+    DispatchStrategies(ReactiveRedisDataSource redis, AgentStore agents) {
         this.redis = redis;
+        this.agents = agents;
     }
 
-    public Uni<How> plan(SqlClient conn, String tenantId, String ruleId, String visitorId, String conversationId,
-                         List<AgentStore.AgentRow> members) {
-        if (ruleId == null) {
-            return Uni.createFrom().item(How.DEFAULT);
+    /** Everything the pick for this head needs, read inside the dispatcher's transaction. */
+    public Uni<How> plan(SqlClient conn, String tenantId, Head head) {
+        if (head.ruleId() == null) {
+            return byLeastLoad(conn, tenantId, head);
         }
         return conn.preparedQuery("""
                         select strategy, fallback_strategy, prefer_last_agent, spec from routing_rules
                         where id = $1 and tenant_id = $2""")
-                .execute(Tuple.of(UUID.fromString(ruleId), UUID.fromString(tenantId)))
+                .execute(Tuple.of(UUID.fromString(head.ruleId()), UUID.fromString(tenantId)))
                 .flatMap(rows -> {
                     var it = rows.iterator();
                     if (!it.hasNext()) {
-                        return Uni.createFrom().item(How.DEFAULT);
+                        return byLeastLoad(conn, tenantId, head);
                     }
                     Row r = it.next();
                     JsonObject spec = r.getValue("spec") instanceof JsonObject o ? o : new JsonObject(String.valueOf(r.getValue("spec")));
                     RoutingTarget target = new RoutingTarget(strings(spec.getJsonArray("groupIds")), r.getString("strategy"),
                             r.getString("fallback_strategy"), r.getBoolean("prefer_last_agent"), null,
                             new HashSet<>(strings(spec.getJsonArray("requiredSkills", new JsonArray()))));
-                    Router router = new Router(target.routingStrategy());
-                    RoutingContext context = RoutingContext.none().withRequiredSkills(target.requiredSkills());
-                    String strategy = target.strategy();
-                    String fallback = target.fallbackStrategy();
-                    boolean rotating = RoundRobinStrategy.NAME.equals(strategy) || RoundRobinStrategy.NAME.equals(fallback);
-                    String cursorKey = rotating ? RedisKeys.roundRobin(tenantId, ruleId) : null;
-                    List<UUID> ids = members.stream().map(m -> UUID.fromString(m.id())).toList();
-                    Uni<RoutingContext> withLast = target.preferLastAgent() || PreferredAgentStrategy.LAST_AGENT.equals(strategy)
-                            ? lastAgent(conn, tenantId, visitorId, conversationId).map(context::withLastAgent)
-                            : Uni.createFrom().item(context);
-                    Uni<RoutingContext> withCursor = withLast.flatMap(c -> cursorKey == null ? Uni.createFrom().item(c)
-                            : redis.value(String.class).get(cursorKey).map(c::withRoundRobinCursor));
-                    return withCursor.flatMap(c -> skills(conn, ids).flatMap(skills ->
-                            (FewestTodayStrategy.NAME.equals(strategy) || FewestTodayStrategy.NAME.equals(fallback)
-                                    ? today(conn, tenantId, ids) : Uni.createFrom().item(Map.<String, Integer>of()))
-                                    .map(today -> new How(router, c, skills, today, cursorKey))));
+                    return pool(conn, tenantId, head, target.groupIds())
+                            .flatMap(members -> how(conn, tenantId, head, target, members));
                 })
-                .onFailure().invoke(e -> LOG.warnf(e, "strategy of rule %s unreadable; routing by least load", ruleId))
-                .onFailure().recoverWithItem(How.DEFAULT);
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf(e, "strategy of rule %s unreadable; routing by least load", head.ruleId());
+                    return byLeastLoad(conn, tenantId, head);
+                });
+    }
+
+    private Uni<How> byLeastLoad(SqlClient conn, String tenantId, Head head) {
+        Uni<List<AgentStore.AgentRow>> members = head.groupId() == null ? agents.members(conn, tenantId, null)
+                : agents.candidates(conn, tenantId, List.of(head.groupId()), head.channelId());
+        return members.map(m -> new How(LEAST_LOAD, RoutingContext.none(), Map.of(), Map.of(), null, m));
+    }
+
+    /** Members of the queue's group and of the rule's other groups open now (A4, A6). */
+    private Uni<List<AgentStore.AgentRow>> pool(SqlClient conn, String tenantId, Head head, List<String> ruleGroups) {
+        if (ruleGroups.isEmpty() || ruleGroups.equals(head.groupId() == null ? null : List.of(head.groupId()))) {
+            return agents.candidates(conn, tenantId, CandidatePool.groups(head.groupId(), List.of(), Set.of()), head.channelId());
+        }
+        return conn.preparedQuery("select id, time_zone, always_open, hours from agent_groups where tenant_id = $1 and id = any($2)")
+                .execute(Tuple.of(UUID.fromString(tenantId), ruleGroups.stream().map(UUID::fromString).toArray(UUID[]::new)))
+                .flatMap(rows -> {
+                    Instant now = Instant.now();
+                    Set<String> open = new HashSet<>();
+                    for (Row g : rows) {
+                        try {
+                            if (RuleRouting.hoursOf(g).isOpen(now)) {
+                                open.add(g.getUUID("id").toString());
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.warnf("working hours of group %s unreadable, left out of the pool: %s", g.getUUID("id"), e.getMessage());
+                        }
+                    }
+                    return agents.candidates(conn, tenantId, CandidatePool.groups(head.groupId(), ruleGroups, open), head.channelId());
+                });
+    }
+
+    private Uni<How> how(SqlClient conn, String tenantId, Head head, RoutingTarget target, List<AgentStore.AgentRow> members) {
+        Router router = new Router(target.routingStrategy());
+        RoutingContext context = RoutingContext.none().withRequiredSkills(target.requiredSkills());
+        String strategy = target.strategy();
+        String fallback = target.fallbackStrategy();
+        boolean rotating = RoundRobinStrategy.NAME.equals(strategy) || RoundRobinStrategy.NAME.equals(fallback);
+        String cursorKey = rotating ? RedisKeys.roundRobin(tenantId, head.ruleId()) : null;
+        List<UUID> ids = members.stream().map(m -> UUID.fromString(m.id())).toList();
+        Uni<RoutingContext> withLast = target.preferLastAgent() || PreferredAgentStrategy.LAST_AGENT.equals(strategy)
+                ? lastAgent(conn, tenantId, head.visitorId(), head.conversationId()).map(context::withLastAgent)
+                : Uni.createFrom().item(context);
+        boolean owners = OWNER_STRATEGIES.contains(strategy);
+        Uni<RoutingContext> withOwners = withLast.flatMap(c -> owners ? owners(conn, head.visitorId(), c) : Uni.createFrom().item(c));
+        Uni<RoutingContext> withCursor = withOwners.flatMap(c -> cursorKey == null ? Uni.createFrom().item(c)
+                : redis.value(String.class).get(cursorKey).map(c::withRoundRobinCursor));
+        return withCursor.flatMap(c -> skills(conn, ids).flatMap(skills ->
+                (FewestTodayStrategy.NAME.equals(strategy) || FewestTodayStrategy.NAME.equals(fallback)
+                        ? today(conn, tenantId, ids) : Uni.createFrom().item(Map.<String, Integer>of()))
+                        .map(today -> new How(router, c, skills, today, cursorKey, members))));
+    }
+
+    private static final Set<String> OWNER_STRATEGIES = Set.of(PreferredAgentStrategy.CUSTOMER_OWNER, PreferredAgentStrategy.CONTACT_OWNER);
+
+    /**
+     * The identified visitor's owners, kept by the tenant's CRM over the admin REST: the
+     * contact's own owner, and the owner of the customer account the contact belongs to.
+     */
+    private static Uni<RoutingContext> owners(SqlClient conn, String visitorId, RoutingContext context) {
+        return conn.preparedQuery("""
+                        select cu.owner_id as contact_owner, ac.owner_id as account_owner
+                        from visitors v join customers cu on cu.id = v.customer_id
+                        left join customer_accounts ac on ac.id = cu.account_id
+                        where v.id = $1""")
+                .execute(Tuple.of(UUID.fromString(visitorId)))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return context;
+                    }
+                    Row r = it.next();
+                    UUID contact = r.getUUID("contact_owner");
+                    UUID account = r.getUUID("account_owner");
+                    return context.withContactOwner(contact == null ? null : contact.toString())
+                            .withCustomerOwner(account == null ? null : account.toString());
+                });
     }
 
     /** After a pick: the rotation moves on from the chosen agent. */

@@ -133,21 +133,24 @@ public class QueueDispatcher {
                             if (head.isEmpty()) {
                                 return Uni.createFrom().item(Optional.<Assignment>empty());
                             }
-                            String conversationId = head.get()[0];
+                            Locked locked = head.get();
+                            String conversationId = locked.head().conversationId();
                             // An agent who stayed silent on this conversation is not offered it again (B6).
                             Set<String> excluded = new HashSet<>();
-                            if (head.get()[1] != null) {
-                                excluded.add(head.get()[1]);
+                            if (locked.excluded() != null) {
+                                excluded.add(locked.excluded());
                             }
-                            return agents.members(conn, tenantId, groupId)
-                                    .flatMap(members -> strategies.plan(conn, tenantId, head.get()[2], head.get()[3], conversationId, members)
-                                            .flatMap(how -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, 0, claimed, how)
-                                                    .call(done -> done.isPresent() ? strategies.picked(tenantId, how, done.get().agentId())
-                                                            : Uni.createFrom().voidItem())));
+                            return strategies.plan(conn, tenantId, locked.head())
+                                    .flatMap(how -> chooseAndRecord(conn, tenantId, conversationId, how.members(), excluded, 0, claimed, how)
+                                            .call(done -> done.isPresent() ? strategies.picked(tenantId, how, done.get().agentId())
+                                                    : Uni.createFrom().voidItem()));
                         }))
                 .onFailure().call(e -> claimed[0] == null ? Uni.createFrom().voidItem()
                         : liveState.release(tenantId, claimed[0]));
     }
+
+    /** The locked head and the agent auto-reassign took it from, if any. */
+    private record Locked(DispatchStrategies.Head head, String excluded) {}
 
     /**
      * Locks the conversation to serve next in the group (B4: channel priority, then the
@@ -156,23 +159,26 @@ public class QueueDispatcher {
      * the visitor behind. Waiting is short (one round, or one message append). If the head
      * left the queue while this round waited, the order is read again.
      */
-    private Uni<Optional<String[]>> lockHead(SqlConnection conn, String tenantId, String groupId, int attempt) {
+    private Uni<Optional<Locked>> lockHead(SqlConnection conn, String tenantId, String groupId, int attempt) {
         return store.waiting(conn, tenantId, groupId, false).flatMap(waiting -> {
             if (waiting.isEmpty() || attempt >= MAX_HEAD_ATTEMPTS) {
-                return Uni.createFrom().item(Optional.<String[]>empty());
+                return Uni.createFrom().item(Optional.<Locked>empty());
             }
             String head = ConversationStore.order(waiting).get(0).conversationId();
-            return conn.preparedQuery("select id, reassign_excluded, routing_rule_id, visitor_id from conversations where id = $1 and state = 'queued' for update")
+            return conn.preparedQuery("""
+                            select id, reassign_excluded, routing_rule_id, visitor_id, channel_id, group_id from conversations
+                            where id = $1 and state = 'queued' for update""")
                     .execute(Tuple.of(UUID.fromString(head)))
                     .flatMap(rows -> {
                         if (rows.size() != 1) {
                             return lockHead(conn, tenantId, groupId, attempt + 1);
                         }
                         Row r = rows.iterator().next();
-                        UUID excluded = r.getUUID("reassign_excluded");
-                        UUID rule = r.getUUID("routing_rule_id");
-                        return Uni.createFrom().item(Optional.of(new String[] {head, excluded == null ? null : excluded.toString(),
-                                rule == null ? null : rule.toString(), r.getUUID("visitor_id").toString()}));
+                        return Uni.createFrom().item(Optional.of(new Locked(
+                                new DispatchStrategies.Head(head, ConversationRow.str(r.getUUID("routing_rule_id")),
+                                        r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("channel_id")),
+                                        ConversationRow.str(r.getUUID("group_id"))),
+                                ConversationRow.str(r.getUUID("reassign_excluded")))));
                     });
         });
     }
@@ -440,9 +446,12 @@ public class QueueDispatcher {
         });
     }
 
-    /** Capacity freed or appeared for an agent: dispatch every group they serve. */
+    /**
+     * Capacity freed or appeared for an agent: dispatch every queue they may serve, their
+     * groups' and those a routing rule pools with them.
+     */
     public Uni<Void> dispatchForAgent(String tenantId, String agentId) {
-        return agents.groupsOf(tenantId, agentId).flatMap(groups -> {
+        return agents.servedQueues(tenantId, agentId).flatMap(groups -> {
             if (groups.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }

@@ -93,7 +93,7 @@ public class RuleRouting {
                     plan.groups().nextOpening().ifPresent(t -> why.put("nextOpening", t.toString()));
                     return offline(c, rule, group, "offline", why);
                 }
-                return firstWithSomeoneOnline(c.tenantId(), plan.groups().open()).flatMap(group -> {
+                return firstWithSomeoneOnline(c.tenantId(), c.channelId(), plan.groups().open()).flatMap(group -> {
                     if (group == null) {
                         JsonObject why = why(rule, plan).put("reason", "nobody_online");
                         // Not held: the first agent of the group to come online serves it (B5).
@@ -150,13 +150,13 @@ public class RuleRouting {
                 });
     }
 
-    /** The first of the open groups with a member online, or null when nobody is. */
-    private Uni<String> firstWithSomeoneOnline(String tenantId, List<String> open) {
+    /** The first of the open groups with a member online who serves the channel, or null when nobody is. */
+    private Uni<String> firstWithSomeoneOnline(String tenantId, String channelId, List<String> open) {
         if (open.isEmpty()) {
             return Uni.createFrom().nullItem();
         }
         String group = open.get(0);
-        return agents.members(pool, tenantId, group)
+        return agents.candidates(pool, tenantId, List.of(group), channelId)
                 .flatMap(members -> live.snapshot(tenantId, members.stream().map(AgentStore.AgentRow::id).toList())
                         .map(states -> {
                             for (int i = 0; i < members.size(); i++) {
@@ -169,7 +169,7 @@ public class RuleRouting {
                             }
                             return false;
                         }))
-                .flatMap(anyone -> anyone ? Uni.createFrom().item(group) : firstWithSomeoneOnline(tenantId, open.subList(1, open.size())));
+                .flatMap(anyone -> anyone ? Uni.createFrom().item(group) : firstWithSomeoneOnline(tenantId, channelId, open.subList(1, open.size())));
     }
 
     private static JsonObject why(RoutingRule rule, RoutingPlan plan) {
@@ -243,7 +243,8 @@ public class RuleRouting {
                 });
     }
 
-    private static WorkingHours hoursOf(Row r) {
+    /** A group's stored hours; throws when they no longer parse. */
+    static WorkingHours hoursOf(Row r) {
         ZoneId zone = ZoneId.of(r.getString("time_zone"));
         if (r.getBoolean("always_open")) {
             return WorkingHours.alwaysOpen(zone);
@@ -276,7 +277,8 @@ public class RuleRouting {
                         JsonObject visitor = json(r.getValue("attributes"));
                         customer.forEach(e -> { if (e.getValue() != null) attributes.put(e.getKey(), String.valueOf(e.getValue())); });
                         visitor.forEach(e -> { if (e.getValue() != null) attributes.put(e.getKey(), String.valueOf(e.getValue())); });
-                        tier = customer.getValue("tier") != null ? String.valueOf(customer.getValue("tier")) : attributes.get("tier");
+                        // Only the CRM sets a customer's tier; a page's attributes cannot claim one.
+                        tier = customer.getValue("tier") != null ? String.valueOf(customer.getValue("tier")) : null;
                     }
                     return new ConversationFacts(c.channelId(), attributes.get("pageUrl"), attributes.get("referrer"),
                             attributes.get("searchKeyword"), tier, attributes);

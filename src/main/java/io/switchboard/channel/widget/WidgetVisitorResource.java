@@ -118,6 +118,10 @@ public class WidgetVisitorResource {
     }
 
     private Uni<String[]> identified(SqlClient conn, ChannelRef ch, VisitorRequest req, JsonObject attributes) {
+        // The signature covers the user id only, not the attributes a page passes: the tier,
+        // which routing trusts (rules for VIPs), is set by the tenant's CRM over the admin REST.
+        JsonObject unsignedAttributes = attributes.copy();
+        unsignedAttributes.remove("tier");
         return conn.preparedQuery("""
                         insert into customers (id, tenant_id, external_id, name, email, attributes)
                         values ($1, $2, $3, $4, $5, $6)
@@ -126,7 +130,7 @@ public class WidgetVisitorResource {
                           email = coalesce(excluded.email, customers.email),
                           attributes = customers.attributes || excluded.attributes
                         returning id""")
-                .execute(Tuple.tuple(Arrays.asList(UUID.randomUUID(), ch.tenantId(), req.userId(), req.name(), req.email(), attributes)))
+                .execute(Tuple.tuple(Arrays.asList(UUID.randomUUID(), ch.tenantId(), req.userId(), req.name(), req.email(), unsignedAttributes)))
                 .flatMap(rows -> {
                     UUID customerId = rows.iterator().next().getUUID("id");
                     return conn.preparedQuery("""
