@@ -34,7 +34,7 @@ public class QueueMetrics {
 
     private static final Logger LOG = Logger.getLogger(QueueMetrics.class);
     /** Epoch microseconds up to which assignments have been recorded (not tenant data: no tenant prefix). */
-    static final String WATERMARK_KEY = "metrics:assignment-watermark";
+    static final String WATERMARK_KEY = io.switchboard.routing.live.RedisKeys.assignmentWatermark();
     private static final String ADVANCE = """
             local cur = redis.call('GET', KEYS[1])
             if cur == false then redis.call('SET', KEYS[1], ARGV[2]) return 0 end

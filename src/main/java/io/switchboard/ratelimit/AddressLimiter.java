@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
  * a client spreading its attempts over replicas gains nothing. One script call per attempt
  * (increment, and on the first hit set the expiry), so a counter never outlives its window.
  *
- * <p>Keys: {@code ratelimit:<scope>:<address>:<window index>} ({@link FixedWindow#key}); they
+ * <p>Keys: {@code sb:ratelimit:<scope>:<address>:<window index>} ({@link FixedWindow#key}); they
  * precede any tenant, since an attacker has none.
  */
 @ApplicationScoped

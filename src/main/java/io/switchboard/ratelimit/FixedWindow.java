@@ -23,7 +23,7 @@ public final class FixedWindow {
 
     /** The counter for one scope (login, socket...), address and window. */
     public static String key(String scope, String address, long windowIndex) {
-        return "ratelimit:" + scope + ":" + address + ":" + windowIndex;
+        return io.switchboard.routing.live.RedisKeys.rateLimit(scope, address, windowIndex);
     }
 
     /** Given the count after this attempt was added. */

@@ -37,7 +37,7 @@ class FixedWindowTest {
 
     @Test
     void keysSeparateScopesAddressesAndWindows() {
-        assertThat(FixedWindow.key("login", "10.0.0.1", 7)).isEqualTo("ratelimit:login:10.0.0.1:7");
+        assertThat(FixedWindow.key("login", "10.0.0.1", 7)).isEqualTo("sb:ratelimit:login:10.0.0.1:7");
         assertThat(FixedWindow.key("login", "10.0.0.1", 7)).isNotEqualTo(FixedWindow.key("ws", "10.0.0.1", 7))
                 .isNotEqualTo(FixedWindow.key("login", "10.0.0.2", 7))
                 .isNotEqualTo(FixedWindow.key("login", "10.0.0.1", 8));

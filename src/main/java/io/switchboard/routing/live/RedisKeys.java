@@ -2,7 +2,9 @@ package io.switchboard.routing.live;
 
 /**
  * Every Redis key and pub/sub channel Switchboard uses, in one place. All start with
- * the tenant id (DESIGN rule 5), and everything here can be rebuilt from PostgreSQL.
+ * {@code sb:}; those holding a tenant's data then name the tenant (DESIGN rule 5), and the
+ * last two, which belong to the deployment rather than a tenant, do not. Everything here can
+ * be rebuilt from PostgreSQL or may be lost at no cost.
  */
 public final class RedisKeys {
 
@@ -48,5 +50,21 @@ public final class RedisKeys {
     /** Pub/sub channel reaching every console session of one staff user. */
     public static String staffChannel(String tenantId, String userId) {
         return "sb:" + tenantId + ":to:staff:" + userId;
+    }
+
+    /**
+     * Counter of one fixed rate-limit window: attempts of one scope (login, socket...) from
+     * one client address. Expires with its window; losing it only forgives a few attempts.
+     */
+    public static String rateLimit(String scope, String address, long windowIndex) {
+        return "sb:ratelimit:" + scope + ":" + address + ":" + windowIndex;
+    }
+
+    /**
+     * How far (epoch micros of assigned_at) the assignment-latency metric has read, shared by
+     * the replicas so each assignment is counted once. Lost: the next scrape starts from now.
+     */
+    public static String assignmentWatermark() {
+        return "sb:metrics:assignment-watermark";
     }
 }
