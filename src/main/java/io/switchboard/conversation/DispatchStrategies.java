@@ -46,10 +46,11 @@ public class DispatchStrategies {
     /**
      * How to pick for one conversation.
      *
+     * @param ruleId    the rule that routed the conversation, null without one
      * @param members   the candidate pool: the queue's group and the rule's other open groups
      * @param cursorKey the Redis key of the rule's round-robin position, null when not rotating
      */
-    public record How(Router router, RoutingContext context, Map<String, Map<String, Integer>> skills,
+    public record How(String ruleId, Router router, RoutingContext context, Map<String, Map<String, Integer>> skills,
                       Map<String, Integer> today, String cursorKey, List<AgentStore.AgentRow> members) {
 
         List<Candidate> enrich(List<Candidate> candidates) {
@@ -106,7 +107,7 @@ public class DispatchStrategies {
     private Uni<How> byLeastLoad(SqlClient conn, String tenantId, Head head) {
         Uni<List<AgentStore.AgentRow>> members = head.groupId() == null ? agents.members(conn, tenantId, null)
                 : agents.candidates(conn, tenantId, List.of(head.groupId()), head.channelId());
-        return members.map(m -> new How(LEAST_LOAD, RoutingContext.none(), Map.of(), Map.of(), null, m));
+        return members.map(m -> new How(head.ruleId(), LEAST_LOAD, RoutingContext.none(), Map.of(), Map.of(), null, m));
     }
 
     /** Members of the queue's group and of the rule's other groups open now (A4, A6). */
@@ -150,7 +151,7 @@ public class DispatchStrategies {
         return withCursor.flatMap(c -> skills(conn, ids).flatMap(skills ->
                 (FewestTodayStrategy.NAME.equals(strategy) || FewestTodayStrategy.NAME.equals(fallback)
                         ? today(conn, tenantId, ids) : Uni.createFrom().item(Map.<String, Integer>of()))
-                        .map(today -> new How(router, c, skills, today, cursorKey, members))));
+                        .map(today -> new How(head.ruleId(), router, c, skills, today, cursorKey, members))));
     }
 
     private static final Set<String> OWNER_STRATEGIES = Set.of(PreferredAgentStrategy.CUSTOMER_OWNER, PreferredAgentStrategy.CONTACT_OWNER);

@@ -203,7 +203,7 @@ public class QueueDispatcher {
             }
             String agentId = choice.get().chosen().agentId();
             claimed[0] = agentId;
-            return record(conn, tenantId, conversationId, choice.get())
+            return record(conn, tenantId, conversationId, how.ruleId(), choice.get())
                     .onFailure(FullInPostgres.class).recoverWithUni(e -> {
                         claimed[0] = null;
                         excluded.add(agentId);
@@ -251,7 +251,7 @@ public class QueueDispatcher {
         });
     }
 
-    private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, String conversationId,
+    private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, String conversationId, String ruleId,
                                              RoutingDecision decision) {
         String agentId = decision.chosen().agentId();
         // The agent row is locked, and PostgreSQL's own count of their open conversations is
@@ -282,7 +282,7 @@ public class QueueDispatcher {
                         // Locked above, so this cannot happen; refuse loudly rather than double-assign.
                         return Uni.createFrom().failure(new IllegalStateException("conversation left the queue while locked"));
                     }
-                    return store.event(conn, tenantId, conversationId, "assigned", "system", null, why(decision));
+                    return store.event(conn, tenantId, conversationId, "assigned", "system", null, why(ruleId, decision));
                 })
                 .flatMap(v -> conn.preparedQuery("select " + ConversationRow.COLUMNS + " where c.id = $1")
                         .execute(Tuple.of(UUID.fromString(conversationId))))
@@ -400,15 +400,22 @@ public class QueueDispatcher {
         });
     }
 
-    /** What the transcript keeps about a decision: strategy, candidates with their figures, the choice. */
-    static JsonObject why(RoutingDecision d) {
+    /**
+     * What the transcript keeps about a decision: the rule, its strategy, the candidates with
+     * their figures, the choice, which strategy made it (a fallback, say) and why.
+     */
+    static JsonObject why(String ruleId, RoutingDecision d) {
         JsonArray candidates = new JsonArray();
         for (Candidate c : d.candidates()) {
             candidates.add(new JsonObject().put("agentId", c.agentId()).put("status", c.status().wire())
                     .put("load", c.load()).put("max", c.maxConcurrent()));
         }
-        return new JsonObject().put("strategy", d.strategy()).put("candidates", candidates)
+        JsonObject why = new JsonObject().put("rule", ruleId).put("strategy", d.strategy()).put("candidates", candidates)
                 .put("chosen", d.chosen() == null ? null : d.chosen().agentId());
+        if (d.choice() != null) {
+            why.put("decidedBy", d.choice().strategy()).put("reason", d.choice().reason());
+        }
+        return why;
     }
 
     /** After commit: tell the visitor and the agent, and give the agent what was said so far. */

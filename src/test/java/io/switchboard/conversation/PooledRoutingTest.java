@@ -59,10 +59,10 @@ class PooledRoutingTest {
         as(admin).body(Map.of("groupIds", List.of(group))).when().put("/api/v1/admin/agents/" + agentId).then().statusCode(200);
     }
 
-    private static void catchAll(String admin, List<String> groups, String strategy) {
-        as(admin).body(Map.of("name", "everyone", "position", 1, "groupIds", groups, "strategy", strategy,
+    private static String catchAll(String admin, List<String> groups, String strategy) {
+        return as(admin).body(Map.of("name", "everyone", "position", 1, "groupIds", groups, "strategy", strategy,
                 "fallbackStrategy", "least-load", "conditions", List.of()))
-                .when().post("/api/v1/admin/rules").then().statusCode(201);
+                .when().post("/api/v1/admin/rules").then().statusCode(201).extract().path("id");
     }
 
     private String start(WsClient v) {
@@ -212,7 +212,7 @@ class PooledRoutingTest {
         Fixtures.Team team = Fixtures.team(2, 5);
         String admin = Chat.login(team.adminEmail());
         String owner = team.agents().get(1).id();
-        catchAll(admin, List.of(team.groupId()), "customer-owner");
+        String rule = catchAll(admin, List.of(team.groupId()), "customer-owner");
         as(admin).body(Map.of("name", "ACME", "ownerId", owner)).when().put("/api/v1/admin/accounts/acme")
                 .then().statusCode(200).body("ownerId", equalTo(owner));
         as(admin).body(Map.of("accountExternalId", "acme")).when().put("/api/v1/admin/customers/alice").then().statusCode(200)
@@ -221,7 +221,13 @@ class PooledRoutingTest {
         try {
             for (String user : List.of("alice", "bob")) {
                 try (WsClient v = Chat.visitorSocket(base, identified(team, user, Map.of()).token())) {
-                    assertThat(assignee(start(v))).as(user).isEqualTo(owner);
+                    String c = start(v);
+                    assertThat(assignee(c)).as(user).isEqualTo(owner);
+                    // The transcript says which rule and which strategy decided, and why.
+                    as(admin).when().get("/api/v1/conversations/" + c + "/routing").then().statusCode(200)
+                            .body("find { it.kind == 'assigned' }.why.rule", equalTo(rule))
+                            .body("find { it.kind == 'assigned' }.why.decidedBy", equalTo("customer-owner"))
+                            .body("find { it.kind == 'assigned' }.why.reason", org.hamcrest.Matchers.containsString("owner"));
                 }
             }
             // Someone outside the account goes by the fallback: the owner now has the most load.
