@@ -125,7 +125,10 @@ public class ConversationResource {
 
     public record AssignRequest(String agentId) {}
 
-    /** An agent takes a waiting conversation of one of their groups by hand; may exceed their limit (B2, B4). */
+    /**
+     * An agent takes a waiting conversation by hand from a queue they serve (their groups', or
+     * one a routing rule pools with theirs); may exceed their limit (B2, B4).
+     */
     @POST
     @Path("/{id}/pickup")
     @RolesAllowed(Roles.AGENT)
@@ -135,9 +138,9 @@ public class ConversationResource {
         String conversationId = uuid(id);
         return store.find(caller.tenantId(), conversationId).flatMap(found -> {
             ConversationRow c = found.orElseThrow(() -> Problem.notFound("conversation"));
-            return agents.groupsOf(caller.tenantId(), caller.id()).flatMap(groups -> {
+            return agents.servedQueues(caller.tenantId(), caller.id()).flatMap(groups -> {
                 if (c.groupId() != null && !groups.contains(c.groupId())) {
-                    throw Problem.forbidden("the conversation waits in a group you are not in");
+                    throw Problem.forbidden("the conversation waits in a queue you do not serve");
                 }
                 return dispatcher.assignByHand(caller.tenantId(), conversationId, caller.id(), caller.id(), "pickup");
             });

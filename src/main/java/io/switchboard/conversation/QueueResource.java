@@ -24,7 +24,8 @@ import java.util.UUID;
 /**
  * The queue as staff see it (B4): every waiting conversation they could pick up, in the
  * order it will be served, filtered by channel and by how long it has waited. An agent
- * sees the queues of their groups; supervisors and admins see the whole tenant.
+ * sees the queues they serve (their groups' and those a routing rule pools with theirs);
+ * supervisors and admins see the whole tenant.
  */
 @Path("/api/v1/queue")
 public class QueueResource {
@@ -64,7 +65,7 @@ public class QueueResource {
             }
         }
         Uni<Set<String>> visibleGroups = caller.seesWholeTenant() ? Uni.createFrom().nullItem()
-                : agents.groupsOf(caller.tenantId(), caller.id()).map(Set::copyOf);
+                : agents.servedQueues(caller.tenantId(), caller.id()).map(Set::copyOf);
         return visibleGroups.flatMap(groups -> store.waiting(store.pool(), caller.tenantId(), null, true, true).map(all -> {
             Instant now = Instant.now();
             Map<String, List<ConversationStore.Waiting>> byGroup = new LinkedHashMap<>();

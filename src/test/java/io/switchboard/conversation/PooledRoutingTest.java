@@ -140,6 +140,37 @@ class PooledRoutingTest {
     }
 
     @Test
+    void anAgentSeesAndPicksUpFromQueuesPooledWithTheirsButNoOthers() {
+        Fixtures.Team team = Fixtures.team(3, 1);
+        String admin = Chat.login(team.adminEmail());
+        String sales = group(admin, Map.of());
+        String support = group(admin, Map.of());
+        String elsewhere = group(admin, Map.of());
+        moveTo(admin, team.agents().get(0).id(), sales);
+        moveTo(admin, team.agents().get(1).id(), support);
+        moveTo(admin, team.agents().get(2).id(), elsewhere);
+        catchAll(admin, List.of(sales, support), "least-load");
+        String supportJwt = Chat.login(team.agents().get(1).email());
+        String outsiderJwt = Chat.login(team.agents().get(2).email());
+        try (WsClient v1 = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient v2 = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient v3 = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            assignee(start(v1));
+            assignee(start(v2));
+            String waiting = start(v3);
+            await().atMost(Chat.WAIT).until(() -> Fixtures.count(
+                    "select count(*) from conversations where id = ? and group_id = ? and state = 'queued'", waiting, sales) == 1);
+            as(supportJwt).when().get("/api/v1/queue").then().statusCode(200).body("conversationId", hasItem(waiting));
+            as(outsiderJwt).when().get("/api/v1/queue").then().statusCode(200).body("conversationId", equalTo(List.of()));
+            as(outsiderJwt).when().post("/api/v1/conversations/" + waiting + "/pickup").then().statusCode(403);
+            as(supportJwt).when().post("/api/v1/conversations/" + waiting + "/pickup").then().statusCode(200)
+                    .body("assignee.id", equalTo(team.agents().get(1).id()));
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void aClosedGroupOfTheRuleIsNotInThePool() {
         Fixtures.Team team = Fixtures.team(2, 1);
         String admin = Chat.login(team.adminEmail());
