@@ -60,6 +60,9 @@
     fresh: !!saved.fresh,
     open: !!saved.open,
     outbox: Array.isArray(saved.outbox) ? saved.outbox : [],
+    // The out-of-hours notice of the current conversation, {conversationId, text, afterSeq}: the
+    // server says it once, so the widget keeps it to draw it again after a reload.
+    outOfHours: saved.outOfHours && typeof saved.outOfHours.text === 'string' ? saved.outOfHours : null,
   };
   function persist() {
     try {
@@ -288,13 +291,24 @@
     meta.textContent = label;
   }
 
-  /** Places a stored message by its sequence number, before any still-pending bubbles. */
+  /** Where a node sorts in the log: stored messages by seq, a notice just after the seq it followed, pending ones last. */
+  function orderOf(node) {
+    if (node.dataset.seq) {
+      return Number(node.dataset.seq);
+    }
+    if (node.dataset.afterSeq) {
+      return Number(node.dataset.afterSeq) + 0.5;
+    }
+    return Infinity;
+  }
+
+  /** Places a stored message by its sequence number (or a notice after its), before any still-pending bubbles. */
   function place(node) {
-    const seq = Number(node.dataset.seq);
+    const seq = orderOf(node);
     const stick = atEnd();
     let before = null;
     for (const child of ui.messages.children) {
-      if (!child.dataset.seq || Number(child.dataset.seq) > seq) {
+      if (child !== node && orderOf(child) > seq) {
         before = child;
         break;
       }
@@ -310,8 +324,40 @@
     ui.queue.textContent = t('queue', {n: position});
   }
 
+  /**
+   * Out of hours (B5): the team's text as a quiet, centred line in the conversation, with the
+   * promise that a message left now is kept and answered.
+   */
+  function showOutOfHours(notice) {
+    if (ui.outOfHours) {
+      ui.outOfHours.remove();
+    }
+    ui.outOfHours = el('div', {
+      class: 'sb-out-of-hours', 'data-testid': 'sb-out-of-hours', role: 'status',
+      'data-after-seq': String(notice.afterSeq),
+    },
+    el('p', {class: 'sb-ooh-title', text: t('outOfHoursTitle')}),
+    el('p', {class: 'sb-ooh-text', text: notice.text}),
+    el('p', {class: 'sb-ooh-hint', text: t('outOfHoursHint')}));
+    place(ui.outOfHours);
+    ui.input.placeholder = t('placeholderOffline');
+  }
+
+  function dropOutOfHours() {
+    if (ui.outOfHours) {
+      ui.outOfHours.remove();
+      ui.outOfHours = null;
+    }
+    ui.input.placeholder = t('placeholder');
+    if (state.outOfHours) {
+      state.outOfHours = null;
+      persist();
+    }
+  }
+
   function showAgent(name) {
     ui.queue.hidden = true;
+    ui.input.placeholder = t('placeholder');
     ui.agentName.textContent = name || t('agent');
     ui.agentName.hidden = false;
     ui.agentLine.hidden = false;
@@ -329,6 +375,7 @@
   }
 
   function clearView() {
+    dropOutOfHours();
     ui.messages.textContent = '';
     rendered.clear();
     pending.clear();
@@ -444,6 +491,7 @@
       return;
     }
     if (state.conversationId) {
+      dropOutOfHours();
       for (const node of Array.from(ui.messages.children)) {
         if (node.dataset.seq) {
           node.remove();
@@ -512,6 +560,17 @@
       case 'notice':
         if (f.code === 'resync') {
           resume();
+        } else if (f.code === 'out_of_hours') {
+          // May overtake the ack of the message that started the conversation: it names the conversation.
+          if (f.conversationId && (!state.conversationId || closed || f.conversationId === state.conversationId)) {
+            adopt(f.conversationId);
+          }
+          if (!f.conversationId || f.conversationId === state.conversationId) {
+            // It answers the conversation's first message, whatever arrived since.
+            state.outOfHours = {conversationId: state.conversationId, text: f.text || '', afterSeq: 1};
+            persist();
+            showOutOfHours(state.outOfHours);
+          }
         }
         break;
       case 'error': onError(f); break;
@@ -740,6 +799,12 @@
     setLink(false);
     for (const item of state.outbox) {
       renderPending(item);
+    }
+    if (state.outOfHours && state.outOfHours.conversationId === state.conversationId && state.conversationId) {
+      showOutOfHours(state.outOfHours);
+    } else if (state.outOfHours) {
+      state.outOfHours = null;
+      persist();
     }
     setOpen(state.open);
     start();

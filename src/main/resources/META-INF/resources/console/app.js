@@ -32,7 +32,20 @@ const S = {
   reconnectTimer: null,
   synced: false,
   lastTypingSent: 0,
+  seesTenant: false,      // supervisors and admins: the whole tenant's queue, assign by hand
+  queue: [],              // GET /queue: waiting conversations in serving order
+  queueAt: 0,             // when the queue was fetched; waiting times tick on from there
+  queueFilter: {channelId: '', minWait: 0},
+  queueError: null,       // {key, name} shown above the queue until dismissed or replaced
+  channels: new Map(),    // id -> {id, name, kind}
+  agents: [],             // supervisors: the tenant's agents, to assign to by hand
+  agentsAt: 0,
+  busy: new Set(),        // conversations with a pick-up or assignment under way
+  offline: new Set(),     // conversations known to have been left as offline messages
+  routingChecked: new Set(),
 };
+/** The minimum-wait filter's choices, in seconds. */
+const WAIT_CHOICES = [0, 30, 60, 120, 300, 600, 1800];
 
 // ------------------------------------------------------------------ helpers
 function el(tag, attrs, ...children) {
@@ -205,6 +218,7 @@ let figuresTimer = null;
 function refreshSoon() {
   clearTimeout(figuresTimer);
   figuresTimer = setTimeout(async () => {
+    refreshQueue();
     try {
       await refreshLists();
       render();
@@ -213,6 +227,145 @@ function refreshSoon() {
     }
     refreshFigures();
   }, 400);
+}
+
+// ------------------------------------------------------------------ queue (B4)
+let queueRequest = 0;
+/** The queue from REST, filtered by the server; a newer request (a filter changed meanwhile) wins. */
+async function refreshQueue() {
+  if (!S.me) {
+    return;
+  }
+  const query = new URLSearchParams();
+  if (S.queueFilter.channelId) {
+    query.set('channelId', S.queueFilter.channelId);
+  }
+  if (S.queueFilter.minWait) {
+    query.set('minWaitSeconds', String(S.queueFilter.minWait));
+  }
+  const mine = ++queueRequest;
+  try {
+    const [entries] = await Promise.all([
+      api('GET', `/queue${query.toString() ? '?' + query : ''}`),
+      S.seesTenant && Date.now() - S.agentsAt > 15000 ? refreshAgents() : null,
+    ]);
+    if (mine !== queueRequest) {
+      return;
+    }
+    S.queue = entries;
+    S.queueAt = Date.now();
+    for (const e of entries) {
+      if (e.hold === 'offline') {
+        S.offline.add(e.conversationId);
+      }
+    }
+    renderTabs();
+    if (S.tab === 'queue') {
+      renderQueue();
+    }
+  } catch (e) {
+    // shown again on the next refresh
+  }
+}
+
+function queueFiltered() {
+  return !!(S.queueFilter.channelId || S.queueFilter.minWait);
+}
+
+async function refreshChannels() {
+  try {
+    const list = await api('GET', '/channels');
+    S.channels = new Map(list.map(c => [c.id, c]));
+    renderQueueFilters();
+    if (S.tab === 'queue') {
+      renderQueue(true);
+    }
+  } catch (e) {
+    // the filter offers "all channels" only
+  }
+}
+
+async function refreshAgents() {
+  try {
+    S.agents = (await api('GET', '/admin/agents')).sort((a, b) => a.name.localeCompare(b.name));
+    S.agentsAt = Date.now();
+  } catch (e) {
+    // assignment by hand waits for the next refresh
+  }
+}
+
+async function pickup(entry) {
+  const id = entry.conversationId;
+  S.busy.add(id);
+  S.queueError = null;
+  renderQueue();
+  try {
+    const view = await api('POST', `/conversations/${id}/pickup`);
+    mergeView(view);
+    S.queue = S.queue.filter(e => e.conversationId !== id);
+    select(id);
+  } catch (err) {
+    S.queueError = {key: pickupError(err), name: entry.visitorName || t('conv.visitor'), at: Date.now()};
+  } finally {
+    S.busy.delete(id);
+    render();
+    refreshSoon();
+  }
+}
+
+function pickupError(err) {
+  if (err instanceof HttpError) {
+    if (err.status === 409) {
+      // Refused for the agent's own status, or because it no longer waits (someone was faster).
+      return S.status === 'offline' ? 'queue.error.offline' : 'queue.error.taken';
+    }
+    if (err.status === 404) {
+      return 'queue.error.taken';
+    }
+    if (err.status === 403) {
+      return 'queue.error.forbidden';
+    }
+  }
+  return 'queue.error.failed';
+}
+
+async function assignTo(entry, agentId) {
+  const id = entry.conversationId;
+  S.busy.add(id);
+  S.queueError = null;
+  renderQueue();
+  try {
+    const view = await api('POST', `/conversations/${id}/assign`, {agentId});
+    S.queue = S.queue.filter(e => e.conversationId !== id);
+    if (view.assignee && view.assignee.id === S.me.id) {
+      mergeView(view);
+      select(id);
+    }
+  } catch (err) {
+    const key = err instanceof HttpError && err.status === 409 ? 'queue.error.assign' : pickupError(err);
+    S.queueError = {key, name: entry.visitorName || t('conv.visitor'), at: Date.now()};
+  } finally {
+    S.busy.delete(id);
+    render();
+    refreshSoon();
+  }
+}
+
+/** Whether a conversation was left as an offline message: from the queue, else once from its routing events. */
+async function checkOffline(c) {
+  if (S.offline.has(c.id) || S.routingChecked.has(c.id)) {
+    return;
+  }
+  S.routingChecked.add(c.id);
+  try {
+    const events = await api('GET', `/conversations/${c.id}/routing`);
+    if (events.some(e => e.kind === 'out_of_hours')) {
+      S.offline.add(c.id);
+      render();
+    }
+  } catch (e) {
+    S.routingChecked.delete(c.id);
+  }
 }
 
 // ------------------------------------------------------------------ messages
@@ -427,7 +580,7 @@ function onFrame(f) {
       c.assignedAt = c.assignedAt || new Date().toISOString();
       fetchConversation(f.conversationId);
       refreshSoon();
-      if (isNew && S.synced) {
+      if (isNew && S.synced && !S.busy.has(c.id)) {
         alerts.alert({
           title: t('notify.title'),
           body: t('notify.newConversation', {name: c.visitor.name || t('conv.visitor')}),
@@ -495,6 +648,19 @@ function onFrame(f) {
     case 'notice':
       if (f.code === 'resync') {
         sync();
+      } else if (f.code === 'unmatched') {
+        // Supervisors and admins: a conversation waits for someone to assign it by hand.
+        refreshSoon();
+        alerts.alert({
+          title: t('notify.title'), body: t('notify.unmatched'), tag: `unmatched-${f.conversationId}`,
+          titleText: t('notify.unmatched'), onClick: () => {
+            S.tab = 'queue';
+            render();
+          },
+        });
+      } else if (f.code === 'reassigned') {
+        // Taken back for want of a reply: it is in the queue again, no longer ours.
+        refreshSoon();
       }
       break;
     case 'error':
@@ -557,6 +723,9 @@ function select(id) {
   }
   if (!document.hidden && c.state === 'open') {
     markRead(c);
+  }
+  if (!c.placeholder) {
+    checkOffline(c);
   }
   render();
   renderChat({toEnd: true});
@@ -663,6 +832,10 @@ function renderTabs() {
     open += c.state === 'open' ? 1 : 0;
     queued += c.state === 'queued' ? 1 : 0;
   }
+  // The queue view's own count once it has one (the same conversations, fresher), unless filters narrow it.
+  if (S.queueAt && !queueFiltered()) {
+    queued = S.queue.length;
+  }
   $('tab-open').textContent = t('tab.open', {n: open});
   $('tab-queue').textContent = t('tab.queue', {n: queued});
   for (const b of document.querySelectorAll('.tabs [role=tab]')) {
@@ -673,6 +846,19 @@ function renderTabs() {
 }
 
 function renderList() {
+  const queueTab = S.tab === 'queue';
+  $('conv-list').hidden = queueTab;
+  $('list-tools').hidden = queueTab;
+  $('queue-list').hidden = !queueTab;
+  $('queue-tools').hidden = !queueTab;
+  // The list not shown is emptied: a test hook (conv-item) counts only what the agent sees.
+  if (queueTab) {
+    $('conv-list').textContent = '';
+    renderQueue();
+    return;
+  }
+  $('queue-list').textContent = '';
+  queueRows.clear();
   const list = $('conv-list');
   const items = [...S.convs.values()]
       .filter(c => inTab(c, S.tab))
@@ -707,6 +893,7 @@ function renderList() {
         el('div', {class: 'conv-line'},
             el('span', {class: 'conv-name', text: name}),
             el('span', {class: 'channel-icon', title: 'Web', 'aria-hidden': 'true', text: '◎'}),
+            S.offline.has(c.id) ? el('span', {class: 'tag tag-offline', text: t('queue.label.offline')}) : null,
             el('time', {class: 'conv-time', text: i18n.time(when)})),
         el('div', {class: 'conv-line'},
             el('span', {class: 'conv-preview', text: c.preview || ''}),
@@ -715,6 +902,178 @@ function renderList() {
         c.state === 'queued' ? el('div', {class: 'muted small', text: t('list.queueNote', {t: i18n.time(c.queuedAt)})}) : null));
     list.append(row);
   }
+}
+
+const CHANNEL_ICONS = {web: '◎', wechat: '◆', api: '⇄'};
+const queueRows = new Map();   // conversationId -> {node, sig}: unchanged rows are kept, with their focus
+
+/** The queue view: serving order, position, visitor, channel, ticking wait, labels, pick-up / assign. */
+function renderQueue(rebuild) {
+  renderQueueError();
+  const list = $('queue-list');
+  if (!S.queue.length) {
+    queueRows.clear();
+    list.textContent = '';
+    list.append(el('li', {class: 'empty', text: t(queueFiltered() ? 'queue.emptyFiltered' : 'queue.empty')}));
+    return;
+  }
+  const since = S.queueAt;
+  const wanted = [];
+  for (const e of S.queue) {
+    const sig = JSON.stringify([e.position, e.hold, e.visitorName, e.channelId, S.busy.has(e.conversationId),
+      S.selected === e.conversationId, i18n.lang(), S.isAgent, S.seesTenant ? S.agentsAt : 0,
+      (S.convs.get(e.conversationId) || {}).preview || '']);
+    let row = queueRows.get(e.conversationId);
+    if (!row || row.sig !== sig || rebuild) {
+      const old = row && row.node.querySelector('[data-testid=queue-assign]');
+      if (old && document.activeElement === old) {
+        // The supervisor is choosing an agent in this row: redraw it later, not under their hands.
+        wanted.push(row.node);
+        continue;
+      }
+      row = {node: queueRow(e), sig};
+      const choice = row.node.querySelector('[data-testid=queue-assign]');
+      if (old && choice && old.value) {
+        choice.value = old.value;
+        if (choice.value !== old.value) {
+          choice.value = '';
+        }
+      }
+      queueRows.set(e.conversationId, row);
+    }
+    row.node.dataset.since = String(since - e.waitingSeconds * 1000);
+    wanted.push(row.node);
+  }
+  const keep = new Set(S.queue.map(e => e.conversationId));
+  for (const id of [...queueRows.keys()]) {
+    if (!keep.has(id)) {
+      queueRows.delete(id);
+    }
+  }
+  for (const child of [...list.children]) {
+    if (!wanted.includes(child)) {
+      child.remove();
+    }
+  }
+  // Move only what is out of place, so a focused control in an unmoved row keeps its focus.
+  wanted.forEach((node, i) => {
+    if (list.children[i] !== node) {
+      list.insertBefore(node, list.children[i] || null);
+    }
+  });
+  tickQueue();
+}
+
+function queueRow(e) {
+  const id = e.conversationId;
+  const name = e.visitorName || t('conv.visitor');
+  const channel = S.channels.get(e.channelId);
+  const busy = S.busy.has(id);
+  const preview = (S.convs.get(id) || {}).preview || '';
+  const open = () => peek(id);
+  const actions = el('div', {class: 'queue-actions'});
+  if (S.isAgent) {
+    actions.append(el('button', {
+      type: 'button', class: 'primary', 'data-testid': 'queue-pickup', disabled: busy,
+      'aria-label': `${t('queue.pickup')}: ${name}`, text: t('queue.pickup'), onclick: () => pickup(e),
+    }));
+  }
+  if (S.seesTenant) {
+    const choice = el('select', {'data-testid': 'queue-assign', 'aria-label': t('queue.assign'), disabled: busy},
+        el('option', {value: '', text: t('queue.assign.choose')}),
+        ...S.agents.map(a => el('option', {
+          value: a.id, disabled: a.status === 'offline',
+          text: `${a.name} · ${t('status.' + a.status)} · ${a.load} / ${a.maxConcurrent}`,
+        })));
+    actions.append(choice, el('button', {
+      type: 'button', 'data-testid': 'queue-assign-submit', disabled: busy, text: t('queue.assign.submit'),
+      onclick: () => {
+        if (choice.value) {
+          assignTo(e, choice.value);
+        } else {
+          choice.focus();
+        }
+      },
+    }));
+  }
+  return el('li', {
+    class: `queue-item${e.hold ? ' hold-' + e.hold : ''}`, 'data-testid': 'queue-item',
+    'data-conversation-id': id, 'data-hold': e.hold || 'none',
+  },
+  el('div', {
+    class: `conv-item${S.selected === id ? ' selected' : ''}`, role: 'button', tabindex: '0',
+    'data-testid': 'conv-item', 'data-conversation-id': id, 'data-unread': '0',
+    onclick: open,
+    onkeydown: ev => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        open();
+      }
+    },
+  },
+  el('span', {class: 'position', 'aria-label': t('queue.position', {n: e.position}), title: t('queue.position', {n: e.position}),
+    'data-testid': 'queue-position', text: String(e.position)}),
+  el('div', {class: 'conv-main'},
+      el('div', {class: 'conv-line'},
+          el('span', {class: 'conv-name', text: name}),
+          el('span', {class: 'queue-wait conv-time', 'data-testid': 'queue-wait'})),
+      el('div', {class: 'conv-line'},
+          el('span', {class: 'channel-icon', 'aria-hidden': 'true', text: CHANNEL_ICONS[channel && channel.kind] || '◎'}),
+          el('span', {class: 'queue-channel', text: channel ? channel.name : t('queue.channel.unknown')}),
+          e.hold === 'offline' ? el('span', {class: 'tag tag-offline', 'data-testid': 'queue-label-offline',
+            text: t('queue.label.offline')}) : null,
+          e.hold === 'unmatched' ? el('span', {class: 'tag tag-unmatched', 'data-testid': 'queue-label-unmatched',
+            text: t('queue.label.unmatched')}) : null),
+      preview ? el('div', {class: 'conv-preview', text: preview}) : null)),
+  actions.children.length ? actions : null);
+}
+
+/** Opens a waiting conversation read-only, to see what the visitor wrote before taking it. */
+async function peek(id) {
+  if (!S.convs.has(id) || S.convs.get(id).placeholder) {
+    await fetchConversation(id);
+  }
+  select(id);
+}
+
+/** Waiting times move on every second without redrawing the rows. */
+function tickQueue() {
+  const now = Date.now();
+  for (const row of $('queue-list').querySelectorAll('.queue-item')) {
+    const wait = row.querySelector('.queue-wait');
+    wait.textContent = t('queue.waiting', {d: i18n.duration(now - Number(row.dataset.since))});
+  }
+}
+
+function renderQueueError() {
+  const box = $('queue-error');
+  const err = S.queueError;
+  box.hidden = !err;
+  $('queue-error-text').textContent = err ? t(err.key, {name: err.name}) : '';
+}
+
+function renderQueueFilters() {
+  const channel = $('queue-filter-channel');
+  while (channel.options.length > 1) {
+    channel.remove(1);
+  }
+  channel.options[0].textContent = t('queue.filter.channel.all');
+  for (const c of [...S.channels.values()]) {
+    channel.append(el('option', {value: c.id, text: c.name}));
+  }
+  channel.value = S.queueFilter.channelId;
+  if (channel.value !== S.queueFilter.channelId) {
+    channel.value = '';
+    S.queueFilter.channelId = '';
+  }
+  const wait = $('queue-filter-wait');
+  wait.textContent = '';
+  for (const s of WAIT_CHOICES) {
+    wait.append(el('option', {
+      value: String(s), text: s === 0 ? t('queue.filter.wait.any') : t('queue.filter.wait.atLeast', {d: i18n.duration(s * 1000)}),
+    }));
+  }
+  wait.value = String(S.queueFilter.minWait);
 }
 
 function renderChat({toEnd}) {
@@ -729,6 +1088,7 @@ function renderChat({toEnd}) {
   const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
 
   $('chat-title').textContent = c.visitor && c.visitor.name ? c.visitor.name : t('conv.visitor');
+  $('chat-label-offline').hidden = !S.offline.has(c.id);
   $('chat-sub').textContent = `${t('state.' + c.state)} · ${i18n.time(c.assignedAt || c.createdAt)}`;
   // Only a conversation being served can be closed from here; a queued one belongs to the queue.
   $('chat-close').hidden = c.state !== 'open';
@@ -836,6 +1196,7 @@ async function setLanguage(lang) {
   alerts.setBaseTitle(S.me ? `${t('appName')} · ${S.me.name}` : t('appName'));
   renderAlertSettings();
   renderCapacityNote();
+  renderQueueFilters();
   if (S.me) {
     $('user-name').textContent = S.me.name;
     render();
@@ -866,6 +1227,12 @@ function signOut() {
   clearTimeout(S.reconnectTimer);
   S.convs.clear();
   S.selected = null;
+  S.queue = [];
+  S.queueAt = 0;
+  S.queueError = null;
+  S.offline.clear();
+  S.routingChecked.clear();
+  queueRows.clear();
   $('link-banner').hidden = true;
   showLogin();
 }
@@ -873,6 +1240,7 @@ function signOut() {
 async function startShell() {
   S.me = await api('GET', '/me');
   S.isAgent = (S.me.roles || []).includes('agent');
+  S.seesTenant = (S.me.roles || []).some(r => r === 'admin' || r === 'supervisor');
   try {
     S.outbox = JSON.parse(localStorage.getItem(outboxKey())) || [];
   } catch (e) {
@@ -895,6 +1263,8 @@ async function startShell() {
   }
   render();
   refreshFigures();
+  refreshChannels();
+  refreshQueue();
   connect();
 }
 
@@ -998,6 +1368,18 @@ function wire() {
       render();
     });
   }
+  $('queue-filter-channel').addEventListener('change', e => {
+    S.queueFilter.channelId = e.target.value;
+    refreshQueue();
+  });
+  $('queue-filter-wait').addEventListener('change', e => {
+    S.queueFilter.minWait = Number(e.target.value) || 0;
+    refreshQueue();
+  });
+  $('queue-error-dismiss').addEventListener('click', () => {
+    S.queueError = null;
+    renderQueueError();
+  });
   $('conv-sort').addEventListener('change', e => {
     S.sort = e.target.value;
     render();
@@ -1056,6 +1438,21 @@ function wire() {
       refreshSoon();
     }
   }, 15000);
+  // The queue view stays fresh while shown: other agents take conversations without telling us.
+  setInterval(() => {
+    if (S.me && S.tab === 'queue' && !document.hidden) {
+      refreshQueue();
+    }
+  }, 5000);
+  setInterval(() => {
+    if (S.me && S.tab === 'queue') {
+      tickQueue();
+    }
+    if (S.queueError && Date.now() - S.queueError.at > 15000) {
+      S.queueError = null;
+      renderQueueError();
+    }
+  }, 1000);
 }
 
 async function boot() {

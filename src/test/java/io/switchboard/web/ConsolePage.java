@@ -31,6 +31,15 @@ final class ConsolePage {
         return this;
     }
 
+    /** Signs in a supervisor or admin who is no agent (no status switch) and waits for the shell. */
+    ConsolePage loginWithoutStatus(String email) {
+        page.getByTestId("login-email").fill(email);
+        page.getByTestId("login-password").fill(Fixtures.PASSWORD);
+        page.getByTestId("login-submit").click();
+        assertThat(page.getByTestId("conv-tab-open")).isVisible();
+        return this;
+    }
+
     Locator items() {
         return page.getByTestId("conv-item");
     }

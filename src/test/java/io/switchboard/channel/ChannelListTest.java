@@ -1,0 +1,30 @@
+package io.switchboard.channel;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.conversation.Chat;
+import io.switchboard.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+
+/** Staff read their tenant's channels by name (the console's queue filter), nothing secret and nobody else's. */
+@QuarkusTest
+class ChannelListTest {
+
+    @Test
+    void agentsSeeTheirTenantsChannelsWithoutKeysOrSecrets() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.team(1, 5);
+        given().auth().oauth2(Chat.login(team.agents().get(0).email())).when().get("/api/v1/channels").then()
+                .statusCode(200)
+                .body("id", contains(team.channelId()))
+                .body("name", contains("Web"))
+                .body("kind", contains("web"))
+                .body("[0]", not(hasKey("secret")))
+                .body("[0]", not(hasKey("publicKey")));
+        given().when().get("/api/v1/channels").then().statusCode(401);
+    }
+}
