@@ -25,6 +25,13 @@ import static org.awaitility.Awaitility.await;
  */
 class ContentionIT {
 
+    /**
+     * PostgreSQL connections per replica: the dispatch of a group runs one round at a time, so a
+     * few suffice, and two replicas stay well inside a default max_connections of 100 shared with
+     * the test's own connections and whatever else runs on the machine.
+     */
+    private static final String POOL = "8";
+
     private static PackagedApp app;
     private static PrivateRedis redis;
     private static Replica a;
@@ -34,8 +41,8 @@ class ContentionIT {
     static void start() {
         redis = PrivateRedis.start();
         app = PackagedApp.prepare();
-        a = new Replica("A", app, "it-contention-a.log").withEnv("REDIS_URL", redis.url());
-        b = new Replica("B", app, "it-contention-b.log").withEnv("REDIS_URL", redis.url());
+        a = new Replica("A", app, "it-contention-a.log").withEnv("REDIS_URL", redis.url()).withEnv("DB_POOL_SIZE", POOL);
+        b = new Replica("B", app, "it-contention-b.log").withEnv("REDIS_URL", redis.url()).withEnv("DB_POOL_SIZE", POOL);
         a.launch();
         b.launch();
         a.awaitReady();
