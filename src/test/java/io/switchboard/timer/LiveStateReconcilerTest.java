@@ -130,6 +130,13 @@ class LiveStateReconcilerTest {
         }
     }
 
+    /** The corrections counter as docs/operations.md names it. */
+    private static double corrections() {
+        String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        var m = java.util.regex.Pattern.compile("(?m)^switchboard_live_load_corrections_total ([0-9.eE+-]+)$").matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     /** Runs the reconciler on the tenant now and again (besides its own schedule) until the condition holds. */
     private void reconcileUntil(String tenantId, Duration atMost, org.awaitility.core.ThrowingRunnable assertion) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -187,11 +194,13 @@ class LiveStateReconcilerTest {
             }
             reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
             assertThat(redisLoad(tenant, agent)).isEqualTo(2);
+            double correctedBefore = corrections();
             // A reservation given back twice: Redis now lets a claim through that PostgreSQL would refuse.
             redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "load", "0");
 
             reconcileUntil(tenant, Duration.ofSeconds(20), () -> assertThat(redisLoad(tenant, agent)).isEqualTo(2));
             assertThat(pgLoad(agent)).isEqualTo(2);
+            assertThat(corrections()).as("switchboard_live_load_corrections_total").isGreaterThan(correctedBefore);
         } finally {
             visitors.forEach(WsClient::close);
             Chat.retire(tenant);
