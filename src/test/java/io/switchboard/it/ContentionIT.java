@@ -43,6 +43,11 @@ class ContentionIT {
         app = PackagedApp.prepare();
         a = new Replica("A", app, "it-contention-a.log").withEnv("REDIS_URL", redis.url()).withEnv("DB_POOL_SIZE", POOL);
         b = new Replica("B", app, "it-contention-b.log").withEnv("REDIS_URL", redis.url()).withEnv("DB_POOL_SIZE", POOL);
+        if (Boolean.getBoolean("switchboard.it.full-jit")) {
+            // For a P4 figure worth quoting (-Dswitchboard.it.full-jit=true): the optimising compiler, as in production.
+            a.withEnv("SWITCHBOARD_IT_FULL_JIT", "true");
+            b.withEnv("SWITCHBOARD_IT_FULL_JIT", "true");
+        }
         a.launch();
         b.launch();
         a.awaitReady();
