@@ -143,7 +143,8 @@ final class ContentionScenario implements AutoCloseable {
         }
     }
 
-    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(60);
+    /** Generous: on a machine busy with other builds, 1,000 decisions have taken 30 s. A safety net, not a speed limit. */
+    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(120);
 
     private final List<Replica> replicas;
     private final StaffTokens tokens;
