@@ -76,7 +76,9 @@ final class ContentionScenario implements AutoCloseable {
 
     /**
      * What the run measured, from PostgreSQL's own timestamps (created_at, assigned_at of the
-     * conversation rows), so clocks of the test and the replicas never mix.
+     * conversation rows), so clocks of the test and the replicas never mix. Both are now() of
+     * their transaction, i.e. its start: the assigning round's own few milliseconds are not in
+     * the figure. {@link #heardAssignmentMicros()} gives the visitors' view, send to hearing it.
      *
      * @param decisionsPerSecond assignments / (last assigned_at - first created_at)
      * @param busyPerSecond      assignments / (last assigned_at - first assigned_at): the dispatchers' pace once work exists
