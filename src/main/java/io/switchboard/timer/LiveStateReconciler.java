@@ -1,5 +1,7 @@
 package io.switchboard.timer;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -7,6 +9,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.conversation.QueueDispatcher;
+import io.switchboard.routing.live.LiveAgents;
+import io.switchboard.routing.live.LoadDrift;
 import io.switchboard.routing.live.RedisKeys;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -16,36 +20,72 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Rebuilds the live agent state in Redis from PostgreSQL (DESIGN: everything in Redis can
- * be rebuilt). Each tenant has a marker key; when it is missing (first start, Redis restarted
- * or flushed) every agent's hash that is missing is created from PostgreSQL's status, limit
- * and count of open conversations, the marker is set, and the tenant's queues are dispatched.
+ * Keeps the live agent state in Redis equal to PostgreSQL's truth (DESIGN: everything in Redis
+ * can be rebuilt; rule 1: a reconciler corrects drift). Every interval (5 s) and at start-up,
+ * for each tenant:
+ * <ul>
+ * <li><b>Rebuild</b> when the tenant's marker key is missing (first start, Redis restarted or
+ * flushed): every agent's hash that is missing is created from PostgreSQL's status, limit and
+ * count of open conversations, the marker is set, and the tenant's queues are dispatched.
  * Hashes that exist are left alone: they hold reservations PostgreSQL has not committed yet.
- * Any replica may run it; seeding creates a hash only if none exists, so two replicas
- * rebuilding at once agree.
+ * Seeding creates a hash only if none exists, so two replicas rebuilding at once agree.</li>
+ * <li><b>Drift</b> otherwise: each agent's live load is compared with PostgreSQL's count of
+ * their open conversations. A hash rebuilt while a claim was in flight, a reservation given
+ * back to a hash seeded after it was made, or a replica dying between its two steps leave a
+ * load that is off for good. {@link LoadDrift} decides what to correct (a difference seen at
+ * two consecutive checks, never a single reading, since a claim in flight differs legitimately)
+ * and the correction is a compare-and-set on the value read. Lowering a load dispatches the
+ * agent's groups, as any freed capacity does.</li>
+ * </ul>
+ * Any replica may run it: corrections are compare-and-set, so two replicas correcting the same
+ * agent agree.
  */
 @ApplicationScoped
 public class LiveStateReconciler {
 
     private static final Logger LOG = Logger.getLogger(LiveStateReconciler.class);
 
+    /** Every agent with their count of open conversations; the index on open conversations by assignee serves the count. */
+    private static final String AGENT_LOADS = """
+            select a.tenant_id, a.user_id,
+                   (select count(*) from conversations c where c.assignee_id = a.user_id and c.state = 'open') as open
+            from agents a where a.removed_at is null""";
+
     private final Pool pool;
     private final ReactiveRedisDataSource redis;
+    private final LiveAgents live;
     private final LiveAgentState liveState;
     private final QueueDispatcher dispatcher;
+    private final Counter corrections;
+    /** Per tenant, the differences seen at the previous check. */
+    private final Map<String, LoadDrift> drift = new ConcurrentHashMap<>();
+
+    /** How long a difference must persist (seen at two checks at least this far apart) to be corrected. */
+    static final long DRIFT_APART_MILLIS = 2_000;
 
     /** Tenants reconciled at once; keeps most of the connection pool free for traffic. */
     private static final int RECONCILE_CONCURRENCY = 4;
 
-    LiveStateReconciler(Pool pool, ReactiveRedisDataSource redis, LiveAgentState liveState, QueueDispatcher dispatcher) {
+    /** One agent's open conversations as PostgreSQL counts them. */
+    record AgentLoad(String agentId, long open) {}
+
+    LiveStateReconciler(Pool pool, ReactiveRedisDataSource redis, LiveAgents live, LiveAgentState liveState,
+                        QueueDispatcher dispatcher, MeterRegistry registry) {
         this.pool = pool;
         this.redis = redis;
+        this.live = live;
         this.liveState = liveState;
         this.dispatcher = dispatcher;
+        this.corrections = Counter.builder("switchboard.live.load.corrections")
+                .description("Live agent loads in Redis corrected to PostgreSQL's count of open conversations")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -55,49 +95,146 @@ public class LiveStateReconciler {
     @Scheduled(every = "${switchboard.reconcile.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> reconcile() {
         return pool.query("select id from tenants").execute()
-                .flatMap(rows -> {
-                    List<String> tenants = new ArrayList<>(rows.size());
-                    for (Row r : rows) {
-                        tenants.add(r.getUUID("id").toString());
+                .flatMap(rows -> pool.query(AGENT_LOADS).execute().map(agents -> {
+                    // One query for every tenant's agents rather than one per tenant: with thousands of
+                    // tenants the check stays one query per interval. Suspect figures are re-read per
+                    // tenant, back to back with Redis, before anything is corrected (checkDrift).
+                    Map<String, List<AgentLoad>> byTenant = new HashMap<>();
+                    for (Row a : agents) {
+                        byTenant.computeIfAbsent(a.getUUID("tenant_id").toString(), t -> new ArrayList<>())
+                                .add(new AgentLoad(a.getUUID("user_id").toString(), a.getLong("open")));
                     }
-                    // A few tenants at a time: with thousands of tenants, one Uni each at once
-                    // would queue every pooled connection behind the reconciler.
-                    return Multi.createFrom().iterable(tenants)
-                            .onItem().transformToUni(t -> tenant(t).onFailure().recoverWithNull())
-                            .merge(RECONCILE_CONCURRENCY)
-                            .collect().last()
-                            .replaceWithVoid();
-                })
+                    List<Map.Entry<String, List<AgentLoad>>> tenants = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        String t = r.getUUID("id").toString();
+                        tenants.add(Map.entry(t, byTenant.getOrDefault(t, List.of())));
+                    }
+                    drift.keySet().retainAll(byTenant.keySet());
+                    return tenants;
+                }))
+                // A few tenants at a time: with thousands of tenants, one Uni each at once
+                // would queue every pooled connection behind the reconciler.
+                .flatMap(tenants -> Multi.createFrom().iterable(tenants)
+                        .onItem().transformToUni(t -> tenant(t.getKey(), t.getValue()).onFailure().recoverWithNull())
+                        .merge(RECONCILE_CONCURRENCY)
+                        .collect().last()
+                        .replaceWithVoid())
                 .onFailure().invoke(e -> LOG.debugf(e, "reconciliation failed"))
                 .onFailure().recoverWithNull();
     }
 
-    /** Rebuilds one tenant when its marker is missing. */
+    /** Reconciles one tenant now: rebuilds it when its marker is missing, else checks its loads for drift. */
     public Uni<Void> tenant(String tenantId) {
+        return pool.preparedQuery(AGENT_LOADS + " and a.tenant_id = $1").execute(Tuple.of(UUID.fromString(tenantId)))
+                .flatMap(rows -> {
+                    List<AgentLoad> agents = new ArrayList<>(rows.size());
+                    for (Row a : rows) {
+                        agents.add(new AgentLoad(a.getUUID("user_id").toString(), a.getLong("open")));
+                    }
+                    return tenant(tenantId, agents);
+                });
+    }
+
+    private Uni<Void> tenant(String tenantId, List<AgentLoad> agents) {
         return redis.key().exists(RedisKeys.liveMarker(tenantId)).flatMap(present -> {
             if (present) {
+                return checkDrift(tenantId, agents);
+            }
+            drift.remove(tenantId);
+            return rebuild(tenantId);
+        });
+    }
+
+    /** Rebuilds one tenant's missing hashes from PostgreSQL, sets the marker and dispatches its queues. */
+    private Uni<Void> rebuild(String tenantId) {
+        return pool.preparedQuery("select user_id from agents where tenant_id = $1 and removed_at is null")
+                .execute(Tuple.of(UUID.fromString(tenantId)))
+                .flatMap(rows -> {
+                    List<Uni<Void>> seeds = new ArrayList<>();
+                    for (Row r : rows) {
+                        seeds.add(liveState.seed(pool, tenantId, r.getUUID("user_id").toString()));
+                    }
+                    return seeds.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(seeds).andFailFast().replaceWithVoid();
+                })
+                .flatMap(v -> redis.value(String.class).set(RedisKeys.liveMarker(tenantId), "1"))
+                .invoke(() -> LOG.infof("live state of tenant %s rebuilt from PostgreSQL", tenantId))
+                .flatMap(v -> pool.preparedQuery("select distinct group_id from conversations where tenant_id = $1 and state = 'queued' and hold is null")
+                        .execute(Tuple.of(UUID.fromString(tenantId))))
+                .invoke(groups -> {
+                    for (Row g : groups) {
+                        dispatcher.dispatch(tenantId, g.getUUID("group_id") == null ? null : g.getUUID("group_id").toString())
+                                .subscribe().with(x -> { }, e -> { });
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * Compares the tenant's live loads with PostgreSQL's counts (read for all tenants at once,
+     * possibly a moment ago). Agents that differ are read again, PostgreSQL then Redis back to
+     * back, so only a claim or release in flight at that very moment can still differ; those
+     * readings go to {@link LoadDrift}, which corrects a difference seen at two consecutive checks.
+     */
+    private Uni<Void> checkDrift(String tenantId, List<AgentLoad> agents) {
+        if (agents.isEmpty()) {
+            drift.remove(tenantId);
+            return Uni.createFrom().voidItem();
+        }
+        List<String> ids = agents.stream().map(AgentLoad::agentId).toList();
+        return live.snapshot(tenantId, ids).flatMap(states -> {
+            List<String> suspects = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                LiveAgents.LiveState s = states.get(i);
+                if (s.present() && s.load() != agents.get(i).open()) {
+                    suspects.add(ids.get(i));
+                }
+            }
+            LoadDrift tenantDrift = drift.computeIfAbsent(tenantId, t -> new LoadDrift(DRIFT_APART_MILLIS));
+            if (suspects.isEmpty()) {
+                tenantDrift.check(List.of(), System.currentTimeMillis());
                 return Uni.createFrom().voidItem();
             }
-            return pool.preparedQuery("select user_id from agents where tenant_id = $1 and removed_at is null")
-                    .execute(Tuple.of(UUID.fromString(tenantId)))
-                    .flatMap(rows -> {
-                        List<Uni<Void>> seeds = new ArrayList<>();
-                        for (Row r : rows) {
-                            seeds.add(liveState.seed(pool, tenantId, r.getUUID("user_id").toString()));
-                        }
-                        return seeds.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(seeds).andFailFast().replaceWithVoid();
-                    })
-                    .flatMap(v -> redis.value(String.class).set(RedisKeys.liveMarker(tenantId), "1"))
-                    .invoke(() -> LOG.infof("live state of tenant %s rebuilt from PostgreSQL", tenantId))
-                    .flatMap(v -> pool.preparedQuery("select distinct group_id from conversations where tenant_id = $1 and state = 'queued' and hold is null")
-                            .execute(Tuple.of(UUID.fromString(tenantId))))
-                    .invoke(groups -> {
-                        for (Row g : groups) {
-                            dispatcher.dispatch(tenantId, g.getUUID("group_id") == null ? null : g.getUUID("group_id").toString())
-                                    .subscribe().with(x -> { }, e -> { });
-                        }
-                    })
-                    .replaceWithVoid();
+            return reread(tenantId, suspects)
+                    .flatMap(readings -> correct(tenantId, tenantDrift.check(readings, System.currentTimeMillis())));
         });
+    }
+
+    private Uni<List<LoadDrift.Reading>> reread(String tenantId, List<String> agentIds) {
+        UUID[] ids = agentIds.stream().map(UUID::fromString).toArray(UUID[]::new);
+        return pool.preparedQuery(AGENT_LOADS + " and a.tenant_id = $1 and a.user_id = any($2)")
+                .execute(Tuple.of(UUID.fromString(tenantId), ids))
+                .flatMap(rows -> {
+                    List<AgentLoad> fresh = new ArrayList<>(rows.size());
+                    for (Row a : rows) {
+                        fresh.add(new AgentLoad(a.getUUID("user_id").toString(), a.getLong("open")));
+                    }
+                    return live.snapshot(tenantId, fresh.stream().map(AgentLoad::agentId).toList()).map(states -> {
+                        List<LoadDrift.Reading> readings = new ArrayList<>(fresh.size());
+                        for (int i = 0; i < fresh.size(); i++) {
+                            LiveAgents.LiveState s = states.get(i);
+                            readings.add(new LoadDrift.Reading(fresh.get(i).agentId(), s.present() ? s.load() : null, fresh.get(i).open()));
+                        }
+                        return readings;
+                    });
+                });
+    }
+
+    private Uni<Void> correct(String tenantId, List<LoadDrift.Correction> fixes) {
+        if (fixes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> writes = new ArrayList<>(fixes.size());
+        for (LoadDrift.Correction c : fixes) {
+            writes.add(live.correctLoad(tenantId, c.agentId(), c.from(), c.to()).flatMap(changed -> {
+                if (!changed) {
+                    return Uni.createFrom().voidItem();
+                }
+                corrections.increment();
+                LOG.infof("live load of agent %s (tenant %s) corrected from %d to %d, PostgreSQL's count of open conversations",
+                        c.agentId(), tenantId, c.from(), c.to());
+                return c.to() < c.from() ? dispatcher.dispatchForAgent(tenantId, c.agentId()) : Uni.createFrom().voidItem();
+            }));
+        }
+        return Uni.join().all(writes).andCollectFailures().replaceWithVoid();
     }
 }

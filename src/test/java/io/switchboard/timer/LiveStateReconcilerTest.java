@@ -4,6 +4,8 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.conversation.Chat;
+import io.switchboard.routing.AgentStatus;
+import io.switchboard.routing.live.LiveAgents;
 import io.switchboard.routing.live.RedisKeys;
 import io.switchboard.testing.Fixtures;
 import io.switchboard.testing.WsClient;
@@ -31,6 +33,12 @@ class LiveStateReconcilerTest {
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    LiveStateReconciler reconciler;
+
+    @Inject
+    LiveAgents live;
 
     /** Deletes every key of the tenant, as a Redis flush would. */
     private void flush(String tenantId) {
@@ -119,6 +127,83 @@ class LiveStateReconcilerTest {
             pool.shutdownNow();
             sockets.forEach(WsClient::close);
             Chat.retire(team.tenantId());
+        }
+    }
+
+    /** The corrections counter as docs/operations.md names it. */
+    private static double corrections() {
+        String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        var m = java.util.regex.Pattern.compile("(?m)^switchboard_live_load_corrections_total ([0-9.eE+-]+)$").matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** Runs the reconciler on the tenant now and again (besides its own schedule) until the condition holds. */
+    private void reconcileUntil(String tenantId, Duration atMost, org.awaitility.core.ThrowingRunnable assertion) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            reconciler.tenant(tenantId).await().atMost(Duration.ofSeconds(5));
+            assertion.run();
+        });
+    }
+
+    @Test
+    void anOvercountedLoadIsCorrectedAndTheWaitingVisitorServed() {
+        Fixtures.Team team = Fixtures.team(1, 1);
+        String tenant = team.tenantId();
+        String agent = team.agents().get(0).id();
+        WsClient v = null;
+        try {
+            live.seed(tenant, agent, AgentStatus.ONLINE, 1, 0).await().atMost(Duration.ofSeconds(5));
+            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            assertThat(redis.key().exists(RedisKeys.liveMarker(tenant))).isTrue();
+            // Redis believes the agent full though PostgreSQL has nothing open for them (a lost release).
+            redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "load", "1");
+
+            v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+            String c = Chat.send(v, null, clientId(), "anyone there?").path("conversationId").asText();
+            Chat.received(v, Chat.type("queued", c));
+            assertThat(Fixtures.count("select count(*) from conversations where id = ? and state = 'queued'", c)).isEqualTo(1);
+
+            // Two checks at least two seconds apart agree: the load drops to PostgreSQL's count and the
+            // freed capacity is dispatched at once, without waiting for the queue sweep.
+            WsClient visitor = v;
+            reconcileUntil(tenant, Duration.ofSeconds(20), () -> assertThat(
+                    Fixtures.count("select count(*) from conversations where id = ? and state = 'open' and assignee_id = ?", c, agent))
+                    .isEqualTo(1));
+            Chat.received(visitor, Chat.type("assigned", c));
+            assertThat(redisLoad(tenant, agent)).isEqualTo(1).isEqualTo(pgLoad(agent));
+        } finally {
+            if (v != null) {
+                v.close();
+            }
+            Chat.retire(tenant);
+        }
+    }
+
+    @Test
+    void anUndercountedLoadIsRaisedToPostgresCount() {
+        Fixtures.Team team = Fixtures.team(1, 3);
+        String tenant = team.tenantId();
+        String agent = team.agents().get(0).id();
+        List<WsClient> visitors = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                visitors.add(v);
+                String c = Chat.send(v, null, clientId(), "hello " + i).path("conversationId").asText();
+                Chat.received(v, Chat.type("assigned", c));
+            }
+            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            assertThat(redisLoad(tenant, agent)).isEqualTo(2);
+            double correctedBefore = corrections();
+            // A reservation given back twice: Redis now lets a claim through that PostgreSQL would refuse.
+            redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "load", "0");
+
+            reconcileUntil(tenant, Duration.ofSeconds(20), () -> assertThat(redisLoad(tenant, agent)).isEqualTo(2));
+            assertThat(pgLoad(agent)).isEqualTo(2);
+            assertThat(corrections()).as("switchboard_live_load_corrections_total").isGreaterThan(correctedBefore);
+        } finally {
+            visitors.forEach(WsClient::close);
+            Chat.retire(tenant);
         }
     }
 }

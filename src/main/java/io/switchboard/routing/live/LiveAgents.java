@@ -72,6 +72,17 @@ public class LiveAgents {
             return 1
             """);
 
+    // Drift correction (LoadDrift): sets the load only if it still is the value the reconciler
+    // read, so a claim or release that landed since is never overwritten. -1 when the hash is
+    // missing, 0 when the load moved on, 1 when corrected.
+    private static final LuaScript CORRECT_LOAD = new LuaScript("""
+            local l = redis.call('HGET', KEYS[1], 'load')
+            if not l then return -1 end
+            if tonumber(l) ~= tonumber(ARGV[1]) then return 0 end
+            redis.call('HSET', KEYS[1], 'load', ARGV[2])
+            return 1
+            """);
+
     // All agents' figures in one round trip.
     private static final LuaScript SNAPSHOT = new LuaScript("""
             local out = {}
@@ -130,6 +141,12 @@ public class LiveAgents {
     public Uni<Boolean> seed(String tenantId, String agentId, AgentStatus status, int max, int load) {
         return SEED.run(redis, List.of(RedisKeys.agent(tenantId, agentId)),
                         List.of(status.wire(), Integer.toString(max), Integer.toString(load)))
+                .map(r -> r.toInteger() == 1);
+    }
+
+    /** Sets the load to {@code to} only if it still is {@code from}; true when this call changed it. */
+    public Uni<Boolean> correctLoad(String tenantId, String agentId, int from, int to) {
+        return CORRECT_LOAD.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of(Integer.toString(from), Integer.toString(to)))
                 .map(r -> r.toInteger() == 1);
     }
 
