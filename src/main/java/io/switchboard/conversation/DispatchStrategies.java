@@ -49,9 +49,23 @@ public class DispatchStrategies {
      * @param ruleId    the rule that routed the conversation, null without one
      * @param members   the candidate pool: the queue's group and the rule's other open groups
      * @param cursorKey the Redis key of the rule's round-robin position, null when not rotating
+     * @param perVisitor the pick depends on who the visitor is (last agent, owners): the plan
+     *                  cannot be shared with other conversations
      */
     public record How(String ruleId, Router router, RoutingContext context, Map<String, Map<String, Integer>> skills,
-                      Map<String, Integer> today, String cursorKey, List<AgentStore.AgentRow> members) {
+                      Map<String, Integer> today, String cursorKey, List<AgentStore.AgentRow> members, boolean perVisitor) {
+
+        /**
+         * The plan for the next conversation of the same rule, group and channel after this one
+         * went to {@code agentId}: the rotation moved on and the agent received one more today.
+         * Only meaningful when the plan is not {@link #perVisitor}.
+         */
+        public How afterPick(String agentId) {
+            Map<String, Integer> counts = new HashMap<>(today);
+            counts.merge(agentId, 1, Integer::sum);
+            RoutingContext next = cursorKey == null ? context : context.withRoundRobinCursor(agentId);
+            return new How(ruleId, router, next, skills, counts, cursorKey, members, perVisitor);
+        }
 
         List<Candidate> enrich(List<Candidate> candidates) {
             if (skills.isEmpty() && today.isEmpty()) {
@@ -107,7 +121,7 @@ public class DispatchStrategies {
     private Uni<How> byLeastLoad(SqlClient conn, String tenantId, Head head) {
         Uni<List<AgentStore.AgentRow>> members = head.groupId() == null ? agents.members(conn, tenantId, null)
                 : agents.candidates(conn, tenantId, List.of(head.groupId()), head.channelId());
-        return members.map(m -> new How(head.ruleId(), LEAST_LOAD, RoutingContext.none(), Map.of(), Map.of(), null, m));
+        return members.map(m -> new How(head.ruleId(), LEAST_LOAD, RoutingContext.none(), Map.of(), Map.of(), null, m, false));
     }
 
     /** Members of the queue's group and of the rule's other groups open now (A4, A6). */
@@ -141,17 +155,18 @@ public class DispatchStrategies {
         boolean rotating = RoundRobinStrategy.NAME.equals(strategy) || RoundRobinStrategy.NAME.equals(fallback);
         String cursorKey = rotating ? RedisKeys.roundRobin(tenantId, head.ruleId()) : null;
         List<UUID> ids = members.stream().map(m -> UUID.fromString(m.id())).toList();
-        Uni<RoutingContext> withLast = target.preferLastAgent() || PreferredAgentStrategy.LAST_AGENT.equals(strategy)
+        boolean lastAgent = target.preferLastAgent() || PreferredAgentStrategy.LAST_AGENT.equals(strategy);
+        boolean owners = OWNER_STRATEGIES.contains(strategy);
+        Uni<RoutingContext> withLast = lastAgent
                 ? lastAgent(conn, tenantId, head.visitorId(), head.conversationId()).map(context::withLastAgent)
                 : Uni.createFrom().item(context);
-        boolean owners = OWNER_STRATEGIES.contains(strategy);
         Uni<RoutingContext> withOwners = withLast.flatMap(c -> owners ? owners(conn, head.visitorId(), c) : Uni.createFrom().item(c));
         Uni<RoutingContext> withCursor = withOwners.flatMap(c -> cursorKey == null ? Uni.createFrom().item(c)
                 : redis.value(String.class).get(cursorKey).map(c::withRoundRobinCursor));
         return withCursor.flatMap(c -> skills(conn, ids).flatMap(skills ->
                 (FewestTodayStrategy.NAME.equals(strategy) || FewestTodayStrategy.NAME.equals(fallback)
                         ? today(conn, tenantId, ids) : Uni.createFrom().item(Map.<String, Integer>of()))
-                        .map(today -> new How(head.ruleId(), router, c, skills, today, cursorKey, members))));
+                        .map(today -> new How(head.ruleId(), router, c, skills, today, cursorKey, members, lastAgent || owners))));
     }
 
     private static final Set<String> OWNER_STRATEGIES = Set.of(PreferredAgentStrategy.CUSTOMER_OWNER, PreferredAgentStrategy.CONTACT_OWNER);

@@ -7,9 +7,6 @@ import io.switchboard.common.Problem;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.Candidate;
-import io.switchboard.routing.LeastLoadStrategy;
-import io.switchboard.routing.Router;
-import io.switchboard.routing.RoutingContext;
 import io.switchboard.routing.RoutingDecision;
 import io.switchboard.routing.live.LiveAgents;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +47,27 @@ public class QueueDispatcher {
     private static final Logger LOG = Logger.getLogger(QueueDispatcher.class);
     /** Claims lost to other replicas before this round gives up and leaves the head queued. */
     private static final int MAX_CLAIM_ATTEMPTS = 5;
-    /** Heads taken by other replicas before this round gives up; the next trigger goes round again. */
-    private static final int MAX_HEAD_ATTEMPTS = 20;
+    /**
+     * Heads locked and served per transaction. Larger batches save more round trips but hold
+     * the heads (and a queued visitor's next message, which updates the row) for longer.
+     */
+    private static final int BATCH = 32;
 
-    record Assignment(ConversationRow conversation, String agentId, String agentName, RoutingDecision decision) {}
+    /** A committed assignment, what is announced after commit. */
+    record Assignment(String tenantId, String conversationId, String visitorId, String agentId, String agentName) {}
+
+    /** What one transaction assigned; {@code more} when every head it locked was served, so more may wait. */
+    private record Batch(List<Assignment> assignments, boolean more) {}
+
+    /**
+     * What the heads of one batch share: their plans (rule, pool, figures) when they do not
+     * depend on the visitor, and the agents' live figures, updated by this batch's own claims.
+     */
+    private static final class Round {
+        final Map<String, DispatchStrategies.How> plans = new HashMap<>();
+        final Map<String, LiveAgents.LiveState> live = new HashMap<>();
+        final List<Assignment> done = new ArrayList<>();
+    }
 
     private final ConversationStore store;
     private final AgentStore agents;
@@ -62,11 +77,14 @@ public class QueueDispatcher {
     private final ServerFrames frames;
     private final TimerDeadlines timers;
     private final DispatchStrategies strategies;
+    private final QueuePositions positions;
     private final Map<String, Loop> loops = new ConcurrentHashMap<>();
 
     QueueDispatcher(ConversationStore store, AgentStore agents, LiveAgents live, LiveAgentState liveState,
-                    Publisher publisher, ServerFrames frames, TimerDeadlines timers, DispatchStrategies strategies) {
+                    Publisher publisher, ServerFrames frames, TimerDeadlines timers, DispatchStrategies strategies,
+                    QueuePositions positions) {
         this.strategies = strategies;
+        this.positions = positions;
         this.timers = timers;
         this.store = store;
         this.agents = agents;
@@ -117,68 +135,132 @@ public class QueueDispatcher {
     }
 
     private Uni<Integer> drain(String tenantId, String groupId, int assignedSoFar) {
-        return assignHead(tenantId, groupId).flatMap(result -> {
-            if (result.isEmpty()) {
+        return assignBatch(tenantId, groupId).flatMap(batch -> {
+            if (batch.assignments().isEmpty()) {
                 return Uni.createFrom().item(assignedSoFar);
             }
-            return announce(result.get()).flatMap(v -> drain(tenantId, groupId, assignedSoFar + 1));
+            // After commit, the batch's assignments are announced while the next batch is
+            // assigned: each conversation's frames keep their order, and the queue does not
+            // wait for them.
+            for (Assignment a : batch.assignments()) {
+                announce(a).subscribe().with(x -> { }, e -> LOG.debugf(e, "announcing %s failed", a.conversationId()));
+            }
+            int total = assignedSoFar + batch.assignments().size();
+            return batch.more() ? drain(tenantId, groupId, total) : Uni.createFrom().item(total);
         });
     }
 
-    /** One round: the head of the queue to the best agent with capacity, or nothing. */
-    private Uni<Optional<Assignment>> assignHead(String tenantId, String groupId) {
-        String[] claimed = {null};
-        return store.pool().withTransaction(conn -> lockHead(conn, tenantId, groupId, 0)
-                        .flatMap(head -> {
-                            if (head.isEmpty()) {
-                                return Uni.createFrom().item(Optional.<Assignment>empty());
-                            }
-                            Locked locked = head.get();
-                            String conversationId = locked.head().conversationId();
-                            // An agent who stayed silent on this conversation is not offered it again (B6).
-                            Set<String> excluded = new HashSet<>();
-                            if (locked.excluded() != null) {
-                                excluded.add(locked.excluded());
-                            }
-                            return strategies.plan(conn, tenantId, locked.head())
-                                    .flatMap(how -> chooseAndRecord(conn, tenantId, conversationId, how.members(), excluded, 0, claimed, how)
-                                            .call(done -> done.isPresent() ? strategies.picked(tenantId, how, done.get().agentId())
-                                                    : Uni.createFrom().voidItem()));
-                        }))
-                .onFailure().call(e -> claimed[0] == null ? Uni.createFrom().voidItem()
-                        : liveState.release(tenantId, claimed[0]));
+    /**
+     * One transaction: locks up to {@link #BATCH} heads of the queue in serving order and gives
+     * each, in that order, to the best agent with capacity; stops at the first head nobody can
+     * take, so nobody behind it is served first. Batching spares each assignment a transaction
+     * and a reading of the whole queue; the heads of one group are served in order anyway.
+     */
+    private Uni<Batch> assignBatch(String tenantId, String groupId) {
+        // Agents reserved in Redis by this transaction and not given back: released if it fails.
+        List<String> claimed = new ArrayList<>();
+        return store.pool().withTransaction(conn -> lockHeads(conn, tenantId, groupId)
+                        .flatMap(heads -> serve(conn, tenantId, heads, 0, new Round(), claimed)))
+                .onFailure().call(e -> {
+                    if (claimed.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<Uni<Void>> releases = new ArrayList<>(claimed.size());
+                    for (String agentId : claimed) {
+                        releases.add(liveState.release(tenantId, agentId));
+                    }
+                    return Uni.join().all(releases).andCollectFailures().replaceWithVoid();
+                });
     }
 
-    /** The locked head and the agent auto-reassign took it from, if any. */
+    private Uni<Batch> serve(SqlConnection conn, String tenantId, List<Locked> heads, int index, Round round,
+                             List<String> claimed) {
+        if (index >= heads.size()) {
+            return Uni.createFrom().item(new Batch(round.done, !heads.isEmpty()));
+        }
+        Locked locked = heads.get(index);
+        String conversationId = locked.head().conversationId();
+        // An agent who stayed silent on this conversation is not offered it again (B6).
+        Set<String> excluded = new HashSet<>();
+        if (locked.excluded() != null) {
+            excluded.add(locked.excluded());
+        }
+        return plan(conn, tenantId, locked.head(), round)
+                .flatMap(how -> chooseAndRecord(conn, tenantId, locked.head(), how.members(), excluded, 0, claimed, how, round)
+                        .flatMap(done -> {
+                            if (done.isEmpty()) {
+                                return Uni.createFrom().item(new Batch(round.done, false));
+                            }
+                            String agentId = done.get().agentId();
+                            round.done.add(done.get());
+                            if (!how.perVisitor()) {
+                                round.plans.put(planKey(locked.head()), how.afterPick(agentId));
+                            }
+                            return strategies.picked(tenantId, how, agentId)
+                                    .flatMap(v -> serve(conn, tenantId, heads, index + 1, round, claimed));
+                        }));
+    }
+
+    /** The head's plan, shared with the batch's other heads of the same rule, group and channel when it can be. */
+    private Uni<DispatchStrategies.How> plan(SqlConnection conn, String tenantId, DispatchStrategies.Head head, Round round) {
+        DispatchStrategies.How cached = round.plans.get(planKey(head));
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return strategies.plan(conn, tenantId, head).invoke(how -> {
+            if (!how.perVisitor()) {
+                round.plans.put(planKey(head), how);
+            }
+        });
+    }
+
+    private static String planKey(DispatchStrategies.Head head) {
+        return head.ruleId() + "|" + head.groupId() + "|" + head.channelId();
+    }
+
+    /** A locked head and the agent auto-reassign took it from, if any. */
     private record Locked(DispatchStrategies.Head head, String excluded) {}
 
     /**
-     * Locks the conversation to serve next in the group (B4: channel priority, then the
-     * channel's first-in or last-in order). Not SKIP LOCKED: the head may be held by another
-     * replica's round that finds nobody free, and skipping it would hand freed capacity to
-     * the visitor behind. Waiting is short (one round, or one message append). If the head
-     * left the queue while this round waited, the order is read again.
+     * Locks the next conversations to serve in the group (B4: channel priority, then the
+     * channel's first-in or last-in order), up to {@link #BATCH}, and returns those still
+     * waiting in serving order. Not SKIP LOCKED: heads held by another replica's round that
+     * finds nobody free must not be skipped, or freed capacity would go to the visitors behind
+     * them. Rows are locked in id order, so two replicas locking overlapping batches wait for
+     * each other instead of deadlocking; a head served while this round waited drops out.
      */
-    private Uni<Optional<Locked>> lockHead(SqlConnection conn, String tenantId, String groupId, int attempt) {
+    private Uni<List<Locked>> lockHeads(SqlConnection conn, String tenantId, String groupId) {
         return store.waiting(conn, tenantId, groupId, false).flatMap(waiting -> {
-            if (waiting.isEmpty() || attempt >= MAX_HEAD_ATTEMPTS) {
-                return Uni.createFrom().item(Optional.<Locked>empty());
+            if (waiting.isEmpty()) {
+                return Uni.createFrom().item(List.<Locked>of());
             }
-            String head = ConversationStore.order(waiting).get(0).conversationId();
+            List<ConversationStore.Waiting> ordered = ConversationStore.order(waiting);
+            List<UUID> ids = new ArrayList<>(Math.min(BATCH, ordered.size()));
+            for (int i = 0; i < ordered.size() && i < BATCH; i++) {
+                ids.add(UUID.fromString(ordered.get(i).conversationId()));
+            }
             return conn.preparedQuery("""
                             select id, reassign_excluded, routing_rule_id, visitor_id, channel_id, group_id from conversations
-                            where id = $1 and state = 'queued' for update""")
-                    .execute(Tuple.of(UUID.fromString(head)))
-                    .flatMap(rows -> {
-                        if (rows.size() != 1) {
-                            return lockHead(conn, tenantId, groupId, attempt + 1);
+                            where id = any($1) and state = 'queued' and hold is null order by id for update""")
+                    .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                    .map(rows -> {
+                        Map<UUID, Locked> byId = new HashMap<>();
+                        for (Row r : rows) {
+                            String id = r.getUUID("id").toString();
+                            byId.put(r.getUUID("id"), new Locked(
+                                    new DispatchStrategies.Head(id, ConversationRow.str(r.getUUID("routing_rule_id")),
+                                            r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("channel_id")),
+                                            ConversationRow.str(r.getUUID("group_id"))),
+                                    ConversationRow.str(r.getUUID("reassign_excluded"))));
                         }
-                        Row r = rows.iterator().next();
-                        return Uni.createFrom().item(Optional.of(new Locked(
-                                new DispatchStrategies.Head(head, ConversationRow.str(r.getUUID("routing_rule_id")),
-                                        r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("channel_id")),
-                                        ConversationRow.str(r.getUUID("group_id"))),
-                                ConversationRow.str(r.getUUID("reassign_excluded")))));
+                        List<Locked> out = new ArrayList<>(byId.size());
+                        for (UUID id : ids) {
+                            Locked l = byId.get(id);
+                            if (l != null) {
+                                out.add(l);
+                            }
+                        }
+                        return out;
                     });
         });
     }
@@ -194,33 +276,49 @@ public class QueueDispatcher {
      * Claims an agent and records the assignment; when PostgreSQL's own count refuses the
      * agent, gives the reservation back and tries the next agent in the same round.
      */
-    private Uni<Optional<Assignment>> chooseAndRecord(SqlConnection conn, String tenantId, String conversationId,
+    private Uni<Optional<Assignment>> chooseAndRecord(SqlConnection conn, String tenantId, DispatchStrategies.Head head,
                                                       List<AgentStore.AgentRow> members, Set<String> excluded, int attempt,
-                                                      String[] claimed, DispatchStrategies.How how) {
-        return choose(conn, tenantId, members, excluded, attempt, how).flatMap(choice -> {
+                                                      List<String> claimed, DispatchStrategies.How how, Round round) {
+        return choose(conn, tenantId, members, excluded, attempt, how, round).flatMap(choice -> {
             if (choice.isEmpty()) {
                 return Uni.createFrom().item(Optional.<Assignment>empty());
             }
             String agentId = choice.get().chosen().agentId();
-            claimed[0] = agentId;
-            return record(conn, tenantId, conversationId, how.ruleId(), choice.get())
+            claimed.add(agentId);
+            return record(conn, tenantId, head, how, choice.get())
                     .onFailure(FullInPostgres.class).recoverWithUni(e -> {
-                        claimed[0] = null;
+                        claimed.remove(agentId);
                         excluded.add(agentId);
+                        round.live.clear();
                         return liveState.release(tenantId, agentId)
-                                .flatMap(v -> chooseAndRecord(conn, tenantId, conversationId, members, excluded, attempt + 1, claimed, how));
+                                .flatMap(v -> chooseAndRecord(conn, tenantId, head, members, excluded, attempt + 1, claimed, how, round));
                     });
         });
     }
 
-    /** Reads live figures, decides in pure code, claims in Redis; retries without agents whose claim lost a race. */
+    /**
+     * Reads live figures (the batch's, on a first attempt), decides in pure code, claims in
+     * Redis; retries with fresh figures and without agents whose claim lost a race.
+     */
     private Uni<Optional<RoutingDecision>> choose(SqlConnection conn, String tenantId, List<AgentStore.AgentRow> members,
-                                                  Set<String> excluded, int attempt, DispatchStrategies.How how) {
+                                                  Set<String> excluded, int attempt, DispatchStrategies.How how, Round round) {
         if (members.isEmpty() || attempt >= MAX_CLAIM_ATTEMPTS) {
             return Uni.createFrom().item(Optional.empty());
         }
         List<String> ids = members.stream().map(AgentStore.AgentRow::id).toList();
-        return live.snapshot(tenantId, ids).flatMap(states -> {
+        Uni<List<LiveAgents.LiveState>> figures;
+        if (attempt == 0 && round.live.keySet().containsAll(ids)) {
+            List<LiveAgents.LiveState> known = new ArrayList<>(ids.size());
+            ids.forEach(id -> known.add(round.live.get(id)));
+            figures = Uni.createFrom().item(known);
+        } else {
+            figures = live.snapshot(tenantId, ids).invoke(states -> {
+                for (int i = 0; i < ids.size(); i++) {
+                    round.live.put(ids.get(i), states.get(i));
+                }
+            });
+        }
+        return figures.flatMap(states -> {
             List<Uni<Void>> seeds = new ArrayList<>();
             List<Candidate> candidates = new ArrayList<>(ids.size());
             for (int i = 0; i < ids.size(); i++) {
@@ -232,63 +330,72 @@ public class QueueDispatcher {
             }
             if (!seeds.isEmpty()) {
                 return Uni.join().all(seeds).andFailFast()
-                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how));
+                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how, round));
             }
             RoutingDecision decision = how.router().decide(how.enrich(candidates), how.context().excluding(excluded));
             if (!decision.assigned()) {
                 return Uni.createFrom().item(Optional.empty());
             }
             String agentId = decision.chosen().agentId();
-            return live.claim(tenantId, agentId, System.currentTimeMillis()).flatMap(claim -> switch (claim.outcome()) {
-                case CLAIMED -> Uni.createFrom().item(Optional.of(decision));
+            long now = System.currentTimeMillis();
+            return live.claim(tenantId, agentId, now).flatMap(claim -> switch (claim.outcome()) {
+                case CLAIMED -> {
+                    LiveAgents.LiveState before = round.live.get(agentId);
+                    round.live.put(agentId, new LiveAgents.LiveState(true, before.status(), claim.load(), before.maxConcurrent(), now));
+                    yield Uni.createFrom().item(Optional.of(decision));
+                }
                 case MISSING -> liveState.seed(conn, tenantId, agentId)
-                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how));
+                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how, round));
                 case REFUSED -> {
                     excluded.add(agentId);
-                    yield choose(conn, tenantId, members, excluded, attempt + 1, how);
+                    yield choose(conn, tenantId, members, excluded, attempt + 1, how, round);
                 }
             });
         });
     }
 
-    private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, String conversationId, String ruleId,
-                                             RoutingDecision decision) {
+    private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, DispatchStrategies.Head head,
+                                             DispatchStrategies.How how, RoutingDecision decision) {
         String agentId = decision.chosen().agentId();
-        // The agent row is locked, and PostgreSQL's own count of their open conversations is
-        // checked against the limit: Redis is the fast gate, this is the one that holds when
-        // Redis lost or drifted its counters (flush, restart) until the reconciler rebuilds them.
+        String conversationId = head.conversationId();
+        // One statement, one round trip: the agent row is locked, and PostgreSQL's own count of
+        // their open conversations is checked against the limit (Redis is the fast gate, this is
+        // the one that holds when Redis lost or drifted its counters until the reconciler
+        // rebuilds them); only then is the conversation assigned and the event written.
         // Assignments of one agent therefore commit one at a time. The same lock makes an admin
         // removing the agent (who locks it first, then gives back its conversations) either wait
         // for this assignment and release it, or leave this round nothing to record.
+        // clock_timestamp, not now(): heads of one batch share a transaction, and their
+        // assignment times must still follow the serving order.
         return conn.preparedQuery("""
-                        select a.max_concurrent,
-                               (select count(*) from conversations c where c.assignee_id = a.user_id and c.state = 'open') as load
-                        from agents a where a.user_id = $1 and a.removed_at is null for update of a""")
-                .execute(Tuple.of(UUID.fromString(agentId)))
-                .flatMap(present -> {
-                    if (present.size() != 1) {
-                        return Uni.createFrom().<Void>failure(new IllegalStateException("agent was removed while being assigned"));
-                    }
-                    Row a = present.iterator().next();
-                    return a.getLong("load") >= a.getInteger("max_concurrent")
-                            ? Uni.createFrom().<Void>failure(new FullInPostgres()) : Uni.createFrom().voidItem();
-                })
-                .flatMap(ignored -> conn.preparedQuery("""
-                        update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
-                        where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null""")
-                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId))))
-                .flatMap(rows -> {
-                    if (rows.rowCount() != 1) {
-                        // Locked above, so this cannot happen; refuse loudly rather than double-assign.
-                        return Uni.createFrom().failure(new IllegalStateException("conversation left the queue while locked"));
-                    }
-                    return store.event(conn, tenantId, conversationId, "assigned", "system", null, why(ruleId, decision));
-                })
-                .flatMap(v -> conn.preparedQuery("select " + ConversationRow.COLUMNS + " where c.id = $1")
-                        .execute(Tuple.of(UUID.fromString(conversationId))))
+                        with agent as (
+                          select a.max_concurrent,
+                                 (select count(*) from conversations c where c.assignee_id = a.user_id and c.state = 'open') as load
+                          from agents a where a.user_id = $3 and a.removed_at is null for update of a),
+                        assigned as (
+                          update conversations set state = 'open', assignee_id = $3, assigned_at = clock_timestamp(),
+                                 hold = null, offline_until = null, reassign_excluded = null
+                          where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null
+                            and exists (select 1 from agent where load < max_concurrent)
+                          returning id, tenant_id),
+                        logged as (
+                          insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
+                          select tenant_id, id, 'assigned', 'system', $4 from assigned returning 1)
+                        select (select count(*) from agent) as present, (select count(*) from logged) as recorded""")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId),
+                        why(how.ruleId(), decision)))
                 .map(rows -> {
-                    ConversationRow row = ConversationStore.firstConversation(rows).orElseThrow();
-                    return Optional.of(new Assignment(row, agentId, row.assigneeName(), decision));
+                    Row r = rows.iterator().next();
+                    if (r.getLong("present") != 1) {
+                        throw new IllegalStateException("agent was removed while being assigned");
+                    }
+                    if (r.getLong("recorded") != 1) {
+                        // The conversation is locked by this round, so only a full agent explains it.
+                        throw new FullInPostgres();
+                    }
+                    String name = how.members().stream().filter(m -> m.id().equals(agentId)).findFirst()
+                            .map(AgentStore.AgentRow::name).orElse(null);
+                    return Optional.of(new Assignment(tenantId, conversationId, head.visitorId(), agentId, name));
                 });
     }
 
@@ -329,7 +436,7 @@ public class QueueDispatcher {
                                 .execute(Tuple.of(UUID.fromString(conversationId))))
                         .map(rows -> ConversationStore.firstConversation(rows).orElseThrow()))
                 .onFailure().call(e -> liveState.release(tenantId, agentId)))
-                .call(row -> announce(new Assignment(row, agentId, row.assigneeName(), null)).onFailure().recoverWithNull())
+                .call(row -> announce(new Assignment(tenantId, row.id(), row.visitorId(), agentId, row.assigneeName())).onFailure().recoverWithNull())
                 .invoke(row -> publishPositions(tenantId, row.groupId()).subscribe().with(x -> { }, e -> { }));
     }
 
@@ -420,37 +527,27 @@ public class QueueDispatcher {
 
     /** After commit: tell the visitor and the agent, and give the agent what was said so far. */
     private Uni<Void> announce(Assignment a) {
-        ConversationRow c = a.conversation();
-        timers.assigned(c.tenantId(), c.id()).subscribe().with(x -> { }, e -> { });
-        String assigned = frames.assigned(c.id(), a.agentId(), a.agentName());
-        return publisher.toVisitor(c.tenantId(), c.visitorId(), assigned)
-                .flatMap(v -> publisher.toStaff(c.tenantId(), a.agentId(), assigned))
-                .flatMap(v -> store.messagesAfter(c.tenantId(), c.id(), 0, 1000, true))
+        timers.assigned(a.tenantId(), a.conversationId()).subscribe().with(x -> { }, e -> { });
+        String assigned = frames.assigned(a.conversationId(), a.agentId(), a.agentName());
+        return publisher.toVisitor(a.tenantId(), a.visitorId(), assigned)
+                .flatMap(v -> publisher.toStaff(a.tenantId(), a.agentId(), assigned))
+                .flatMap(v -> store.messagesAfter(a.tenantId(), a.conversationId(), 0, 1000, true))
                 .flatMap(history -> {
                     List<Uni<Void>> sends = new ArrayList<>(history.size());
                     for (var m : history) {
-                        sends.add(publisher.toStaff(c.tenantId(), a.agentId(), frames.message(m)));
+                        sends.add(publisher.toStaff(a.tenantId(), a.agentId(), frames.message(m)));
                     }
                     return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
                 })
-                .flatMap(v -> liveState.current(c.tenantId(), a.agentId()))
-                .flatMap(s -> publisher.toStaff(c.tenantId(), a.agentId(),
+                .flatMap(v -> liveState.current(a.tenantId(), a.agentId()))
+                .flatMap(s -> publisher.toStaff(a.tenantId(), a.agentId(),
                         frames.status(s.status().wire(), s.load(), s.maxConcurrent())));
     }
 
-    /** Tells every waiting visitor of the group where they stand. */
+    /** Tells the group's waiting visitors where they stand, soon and without repeating itself ({@link QueuePositions}). */
     public Uni<Void> publishPositions(String tenantId, String groupId) {
-        return store.queue(tenantId, groupId).flatMap(queue -> {
-            if (queue.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            List<Uni<Void>> sends = new ArrayList<>(queue.size());
-            for (int i = 0; i < queue.size(); i++) {
-                String[] entry = queue.get(i);
-                sends.add(publisher.toVisitor(tenantId, entry[1], frames.queued(entry[0], i + 1)));
-            }
-            return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
-        });
+        positions.request(tenantId, groupId);
+        return Uni.createFrom().voidItem();
     }
 
     /**

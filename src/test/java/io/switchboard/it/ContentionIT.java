@@ -30,7 +30,7 @@ class ContentionIT {
      * few suffice, and two replicas stay well inside a default max_connections of 100 shared with
      * the test's own connections and whatever else runs on the machine.
      */
-    private static final String POOL = "8";
+    private static final String POOL = System.getProperty("it.db-pool-size", "8");
 
     private static PackagedApp app;
     private static PrivateRedis redis;
