@@ -48,6 +48,7 @@ final class BenchRun implements AutoCloseable {
     private final List<WebSocketClient> clients = new ArrayList<>();
     private final AtomicInteger nextClient = new AtomicInteger();
     private final List<String> sources;
+    private final int dbPoolSize;
 
     BenchRun() {
         app = PackagedApp.prepare();
@@ -59,6 +60,8 @@ final class BenchRun implements AutoCloseable {
         }
         vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10_000));
         sources = sourceAddresses(knobs.integer("bench.source-addresses", 8));
+        // 0: the service's default (20 connections per replica). Smaller when the PostgreSQL is shared and near its limit.
+        dbPoolSize = knobs.integer("bench.db-pool-size", 0);
         for (String source : sources) {
             clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(source)
                     .setMaxConnections(Integer.MAX_VALUE).setConnectTimeout(30_000)
@@ -87,6 +90,9 @@ final class BenchRun implements AutoCloseable {
     Replica replica(String scenario, String name) {
         Replica r = new Replica(name, app, "benchmarks/" + scenario + "-replica-" + name + ".log");
         REPLICA_ENV.forEach(r::withEnv);
+        if (dbPoolSize > 0) {
+            r.withEnv("DB_POOL_SIZE", Integer.toString(dbPoolSize));
+        }
         return r;
     }
 

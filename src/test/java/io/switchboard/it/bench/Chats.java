@@ -30,6 +30,7 @@ final class Chats implements AutoCloseable {
     static final int AGENT_CAPACITY = 200;
     /** Handshakes and first messages in flight during set-up. */
     private static final int SETUP_IN_FLIGHT = 64;
+    private static final String HELLO = "{\"type\":\"message\",\"clientId\":\"hello\",\"text\":\"hello\"}";
 
     static final class Visitor {
         final int index;
@@ -89,13 +90,17 @@ final class Chats implements AutoCloseable {
             CompletableFuture<Void> first = new CompletableFuture<>();
             started.add(first);
             chats.connectVisitor(v, visitorsOn.get(v.index % visitorsOn.size()), f -> {
+                if (v.conversationId == null && f.startsWith("{\"type\":\"error\"") && f.contains("\"code\":\"unavailable\"")) {
+                    // Storage busy (a shared PostgreSQL at its connection limit): try again, as the widget would.
+                    run.vertx.setTimer(500, id -> v.socket.writeTextMessage(HELLO));
+                }
                 if (v.conversationId == null && f.startsWith("{\"type\":\"ack\"") && f.contains("\"clientId\":\"hello\"")) {
                     int at = f.indexOf("\"conversationId\":\"") + "\"conversationId\":\"".length();
                     v.conversationId = f.substring(at, f.indexOf('"', at));
                     slots.release();
                     first.complete(null);
                 }
-            }).onSuccess(ws -> ws.writeTextMessage("{\"type\":\"message\",\"clientId\":\"hello\",\"text\":\"hello\"}"))
+            }).onSuccess(ws -> ws.writeTextMessage(HELLO))
                     .onFailure(e -> {
                         slots.release();
                         first.completeExceptionally(e);

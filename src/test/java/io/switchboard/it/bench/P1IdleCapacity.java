@@ -28,6 +28,8 @@ import static io.switchboard.it.bench.ScenarioReport.ratio;
 final class P1IdleCapacity implements Scenario {
 
     private static final double KIB = 1024;
+    /** Sockets each holder opens and closes before the measured handshakes. */
+    private static final int WARM_UP = 500;
 
     @Override
     public String id() {
@@ -110,13 +112,6 @@ final class P1IdleCapacity implements Scenario {
 
     private Side measure(BenchRun run, String label, Servers servers, List<String> paths, int perHolder,
                          int idleSeconds, int inFlight) throws IOException {
-        BenchRun.pause(Duration.ofSeconds(2));
-        long rssBefore = 0;
-        long heapBefore = 0;
-        for (long pid : servers.pids()) {
-            heapBefore += ProcStats.liveHeapBytes(pid);
-            rssBefore += ProcStats.rssBytes(pid);
-        }
         int n = paths.size();
         List<SocketHolder.Handle> holders = new ArrayList<>();
         int held = 0;
@@ -132,8 +127,19 @@ final class P1IdleCapacity implements Scenario {
                 }
                 Files.write(file, lines);
                 holders.add(SocketHolder.start("holder-" + label + "-" + h, run.out.resolve("p1-" + label + "-holder-" + h + ".log"),
-                        file, run.sources(), inFlight));
+                        file, run.sources(), inFlight, WARM_UP));
             }
+            for (SocketHolder.Handle holder : holders) {
+                holder.jvm().await("WARM", Duration.ofMinutes(5));
+            }
+            BenchRun.pause(Duration.ofSeconds(2));
+            long rssBefore = 0;
+            long heapBefore = 0;
+            for (long pid : servers.pids()) {
+                heapBefore += ProcStats.liveHeapBytes(pid);
+                rssBefore += ProcStats.rssBytes(pid);
+            }
+            holders.forEach(h -> h.jvm().send("go"));
             long first = Long.MAX_VALUE;
             long last = 0;
             for (SocketHolder.Handle holder : holders) {

@@ -42,7 +42,7 @@ final class Rest {
         try {
             for (int i = 0; i < n; i++) {
                 slots.acquire();
-                tokens.add(post(replicas.get(i % replicas.size()), "/api/v1/widget/" + channelKey + "/visitors", Map.of())
+                tokens.add(retrying(replicas.get(i % replicas.size()), "/api/v1/widget/" + channelKey + "/visitors", 5)
                         .whenComplete((res, err) -> slots.release())
                         .thenApply(res -> res.path("visitorToken").asText()));
             }
@@ -51,6 +51,20 @@ final class Rest {
             throw new IllegalStateException("cannot create " + n + " visitors", e);
         }
         return tokens.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** 503 means "storage busy, retry" (docs/protocol.md): on a shared PostgreSQL it happens during set-up. */
+    private static CompletableFuture<JsonNode> retrying(Replica r, String path, int attempts) {
+        return post(r, path, Map.of()).handle((res, err) -> {
+            if (err == null) {
+                return CompletableFuture.completedFuture(res);
+            }
+            if (attempts > 1 && String.valueOf(err.getMessage()).contains(": 503 ")) {
+                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+                        .thenCompose(x -> retrying(r, path, attempts - 1));
+            }
+            return CompletableFuture.<JsonNode>failedFuture(err);
+        }).thenCompose(x -> x);
     }
 
     private static CompletableFuture<JsonNode> post(Replica r, String path, Object body) {
