@@ -38,8 +38,8 @@ final class P5CrossReplica implements Scenario {
         ScenarioReport p2 = run.done.get("P2");
         if (!k.given("bench.p5.rate") && p2 != null && p2.figures.containsKey(P2Throughput.MAX_SUSTAINED)) {
             // Above the box's sustainable rate both configurations only measure queueing: stay at 80% of P2's maximum.
-            int sustainable = (int) (p2.figures.get(P2Throughput.MAX_SUSTAINED) * 0.8) / 100 * 100;
-            if (sustainable > 0 && sustainable < rate) {
+            int sustainable = Math.max(100, (int) (p2.figures.get(P2Throughput.MAX_SUSTAINED) * 0.8) / 100 * 100);
+            if (sustainable < rate) {
                 rate = sustainable;
                 rateWhy = String.format(" (lowered from %,d: P2 sustained %,.0f msg/s in this run)", TARGET_RATE,
                         p2.figures.get(P2Throughput.MAX_SUSTAINED));
@@ -93,15 +93,21 @@ final class P5CrossReplica implements Scenario {
         Percentiles.Sorted one = sorted(samples[0]);
         Percentiles.Sorted two = sorted(samples[1]);
         double added = two.p99() - one.p99();
+        // Saturated, both configurations measure queueing, not the crossing: no verdict then.
+        boolean saturated = one.p99() > 50 || two.p99() > 50;
         ScenarioReport r = new ScenarioReport(id(), title());
         r.row("added p99, agent on the other replica", "<= 2 ms at 2,000 msg/s", f(added, 2) + " ms (p99 " + f(two.p99(), 2) + " ms)",
                 "p99 " + f(one.p99(), 2) + " ms, same replica", ratio(two.p99(), one.p99()),
-                rate >= TARGET_RATE ? added <= 2 : null);
+                rate >= TARGET_RATE && !saturated ? added <= 2 : null);
         r.row("added p50", "", f(two.p50() - one.p50(), 2) + " ms (p50 " + f(two.p50(), 2) + " ms)",
                 "p50 " + f(one.p50(), 2) + " ms", ratio(two.p50(), one.p50()), null);
         r.note(String.format("%,d msg/s%s over %,d conversations, visitors on replica A; %d rounds of %d s with the consoles "
                         + "on A, then on B, after %d s of warm-up. Sent %,d, delivered %,d; errors %s.",
                 rate, rateWhy, conversations, rounds, phase.toSeconds(), warmUp.toSeconds(), sent, delivered, errors));
+        if (saturated) {
+            r.note("Saturated at this rate (p99 over 50 ms): the difference is queueing noise, not the cost of crossing; "
+                    + "run P5 at a rate this machine sustains (`-Dbench.p5.rate=`).");
+        }
         return r;
     }
 

@@ -62,6 +62,7 @@ final class P6ReconnectStorm implements Scenario {
         final Map<String, String> pending = new LinkedHashMap<>();
         /** True while the socket is up and resumed: new messages go out at once, else they wait in pending. */
         boolean live = true;
+        long droppedAt;
         long resumedAt;
         int reconnects;
 
@@ -193,16 +194,20 @@ final class P6ReconnectStorm implements Scenario {
             long resumed = resumedSince(t0);
             long within15 = 0;
             long lastResumed = t0;
+            Percentiles gap = new Percentiles(m);
             for (VisitorState s : states) {
                 synchronized (s) {
                     if (s.resumedAt > t0) {
                         lastResumed = Math.max(lastResumed, s.resumedAt);
                         within15 += s.resumedAt - t0 <= 15e9 ? 1 : 0;
+                        gap.add((s.resumedAt - s.droppedAt) / 1000);
                     }
                 }
             }
             double storm = (lastResumed - t0) / 1e9;
-            System.out.printf("P6 storm: %d of %d resumed, the last after %.2f s%n", resumed, m, storm);
+            Percentiles.Sorted drop = gap.snapshot();
+            System.out.printf("P6 storm: %d of %d resumed, the last after %.2f s; drop to resumed p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    resumed, m, storm, drop.p50(), drop.p99(), drop.max());
 
             // Soak: the same traffic on, memory sampled at the start and the end.
             long rssStart = rss();
@@ -230,6 +235,8 @@ final class P6ReconnectStorm implements Scenario {
             r.row("soak: RSS growth, both replicas", "< 5% over 30 min", String.format("%+.1f%% (%s to %s MB)",
                             rssGrowth, f(rssStart / 1048576.0, 0), f(rssEnd / 1048576.0, 0)), "", "",
                     soak.toSeconds() >= 1_800 ? rssGrowth < 5 : null);
+            r.note(String.format("Storm: from a socket's drop to its resume answered: p50 %s ms, p99 %s ms, max %s ms.",
+                    f(drop.p50(), 0), f(drop.p99(), 0), f(drop.max(), 0)));
             r.note(String.format("Soak: live heap after a full GC went from %s to %s MB; RSS samples (MB, both replicas): %s. "
                             + "Messages: %,d from agents (%,d acked), %,d from visitors (%,d acked); expected visitor-visible "
                             + "sequence numbers checked: %,d; error frames: %d; reconnect attempts: %,d.",
@@ -265,6 +272,7 @@ final class P6ReconnectStorm implements Scenario {
             WebSocket old;
             synchronized (s) {
                 s.live = false;
+                s.droppedAt = System.nanoTime();
                 old = s.visitor.socket;
             }
             old.close();
