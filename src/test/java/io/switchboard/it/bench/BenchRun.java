@@ -3,8 +3,10 @@ package io.switchboard.it.bench;
 import io.switchboard.it.PackagedApp;
 import io.switchboard.it.Replica;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -116,16 +118,22 @@ final class BenchRun implements AutoCloseable {
         return EchoServer.start(scenario + "-echo-" + name, out.resolve(scenario + "-echo-" + name + ".log"));
     }
 
-    /** Opens a socket on 127.0.0.1:port from the next source address. */
-    Future<WebSocket> connect(int port, String uri) {
+    /**
+     * Opens a socket on 127.0.0.1:port from the next source address. The frame handler is set
+     * before the handshake: the server may write at once (a console's first status frame), and
+     * a frame that arrives before a handler is set is dropped.
+     */
+    Future<WebSocket> connect(int port, String uri, Handler<String> frames) {
         WebSocketClient client = clients.get(Math.floorMod(nextClient.getAndIncrement(), clients.size()));
-        return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri));
+        ClientWebSocket ws = client.webSocket();
+        ws.textMessageHandler(frames);
+        return ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri));
     }
 
     /** The same, waiting for the handshake: for set-up, not for measured paths. */
-    WebSocket connectNow(int port, String uri) {
+    WebSocket connectNow(int port, String uri, Handler<String> frames) {
         try {
-            return connect(port, uri).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return connect(port, uri, frames).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot open " + uri + " on port " + port, e);
         }

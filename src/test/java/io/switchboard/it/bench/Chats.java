@@ -144,14 +144,12 @@ final class Chats implements AutoCloseable {
             }
             CompletableFuture<Void> status = new CompletableFuture<>();
             ready.add(status);
-            WebSocket ws = run.connectNow(r.port(), "/ws/agent?token=" + a.token);
-            ws.textMessageHandler(f -> {
+            run.connect(r.port(), "/ws/agent?token=" + a.token, f -> {
                 if (!status.isDone() && f.startsWith("{\"type\":\"status\"")) {
                     status.complete(null);
                 }
                 agentFrames.accept(a, f);
-            });
-            a.socket = ws;
+            }).onSuccess(ws -> a.socket = ws).onFailure(status::completeExceptionally);
         }
         try {
             CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
@@ -162,13 +160,10 @@ final class Chats implements AutoCloseable {
 
     /** Opens a socket for the visitor; {@code setup} sees each frame before the current sink does. */
     io.vertx.core.Future<WebSocket> connectVisitor(Visitor v, Replica r, java.util.function.Consumer<String> setup) {
-        return run.connect(r.port(), "/ws/visitor?token=" + v.token).onSuccess(ws -> {
-            v.socket = ws;
-            ws.textMessageHandler(f -> {
-                setup.accept(f);
-                visitorFrames.accept(v, f);
-            });
-        });
+        return run.connect(r.port(), "/ws/visitor?token=" + v.token, f -> {
+            setup.accept(f);
+            visitorFrames.accept(v, f);
+        }).onSuccess(ws -> v.socket = ws);
     }
 
     /** Conversation id to the id of the agent it is assigned to, from PostgreSQL. */

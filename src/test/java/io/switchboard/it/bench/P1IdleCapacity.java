@@ -158,8 +158,9 @@ final class P1IdleCapacity implements Scenario {
             long rssAfter = 0;
             long heapAfter = 0;
             for (long pid : servers.pids()) {
-                rssAfter += ProcStats.rssBytes(pid);
+                // The full GC first, as before the sockets opened: it may give heap back and so lower the RSS.
                 heapAfter += ProcStats.liveHeapBytes(pid);
+                rssAfter += ProcStats.rssBytes(pid);
             }
             // Idle: nothing but the pings and the servers' own timers.
             BenchRun.pause(Duration.ofSeconds(1));

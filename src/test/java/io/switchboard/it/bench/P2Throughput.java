@@ -53,9 +53,7 @@ final class P2Throughput implements Scenario {
             Flow flow = new Flow(capacity);
             List<WebSocket> sockets = new ArrayList<>();
             for (int i = 0; i < conversations; i++) {
-                WebSocket ws = run.connectNow(echo.port(), "/echo");
-                ws.textMessageHandler(flow::onEchoFrame);
-                sockets.add(ws);
+                sockets.add(run.connectNow(echo.port(), "/echo", flow::onEchoFrame));
             }
             Ramp ramp = new Ramp(run.vertx, flow, (i, due) -> sockets.get((int) (i % sockets.size()))
                     .writeTextMessage(Flow.frame(i, due, null)), drain);

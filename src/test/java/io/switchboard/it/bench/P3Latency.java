@@ -41,9 +41,7 @@ final class P3Latency implements Scenario {
             Flow flow = new Flow(capacity);
             List<WebSocket> sockets = new ArrayList<>();
             for (int i = 0; i < conversations; i++) {
-                WebSocket ws = run.connectNow(server.port(), "/echo");
-                ws.textMessageHandler(flow::onEchoFrame);
-                sockets.add(ws);
+                sockets.add(run.connectNow(server.port(), "/echo", flow::onEchoFrame));
             }
             echo = measure(run, flow, rate, length, warmUp,
                     (i, due) -> sockets.get((int) (i % sockets.size())).writeTextMessage(Flow.frame(i, due, null))).latency();
