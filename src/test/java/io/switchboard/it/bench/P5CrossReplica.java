@@ -71,6 +71,8 @@ final class P5CrossReplica implements Scenario {
                 long from = next[0];
                 next[0] += OpenLoop.run(run.vertx, rate, warmUp, (i, due) -> sender.send(from + i, due)).count();
                 awaitDelivered(flow, next[0]);
+                System.out.printf("P5 warm-up, consoles on %s: sent %d, acked %d, delivered %d%n", replicas.get(where).name,
+                        next[0], flow.ackCount.get(), flow.receivedCount.get());
             }
             for (int round = 0; round < rounds; round++) {
                 for (int turn = 0; turn < 2; turn++) {
@@ -107,6 +109,9 @@ final class P5CrossReplica implements Scenario {
                 rate >= TARGET_RATE && !saturated ? added <= 2 : null);
         r.row("added p50", "", f(two.p50() - one.p50(), 2) + " ms (p50 " + f(two.p50(), 2) + " ms)",
                 "p50 " + f(one.p50(), 2) + " ms", ratio(two.p50(), one.p50()), null);
+        // Every message must reach the console wherever it is: a shortfall is a delivery loss, whatever the latency.
+        r.row("messages delivered to the consoles", "all", String.format("%,d of %,d", delivered, sent), "", "",
+                delivered == sent);
         r.note(String.format("%,d msg/s%s over %,d conversations, visitors on replica A; %d rounds of %d s with the consoles "
                         + "on A and on B, in alternating order, after %d s of warm-up in each. Sent %,d, delivered %,d; errors %s.",
                 rate, rateWhy, conversations, rounds, phase.toSeconds(), warmUp.toSeconds(), sent, delivered, errors));
