@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code target/quarkus-app} (other builds in the same tree may repackage it while replicas
  * run) and the dev key pair every replica shares. {@code switchboard.app.jar} names the jar.
  */
-record PackagedApp(Path runJar, Path target, Path keys, Path copy) implements AutoCloseable {
+public record PackagedApp(Path runJar, Path target, Path keys, Path copy) implements AutoCloseable {
 
-    static PackagedApp prepare() {
+    public static PackagedApp prepare() {
         Path jar = Path.of(System.getProperty("switchboard.app.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         assertThat(jar).as("the packaged application (run through ./mvnw verify)").isRegularFile();
         Path target = jar.getParent().getParent();

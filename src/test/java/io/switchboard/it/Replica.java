@@ -22,12 +22,15 @@ import static io.switchboard.it.Api.HTTP;
 import static org.awaitility.Awaitility.await;
 
 
-/** One {@code java -jar} process of the packaged application, prod profile, on a free port. */
-final class Replica {
+/**
+ * One {@code java -jar} process of the packaged application, prod profile, on a free port.
+ * Public for the benchmarks in {@code it.bench}, which launch replicas the same way.
+ */
+public final class Replica {
     private static final int MAX_LAUNCHES = 3;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    final String name;
+    public final String name;
     private final Path jar;
     private final Path log;
     private final Path keys;
@@ -45,21 +48,34 @@ final class Replica {
     }
 
     /** A replica of the shared application copy, logging to {@code target/<logName>}. */
-    Replica(String name, PackagedApp app, String logName) {
+    public Replica(String name, PackagedApp app, String logName) {
         this(name, app.runJar(), app.target().resolve(logName), app.keys());
     }
 
     /** An environment variable for the next launch (REDIS_URL, DB_JDBC_URL...). */
-    Replica withEnv(String key, String value) {
+    public Replica withEnv(String key, String value) {
         env.put(key, value);
         return this;
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + port;
     }
 
-    void launch() {
+    public int port() {
+        return port;
+    }
+
+    /** The operating-system process id, for /proc and jcmd. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public void launch() {
         port = freePort();
         launches++;
         String jdbcUrl = Fixtures.jdbcUrl();
@@ -100,7 +116,7 @@ final class Replica {
         }
     }
 
-    void awaitReady() {
+    public void awaitReady() {
         long start = System.nanoTime();
         try {
             await().atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
@@ -136,7 +152,7 @@ final class Replica {
     }
 
     /** SIGKILL: no shutdown hook, no drain, as when a node dies. */
-    void kill() {
+    public void kill() {
         Process p = process;
         if (p != null) {
             p.destroyForcibly();
@@ -148,12 +164,12 @@ final class Replica {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         Process p = process;
         return p != null && p.isAlive();
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -162,14 +178,14 @@ final class Replica {
     }
 
     /** SIGTERM: the replica shuts down gracefully. */
-    void stop() {
+    public void stop() {
         Process p = process;
         if (p != null) {
             p.destroy();
         }
     }
 
-    void awaitStopped() {
+    public void awaitStopped() {
         Process p = process;
         if (p == null) {
             return;
