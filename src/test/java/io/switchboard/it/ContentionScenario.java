@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * {@code try (var s = new ContentionScenario(replicas, tokens, params)) { Figures f = s.run(); ... }}.
  * With one replica in the list the same traffic goes to one process (the P5 comparison).
  */
-final class ContentionScenario implements AutoCloseable {
+public final class ContentionScenario implements AutoCloseable {
 
     /**
      * @param agents        agents in the tenant, divided evenly over the groups (each agent in one group)
@@ -58,9 +58,9 @@ final class ContentionScenario implements AutoCloseable {
      * @param groups        groups, each with its own web channel
      * @param arrivals      the burst is spread evenly over this window (zero: as fast as the sockets take it)
      */
-    record Params(int agents, int capacity, int conversations, int groups, Duration arrivals) {
+    public record Params(int agents, int capacity, int conversations, int groups, Duration arrivals) {
         /** P4 as BENCHMARKS.md states it: 200 agents of capacity 5, 1,000 conversations within a second. */
-        static Params p4() {
+        public static Params p4() {
             return new Params(200, 5, 1000, 2, Duration.ofSeconds(1));
         }
 
@@ -84,10 +84,10 @@ final class ContentionScenario implements AutoCloseable {
      * @param busyPerSecond      assignments / (last assigned_at - first assigned_at): the dispatchers' pace once work exists
      * @param sendSeconds        how long the burst took to leave the test's sockets
      */
-    record Figures(int replicas, Params params, int assigned, int queued, double decisionsPerSecond, double busyPerSecond,
+    public record Figures(int replicas, Params params, int assigned, int queued, double decisionsPerSecond, double busyPerSecond,
                    double p50Millis, double p99Millis, double maxMillis, double sendSeconds, double quietSeconds) {
 
-        String line() {
+        public String line() {
             return String.format(Locale.ROOT,
                     "P4 contention: %d agents x %d, %d conversations over %d ms on %d replica(s): assigned %d, queued %d;"
                             + " %.0f decisions/s (%.0f/s busy); creation->assignment p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
@@ -97,7 +97,7 @@ final class ContentionScenario implements AutoCloseable {
         }
 
         /** A Markdown table for a benchmark report. */
-        String table() {
+        public String table() {
             return String.format(Locale.ROOT, """
                     | P4 | figure |
                     |---|---|
@@ -111,9 +111,9 @@ final class ContentionScenario implements AutoCloseable {
         }
     }
 
-    record Agent(String id, String email, String name, int group) {}
+    public record Agent(String id, String email, String name, int group) {}
 
-    record Team(String tenantId, List<String> groupIds, List<String> channelKeys, List<Agent> agents) {}
+    public record Team(String tenantId, List<String> groupIds, List<String> channelKeys, List<Agent> agents) {}
 
     /** One visitor of the burst: its socket's replica and what it heard. */
     static final class Visitor {
@@ -157,7 +157,7 @@ final class ContentionScenario implements AutoCloseable {
     private final List<Console> consoles = new ArrayList<>();
     private Team team;
 
-    ContentionScenario(List<Replica> replicas, StaffTokens tokens, Params params) {
+    public ContentionScenario(List<Replica> replicas, StaffTokens tokens, Params params) {
         this.replicas = List.copyOf(replicas);
         this.tokens = tokens;
         this.params = params;
@@ -166,7 +166,7 @@ final class ContentionScenario implements AutoCloseable {
                 .setConnectTimeout(10_000));
     }
 
-    Team team() {
+    public Team team() {
         return team;
     }
 
@@ -183,7 +183,7 @@ final class ContentionScenario implements AutoCloseable {
      * until PostgreSQL is quiet: every conversation exists and the servable ones are open.
      * Fails (without judging anything else) if that does not happen within a minute.
      */
-    Figures run() throws Exception {
+    public Figures run() throws Exception {
         team = createTeam(params);
         openConsoles();
         createVisitors();
@@ -407,7 +407,7 @@ final class ContentionScenario implements AutoCloseable {
     // ------------------------------------------------------------------ checks against PostgreSQL, for any caller
 
     /** Agents holding more open conversations than their max_concurrent. */
-    static long overCapacity(String tenantId) {
+    public static long overCapacity(String tenantId) {
         return count("""
                 select count(*) from agents a
                 where a.tenant_id = ? and a.max_concurrent <
@@ -419,7 +419,7 @@ final class ContentionScenario implements AutoCloseable {
      * {@code assigned} event right after another {@code assigned} among the events that take or
      * give back an assignment.
      */
-    static long doubleAssignments(String tenantId) {
+    public static long doubleAssignments(String tenantId) {
         return count("""
                 select count(distinct conversation_id) from (
                   select conversation_id, kind, lag(kind) over (partition by conversation_id order by id) as before

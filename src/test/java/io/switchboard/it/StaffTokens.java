@@ -19,11 +19,11 @@ import static io.switchboard.it.Api.JSON;
  * slowly: hundreds of agents logging in would spend most of a test's time there, which
  * the scenarios that need many consoles (ContentionScenario) do not measure.
  */
-final class StaffTokens {
+public final class StaffTokens {
 
     private final PrivateKey key;
 
-    StaffTokens(Path keys) {
+    public StaffTokens(Path keys) {
         try {
             String pem = Files.readString(keys.resolve("dev-private.pem"))
                     .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");

@@ -40,10 +40,7 @@ final class Report {
                 .append("|---|---|---|---|---|---|---|\n");
         for (String id : List.of("P1", "P2", "P3", "P4", "P5", "P6")) {
             ScenarioReport r = reports.stream().filter(x -> x.id.equals(id)).findFirst().orElse(null);
-            if (id.equals("P4")) {
-                b.append("| P4 | assignment under contention | >= 2,000 decisions/s, p99 <= 20 ms, no over-capacity | "
-                        + "not in this harness: an integration test of its own | | | — |\n");
-            } else if (r == null) {
+            if (r == null) {
                 b.append("| ").append(id).append(" | not run (").append(skipped.contains(id) ? "not chosen" : "?")
                         .append(" in `-Dbench.only`) | | | | | — |\n");
             } else {
