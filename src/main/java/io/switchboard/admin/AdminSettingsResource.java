@@ -41,8 +41,10 @@ public class AdminSettingsResource {
 
     private final CurrentCaller current;
     private final SettingsRepository settings;
+    private final io.switchboard.conversation.TimerDeadlines timers;
 
-    AdminSettingsResource(CurrentCaller current, SettingsRepository settings) {
+    AdminSettingsResource(CurrentCaller current, SettingsRepository settings, io.switchboard.conversation.TimerDeadlines timers) {
+        this.timers = timers;
         this.current = current;
         this.settings = settings;
     }
@@ -91,6 +93,8 @@ public class AdminSettingsResource {
             }
         }
         errors.throwIfAny();
+        // This replica's timers read the new minutes at once; the others within a couple of seconds.
+        timers.forget(tenant.toString());
         return settings.channels(tenant).flatMap(stored -> {
             Map<String, ChannelSettings> byId = new HashMap<>();
             stored.forEach(c -> byId.put(c.id.toString(), c));

@@ -79,7 +79,9 @@ public class ConversationService {
                         // The assignee as of the append, not of the read above (see Appended).
                         String assignee = a.assigneeId();
                         if (assignee != null) {
-                            fanout = fanout.flatMap(v -> publisher.toStaff(visitor.tenantId(), assignee, message));
+                            // Both publishes at once: the agent's copy need not wait behind the visitor's other tabs'.
+                            fanout = Uni.join().all(fanout, publisher.toStaff(visitor.tenantId(), assignee, message))
+                                    .andFailFast().replaceWithVoid();
                         }
                         timers.visitorWrote(visitor.tenantId(), c.id(), assignee != null).subscribe().with(x -> { }, e -> { });
                         if (started.created()) {

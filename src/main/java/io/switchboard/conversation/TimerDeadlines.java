@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 
 /**
@@ -27,6 +29,12 @@ public class TimerDeadlines {
         static final Settings OFF = new Settings(null, null);
     }
 
+    /** How long a replica keeps a tenant's timer settings. */
+    static final long SETTINGS_TTL_MILLIS = 2_000;
+
+    private record Cached(Settings settings, long readAt) {}
+
+    private final Map<String, Cached> settingsCache = new ConcurrentHashMap<>();
     private final Pool pool;
     private final Deadlines deadlines;
     /** How long one "minute" of the settings lasts: a minute, shorter in tests. */
@@ -43,20 +51,36 @@ public class TimerDeadlines {
         return minute.multipliedBy(n);
     }
 
+    /**
+     * The tenant's timer settings. Every visitor message needs them, so they are kept for
+     * {@link #SETTINGS_TTL_MILLIS}: a change made over the admin REST reaches this replica's
+     * timers within that time (at once on the replica that saved it, see {@link #forget}).
+     */
     public Uni<Settings> settings(String tenantId) {
+        Cached cached = settingsCache.get(tenantId);
+        long now = System.currentTimeMillis();
+        if (cached != null && now - cached.readAt() < SETTINGS_TTL_MILLIS) {
+            return Uni.createFrom().item(cached.settings());
+        }
         return pool.preparedQuery("select auto_close_minutes, auto_reassign_minutes from tenant_settings where tenant_id = $1")
                 .execute(Tuple.of(UUID.fromString(tenantId)))
                 .map(rows -> {
                     var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return Settings.OFF;
+                    Settings s = Settings.OFF;
+                    if (it.hasNext()) {
+                        var r = it.next();
+                        s = new Settings(r.getInteger("auto_close_minutes"), r.getInteger("auto_reassign_minutes"));
                     }
-                    var r = it.next();
-                    return new Settings(r.getInteger("auto_close_minutes"), r.getInteger("auto_reassign_minutes"));
+                    settingsCache.put(tenantId, new Cached(s, now));
+                    return s;
                 });
     }
 
-    /** The visitor wrote: visitor silence counts from now; if an agent holds it, their reply is owed from now unless already owed. */
+    /** The tenant's settings changed: read them afresh next time. */
+    public void forget(String tenantId) {
+        settingsCache.remove(tenantId);
+    }
+
     public Uni<Void> visitorWrote(String tenantId, String conversationId, boolean assigned) {
         return settings(tenantId).flatMap(s -> {
             long now = System.currentTimeMillis();
