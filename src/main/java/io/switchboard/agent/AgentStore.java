@@ -41,25 +41,19 @@ public class AgentStore {
                 });
     }
 
-    /** Agents of a group (or of the whole tenant when groupId is null), with their stored state. */
-    public Uni<List<AgentRow>> members(SqlClient client, String tenantId, String groupId) {
-        String sql = groupId == null
-                ? """
-                  select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
-                  from agents a join staff_users u on u.id = a.user_id where a.tenant_id = $1 and a.removed_at is null"""
-                : """
-                  select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
-                  from group_members gm join agents a on a.user_id = gm.agent_id join staff_users u on u.id = a.user_id
-                  where gm.tenant_id = $1 and gm.group_id = $2 and a.removed_at is null""";
-        Tuple args = groupId == null ? Tuple.of(UUID.fromString(tenantId))
-                : Tuple.of(UUID.fromString(tenantId), UUID.fromString(groupId));
-        return client.preparedQuery(sql).execute(args).map(rows -> {
-            List<AgentRow> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                out.add(row(r));
-            }
-            return out;
-        });
+    /** Every agent of the tenant with their stored state: the candidates for a conversation without a group. */
+    public Uni<List<AgentRow>> allOfTenant(SqlClient client, String tenantId) {
+        return client.preparedQuery("""
+                        select a.user_id, a.tenant_id, u.name, a.status, a.max_concurrent
+                        from agents a join staff_users u on u.id = a.user_id where a.tenant_id = $1 and a.removed_at is null""")
+                .execute(Tuple.of(UUID.fromString(tenantId)))
+                .map(rows -> {
+                    List<AgentRow> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(row(r));
+                    }
+                    return out;
+                });
     }
 
     /**
@@ -112,16 +106,6 @@ public class AgentStore {
                 .map(rows -> {
                     List<String> out = new ArrayList<>();
                     rows.forEach(r -> out.add(r.getString("g")));
-                    return out;
-                });
-    }
-
-    public Uni<List<String>> groupsOf(String tenantId, String agentId) {
-        return pool.preparedQuery("select group_id from group_members where agent_id = $1 and tenant_id = $2")
-                .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId)))
-                .map(rows -> {
-                    List<String> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(r.getUUID("group_id").toString()));
                     return out;
                 });
     }

@@ -264,7 +264,7 @@ public class ConversationService {
                         .invoke(() -> dispatcher.dispatchForAgent(tenantId, agentId).subscribe().with(x -> { }, e -> { }));
             }
             if (closed.wasQueued()) {
-                after = after.invoke(() -> dispatcher.publishPositions(tenantId, closed.groupId()).subscribe().with(x -> { }, e -> { }));
+                after = after.invoke(() -> dispatcher.publishPositions(tenantId, closed.groupId()));
             }
             return after.replaceWith(List.<String>of());
         });

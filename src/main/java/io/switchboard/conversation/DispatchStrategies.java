@@ -119,7 +119,7 @@ public class DispatchStrategies {
     }
 
     private Uni<How> byLeastLoad(SqlClient conn, String tenantId, Head head) {
-        Uni<List<AgentStore.AgentRow>> members = head.groupId() == null ? agents.members(conn, tenantId, null)
+        Uni<List<AgentStore.AgentRow>> members = head.groupId() == null ? agents.allOfTenant(conn, tenantId)
                 : agents.candidates(conn, tenantId, List.of(head.groupId()), head.channelId());
         return members.map(m -> new How(head.ruleId(), LEAST_LOAD, RoutingContext.none(), Map.of(), Map.of(), null, m, false));
     }

@@ -120,8 +120,7 @@ public class QueueDispatcher {
         return drain(tenantId, groupId, 0)
                 .onFailure().invoke(e -> LOG.warnf(e, "dispatch of group %s failed", groupId))
                 .onFailure().recoverWithItem(0)
-                .flatMap(assigned -> publishPositions(tenantId, groupId))
-                .onFailure().recoverWithNull()
+                .invoke(assigned -> publishPositions(tenantId, groupId))
                 .flatMap(v -> {
                     synchronized (loop) {
                         if (loop.again) {
@@ -437,7 +436,7 @@ public class QueueDispatcher {
                         .map(rows -> ConversationStore.firstConversation(rows).orElseThrow()))
                 .onFailure().call(e -> liveState.release(tenantId, agentId)))
                 .call(row -> announce(new Assignment(tenantId, row.id(), row.visitorId(), agentId, row.assigneeName())).onFailure().recoverWithNull())
-                .invoke(row -> publishPositions(tenantId, row.groupId()).subscribe().with(x -> { }, e -> { }));
+                .invoke(row -> publishPositions(tenantId, row.groupId()));
     }
 
     /**
@@ -545,9 +544,8 @@ public class QueueDispatcher {
     }
 
     /** Tells the group's waiting visitors where they stand, soon and without repeating itself ({@link QueuePositions}). */
-    public Uni<Void> publishPositions(String tenantId, String groupId) {
+    public void publishPositions(String tenantId, String groupId) {
         positions.request(tenantId, groupId);
-        return Uni.createFrom().voidItem();
     }
 
     /**
