@@ -89,4 +89,35 @@ class LiveCapacityClaimTest {
         assertThat(live.release(tenant, agent).await().atMost(WAIT)).isFalse();
         assertThat(live.state(tenant, agent).await().atMost(WAIT).present()).isFalse();
     }
+
+    @Test
+    void claimsInOrderStopAtTheFirstAgentWhoCannotTakeOneAndKeepThoseBefore() {
+        Fixtures.Team team = Fixtures.team(3, 2);
+        String tenant = team.tenantId();
+        String a = team.agents().get(0).id();
+        String b = team.agents().get(1).id();
+        String c = team.agents().get(2).id();
+        live.seed(tenant, a, AgentStatus.ONLINE, 2, 0).await().atMost(WAIT);
+        live.seed(tenant, b, AgentStatus.ONLINE, 2, 1).await().atMost(WAIT);
+        live.seed(tenant, c, AgentStatus.BREAK, 2, 0).await().atMost(WAIT);
+
+        // a twice (room for both), then b's last unit, then b again (full): stops there.
+        LiveAgents.Claims full = live.claimInOrder(tenant, List.of(a, b, a, b, a), System.currentTimeMillis())
+                .await().atMost(WAIT);
+        assertThat(full.loads()).containsExactly(1, 2, 2);
+        assertThat(full.stoppedBy()).isEqualTo(LiveAgents.ClaimOutcome.REFUSED);
+        assertThat(live.state(tenant, a).await().atMost(WAIT).load()).isEqualTo(2);
+        assertThat(live.state(tenant, b).await().atMost(WAIT).load()).isEqualTo(2);
+
+        // An agent on a break refuses like a full one; an unknown one is reported missing.
+        live.release(tenant, a).await().atMost(WAIT);
+        LiveAgents.Claims onBreak = live.claimInOrder(tenant, List.of(a, c), System.currentTimeMillis()).await().atMost(WAIT);
+        assertThat(onBreak.loads()).containsExactly(2);
+        assertThat(onBreak.stoppedBy()).isEqualTo(LiveAgents.ClaimOutcome.REFUSED);
+        LiveAgents.Claims unknown = live.claimInOrder(tenant, List.of(java.util.UUID.randomUUID().toString(), a),
+                System.currentTimeMillis()).await().atMost(WAIT);
+        assertThat(unknown.loads()).isEmpty();
+        assertThat(unknown.stoppedBy()).isEqualTo(LiveAgents.ClaimOutcome.MISSING);
+        assertThat(live.state(tenant, c).await().atMost(WAIT).load()).isZero();
+    }
 }

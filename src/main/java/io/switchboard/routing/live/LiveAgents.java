@@ -39,6 +39,23 @@ public class LiveAgents {
             return load + 1
             """);
 
+    // A batch's claims in the order they were decided (keys may repeat). Stops at the first
+    // agent that is missing, not online or full, keeping the claims before it, so the heads
+    // served are always a prefix of the queue. Returns {stop, load after each claim...} with
+    // stop 0 when all went through, -1 for a missing hash, -2 for a refusal.
+    private static final LuaScript CLAIM_IN_ORDER = new LuaScript("""
+            local out = {0}
+            for i, k in ipairs(KEYS) do
+              local h = redis.call('HMGET', k, 'status', 'max', 'load')
+              if not h[1] then out[1] = -1 return out end
+              local load = tonumber(h[3]) or 0
+              if h[1] ~= 'online' or load >= tonumber(h[2]) then out[1] = -2 return out end
+              redis.call('HSET', k, 'load', load + 1, 'last', ARGV[1])
+              out[i + 1] = load + 1
+            end
+            return out
+            """);
+
     // A manual assignment (pick-up, assignment by a supervisor) may exceed the limit but counts
     // as load (B2); never to an offline agent. -1 when the hash is missing, 0 when offline.
     private static final LuaScript FORCE_CLAIM = new LuaScript("""
@@ -107,6 +124,35 @@ public class LiveAgents {
                     }
                     return v == 0 ? new Claim(ClaimOutcome.REFUSED, 0) : new Claim(ClaimOutcome.CLAIMED, v);
                 });
+    }
+
+    /**
+     * What {@link #claimInOrder} reserved: the load after each claim, for a prefix of the agents
+     * asked for, and why it stopped short ({@code CLAIMED} when it did not).
+     */
+    public record Claims(List<Integer> loads, ClaimOutcome stoppedBy) {}
+
+    /**
+     * Claims one unit of each agent in turn, in one round trip, with the same rule as
+     * {@link #claim}; an agent may appear more than once. Stops at the first agent that cannot
+     * take it: the claims before it stay made.
+     */
+    public Uni<Claims> claimInOrder(String tenantId, List<String> agentIds, long nowMillis) {
+        if (agentIds.isEmpty()) {
+            return Uni.createFrom().item(new Claims(List.of(), ClaimOutcome.CLAIMED));
+        }
+        List<String> keys = new ArrayList<>(agentIds.size());
+        for (String id : agentIds) {
+            keys.add(RedisKeys.agent(tenantId, id));
+        }
+        return CLAIM_IN_ORDER.run(redis, keys, List.of(Long.toString(nowMillis))).map(r -> {
+            List<Integer> loads = new ArrayList<>(r.size() - 1);
+            for (int i = 1; i < r.size(); i++) {
+                loads.add(r.get(i).toInteger());
+            }
+            int stop = r.get(0).toInteger();
+            return new Claims(loads, stop == 0 ? ClaimOutcome.CLAIMED : stop == -1 ? ClaimOutcome.MISSING : ClaimOutcome.REFUSED);
+        });
     }
 
     /** Reserves one unit even beyond the limit, for manual assignments; refused only when the agent is offline. */
