@@ -174,6 +174,35 @@ public class ConversationStore {
                 });
     }
 
+    /**
+     * The first {@code upToSeq} messages of several conversations at once, internal notes
+     * included (what a newly assigned agent is given), grouped by conversation in sequence order.
+     */
+    public Uni<Map<String, List<MessageView>>> openings(String tenantId, List<String> conversationIds, int upToSeq) {
+        return pool.preparedQuery("""
+                        select m.conversation_id, m.seq, m.sender_kind, m.sender_id,
+                          coalesce(u.name, coalesce(v.name, 'Visitor #' || v.display_no)) as sender_name,
+                          m.text, m.internal, m.created_at
+                        from messages m
+                        left join staff_users u on m.sender_kind = 'agent' and u.id = m.sender_id
+                        left join visitors v on m.sender_kind = 'visitor' and v.id = m.sender_id
+                        where m.conversation_id = any($1) and m.tenant_id = $2 and m.seq <= $3
+                        order by m.conversation_id, m.seq""")
+                .execute(Tuple.of(conversationIds.stream().map(UUID::fromString).toArray(UUID[]::new), UUID.fromString(tenantId),
+                        upToSeq))
+                .map(rows -> {
+                    Map<String, List<MessageView>> out = new HashMap<>();
+                    for (Row r : rows) {
+                        String conversationId = r.getUUID("conversation_id").toString();
+                        out.computeIfAbsent(conversationId, k -> new ArrayList<>()).add(new MessageView(conversationId,
+                                r.getInteger("seq"), r.getString("sender_kind"), ConversationRow.str(r.getUUID("sender_id")),
+                                r.getString("sender_name"), r.getString("text"), r.getBoolean("internal"),
+                                r.getOffsetDateTime("created_at").toInstant()));
+                    }
+                    return out;
+                });
+    }
+
     /** Closes a live conversation; empty when it was already closed or does not exist. */
     public Uni<Optional<Closed>> close(String tenantId, String conversationId, String reason, String actorKind, String actorId) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
@@ -250,6 +279,36 @@ public class ConversationStore {
                 });
     }
 
+    /**
+     * The dispatcher's view of a group's queue: like {@link #waiting} without held ones, but
+     * only the first {@code perChannel} of each channel in that channel's own order (first-in
+     * or last-in), and without the visitors' names. Whatever the channels' priorities, the
+     * first {@code perChannel} of the merged serving order are among these rows, so
+     * {@link #order} on them starts exactly as it would on the whole queue; PostgreSQL ranks
+     * the queue instead of sending all of it at every batch.
+     */
+    public Uni<List<Waiting>> heads(SqlClient client, String tenantId, String groupId, int perChannel) {
+        return client.preparedQuery("""
+                        select id, visitor_id, channel_id, group_id, queued_at, priority, queue_order from (
+                          select c.id, c.visitor_id, c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order,
+                                 row_number() over (partition by c.channel_id
+                                   order by case when ch.queue_order = 'lifo' then c.queued_at end desc, c.queued_at, c.id) as rank
+                          from conversations c join channels ch on ch.id = c.channel_id
+                          where c.tenant_id = $1 and c.state = 'queued' and c.group_id is not distinct from $2 and c.hold is null
+                        ) q where rank <= $3""")
+                .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId), perChannel))
+                .map(rows -> {
+                    List<Waiting> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new Waiting(r.getUUID("id").toString(), r.getUUID("visitor_id").toString(), null,
+                                r.getUUID("channel_id").toString(), ConversationRow.str(r.getUUID("group_id")),
+                                r.getOffsetDateTime("queued_at").toInstant(), r.getInteger("priority"), r.getString("queue_order"),
+                                null));
+                    }
+                    return out;
+                });
+    }
+
     /** Serving order (B4): channel priority, then each channel's first-in or last-in order. */
     public static List<Waiting> order(List<Waiting> waiting) {
         Map<String, Integer> priority = new HashMap<>();
@@ -295,6 +354,11 @@ public class ConversationStore {
     static Optional<Row> first(RowSet<Row> rows) {
         var it = rows.iterator();
         return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    /** A deadlock or serialization failure: the transaction was rolled back and may simply be run again. */
+    static boolean isTransientConflict(Throwable t) {
+        return t instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
     }
 
     static boolean isUniqueViolation(Throwable t) {

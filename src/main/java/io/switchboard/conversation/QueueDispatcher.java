@@ -32,10 +32,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Hands queued conversations to agents, oldest first (B4). Every new conversation enters
  * the queue and is dispatched from there, so a newcomer never overtakes a waiting visitor.
  *
- * <p>Across replicas: each round locks the head of the queue with {@code FOR UPDATE},
- * reserves capacity with the Redis claim script, then records the assignee with a
- * conditional update; a failed transaction gives the reservation back (DESIGN rule 1).
- * Rounds of one group on different replicas therefore take turns on the head instead of
+ * <p>Across replicas: each batch locks the heads of the queue with {@code FOR UPDATE},
+ * decides their agents in memory, reserves them all with one Redis script, then records
+ * them with one PostgreSQL round trip that re-checks every agent's limit
+ * ({@link AssignmentLedger}); a failed transaction gives the reservations back (DESIGN rule 1).
+ * Batches of one group on different replicas therefore take turns on the head instead of
  * skipping it: with {@code SKIP LOCKED} a round that held the head while finding nobody
  * free let another replica's round serve the second visitor first.
  * Within a replica, one loop per group runs at a time and later requests only ask it to
@@ -47,6 +48,8 @@ public class QueueDispatcher {
     private static final Logger LOG = Logger.getLogger(QueueDispatcher.class);
     /** Claims lost to other replicas before this round gives up and leaves the head queued. */
     private static final int MAX_CLAIM_ATTEMPTS = 5;
+    /** Deadlocks or serialization failures in a row that a loop retries at once; the queue sweep catches up after that. */
+    private static final int MAX_CONFLICT_RETRIES = 3;
     /**
      * Heads locked and served per transaction. Larger batches save more round trips but hold
      * the heads (and a queued visitor's next message, which updates the row) for longer.
@@ -54,7 +57,12 @@ public class QueueDispatcher {
     private static final int BATCH = 32;
 
     /** A committed assignment, what is announced after commit. */
-    record Assignment(String tenantId, String conversationId, String visitorId, String agentId, String agentName) {}
+    /**
+     * A committed assignment, what is announced after commit, with the agent's live figures
+     * right after it (their {@code status} frame).
+     */
+    record Assignment(String tenantId, String conversationId, String visitorId, String agentId, String agentName,
+                      String status, int load, int maxConcurrent) {}
 
     /** What one transaction assigned; {@code more} when every head it locked was served, so more may wait. */
     private record Batch(List<Assignment> assignments, boolean more) {}
@@ -97,6 +105,8 @@ public class QueueDispatcher {
     /** One group's dispatch loop on this replica; {@code again} asks it to run once more. */
     private static final class Loop {
         boolean again;
+        /** Lock conflicts in a row, retried at once up to {@link #MAX_CONFLICT_RETRIES}. */
+        int conflicts;
     }
 
     /** Dispatches the group's queue until it is empty or nobody has capacity. Never fails. */
@@ -118,8 +128,22 @@ public class QueueDispatcher {
 
     private Uni<Void> runLoop(String tenantId, String groupId, String key, Loop loop) {
         return drain(tenantId, groupId, 0)
-                .onFailure().invoke(e -> LOG.warnf(e, "dispatch of group %s failed", groupId))
-                .onFailure().recoverWithItem(0)
+                .invoke(assigned -> loop.conflicts = 0)
+                .onFailure().recoverWithItem(e -> {
+                    if (ConversationStore.isTransientConflict(e) && loop.conflicts < MAX_CONFLICT_RETRIES) {
+                        // PostgreSQL broke a lock cycle with another replica's batch (the order
+                        // both lock in makes this rare): nothing was kept, so simply go again.
+                        loop.conflicts++;
+                        synchronized (loop) {
+                            loop.again = true;
+                        }
+                        LOG.debugf(e, "dispatch of group %s hit a lock conflict; again", groupId);
+                    } else {
+                        loop.conflicts = 0;
+                        LOG.warnf(e, "dispatch of group %s failed", groupId);
+                    }
+                    return 0;
+                })
                 .invoke(assigned -> publishPositions(tenantId, groupId))
                 .flatMap(v -> {
                     synchronized (loop) {
@@ -141,63 +165,216 @@ public class QueueDispatcher {
             // After commit, the batch's assignments are announced while the next batch is
             // assigned: each conversation's frames keep their order, and the queue does not
             // wait for them.
-            for (Assignment a : batch.assignments()) {
-                announce(a).subscribe().with(x -> { }, e -> LOG.debugf(e, "announcing %s failed", a.conversationId()));
-            }
+            announce(batch.assignments()).subscribe().with(x -> { }, e -> LOG.debugf(e, "announcing a batch failed"));
             int total = assignedSoFar + batch.assignments().size();
             return batch.more() ? drain(tenantId, groupId, total) : Uni.createFrom().item(total);
         });
     }
 
     /**
-     * One transaction: locks up to {@link #BATCH} heads of the queue in serving order and gives
-     * each, in that order, to the best agent with capacity; stops at the first head nobody can
-     * take, so nobody behind it is served first. Batching spares each assignment a transaction
-     * and a reading of the whole queue; the heads of one group are served in order anyway.
+     * One transaction: locks up to {@link #BATCH} heads of the queue in serving order, decides
+     * an agent for each in memory, reserves them all in Redis with one script and records them
+     * with one PostgreSQL round trip. Stops at the first head nobody can take, so nobody
+     * behind it is served first. A reservation or record refused part-way (another replica
+     * took the capacity, or Redis drifted) keeps the heads before it and decides again from
+     * that head with fresh figures.
      */
     private Uni<Batch> assignBatch(String tenantId, String groupId) {
         // Agents reserved in Redis by this transaction and not given back: released if it fails.
         List<String> claimed = new ArrayList<>();
         return store.pool().withTransaction(conn -> lockHeads(conn, tenantId, groupId)
-                        .flatMap(heads -> serve(conn, tenantId, heads, 0, new Round(), claimed)))
-                .onFailure().call(e -> {
-                    if (claimed.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    List<Uni<Void>> releases = new ArrayList<>(claimed.size());
-                    for (String agentId : claimed) {
-                        releases.add(liveState.release(tenantId, agentId));
-                    }
-                    return Uni.join().all(releases).andCollectFailures().replaceWithVoid();
-                });
+                        .flatMap(heads -> serve(conn, tenantId, new Heads(heads), 0, new Round(), claimed)))
+                .onFailure().call(e -> release(tenantId, claimed));
     }
 
-    private Uni<Batch> serve(SqlConnection conn, String tenantId, List<Locked> heads, int index, Round round,
-                             List<String> claimed) {
-        if (index >= heads.size()) {
-            return Uni.createFrom().item(new Batch(round.done, !heads.isEmpty()));
+    private Uni<Void> release(String tenantId, List<String> agentIds) {
+        if (agentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        Locked locked = heads.get(index);
-        String conversationId = locked.head().conversationId();
-        // An agent who stayed silent on this conversation is not offered it again (B6).
-        Set<String> excluded = new HashSet<>();
-        if (locked.excluded() != null) {
-            excluded.add(locked.excluded());
+        List<Uni<Boolean>> releases = new ArrayList<>(agentIds.size());
+        for (String agentId : List.copyOf(agentIds)) {
+            releases.add(liveState.release(tenantId, agentId).replaceWith(true));
         }
-        return plan(conn, tenantId, locked.head(), round)
-                .flatMap(how -> chooseAndRecord(conn, tenantId, locked.head(), how.members(), excluded, 0, claimed, how, round)
-                        .flatMap(done -> {
-                            if (done.isEmpty()) {
-                                return Uni.createFrom().item(new Batch(round.done, false));
-                            }
-                            String agentId = done.get().agentId();
-                            round.done.add(done.get());
-                            if (!how.perVisitor()) {
-                                round.plans.put(planKey(locked.head()), how.afterPick(agentId));
-                            }
-                            return strategies.picked(tenantId, how, agentId)
-                                    .flatMap(v -> serve(conn, tenantId, heads, index + 1, round, claimed));
-                        }));
+        return Uni.join().all(releases).andCollectFailures().replaceWithVoid();
+    }
+
+    /** A batch's locked heads and, per head, the agents it may no longer be offered and the tries spent on it. */
+    private static final class Heads {
+        final List<Locked> locked;
+        final List<Set<String>> excluded;
+        final int[] attempts;
+
+        Heads(List<Locked> locked) {
+            this.locked = locked;
+            this.excluded = new ArrayList<>(locked.size());
+            for (Locked l : locked) {
+                Set<String> e = new HashSet<>();
+                // An agent who stayed silent on this conversation is not offered it again (B6).
+                if (l.excluded() != null) {
+                    e.add(l.excluded());
+                }
+                excluded.add(e);
+            }
+            this.attempts = new int[locked.size()];
+        }
+    }
+
+    /** A head decided in memory, not yet reserved or recorded. */
+    private record Pick(int index, Locked locked, DispatchStrategies.How how, RoutingDecision decision) {
+        String agentId() {
+            return decision.chosen().agentId();
+        }
+    }
+
+    /** Serves the heads from {@code from} on: decide, reserve, record; again from a refused head. */
+    private Uni<Batch> serve(SqlConnection conn, String tenantId, Heads heads, int from, Round round, List<String> claimed) {
+        if (from >= heads.locked.size()) {
+            return Uni.createFrom().item(new Batch(round.done, !heads.locked.isEmpty()));
+        }
+        return decide(conn, tenantId, heads, from, round, new ArrayList<>()).flatMap(picks -> {
+            if (picks.isEmpty()) {
+                return Uni.createFrom().item(new Batch(round.done, false));
+            }
+            boolean blocked = from + picks.size() < heads.locked.size();
+            List<String> agentIds = picks.stream().map(Pick::agentId).toList();
+            return live.claimInOrder(tenantId, agentIds, System.currentTimeMillis()).flatMap(claims -> {
+                List<Pick> held = picks.subList(0, claims.loads().size());
+                held.forEach(p -> claimed.add(p.agentId()));
+                List<AssignmentLedger.Entry> entries = new ArrayList<>(held.size());
+                for (Pick p : held) {
+                    entries.add(new AssignmentLedger.Entry(p.locked().head().conversationId(), p.agentId(),
+                            why(p.how().ruleId(), p.decision())));
+                }
+                return AssignmentLedger.record(conn, tenantId, entries).flatMap(recorded -> {
+                    for (int i = 0; i < recorded; i++) {
+                        Pick p = held.get(i);
+                        round.done.add(assignment(tenantId, p, claims.loads().get(i), round.live.get(p.agentId()).maxConcurrent()));
+                    }
+                    Uni<Void> cursors = moveCursors(tenantId, held.subList(0, recorded));
+                    if (recorded == picks.size()) {
+                        return cursors.replaceWith(new Batch(round.done, !blocked));
+                    }
+                    // Refused part-way: give back the reservations nobody recorded, keep the agent
+                    // from that head, and decide again from it with fresh figures and plans (the
+                    // cached ones counted picks that did not happen).
+                    Pick refused = picks.get(recorded);
+                    heads.attempts[refused.index()]++;
+                    List<String> unrecorded = new ArrayList<>();
+                    for (Pick p : held.subList(recorded, held.size())) {
+                        unrecorded.add(p.agentId());
+                        claimed.remove(p.agentId());
+                    }
+                    Uni<Void> repair;
+                    if (recorded < held.size() || claims.stoppedBy() == LiveAgents.ClaimOutcome.REFUSED) {
+                        heads.excluded.get(refused.index()).add(refused.agentId());
+                        repair = release(tenantId, unrecorded);
+                    } else {
+                        // Redis has no figures for the agent: rebuilt from PostgreSQL, then tried again.
+                        repair = liveState.seed(conn, tenantId, refused.agentId());
+                    }
+                    round.live.clear();
+                    round.plans.clear();
+                    return cursors.flatMap(v -> repair)
+                            .flatMap(v -> serve(conn, tenantId, heads, refused.index(), round, claimed));
+                });
+            });
+        });
+    }
+
+    /**
+     * Decides heads from {@code index} on, in serving order, against the batch's live figures
+     * as this batch's own earlier picks leave them; stops at the first head nobody can take.
+     */
+    private Uni<List<Pick>> decide(SqlConnection conn, String tenantId, Heads heads, int index, Round round, List<Pick> picks) {
+        if (index >= heads.locked.size() || heads.attempts[index] >= MAX_CLAIM_ATTEMPTS) {
+            return Uni.createFrom().item(picks);
+        }
+        Locked locked = heads.locked.get(index);
+        return plan(conn, tenantId, locked.head(), round).flatMap(how -> candidates(conn, tenantId, how.members(), round, 0)
+                .flatMap(candidates -> {
+                    RoutingDecision decision = how.router().decide(how.enrich(candidates),
+                            how.context().excluding(heads.excluded.get(index)));
+                    if (!decision.assigned()) {
+                        return Uni.createFrom().item(picks);
+                    }
+                    String agentId = decision.chosen().agentId();
+                    LiveAgents.LiveState before = round.live.get(agentId);
+                    round.live.put(agentId, new LiveAgents.LiveState(true, before.status(), before.load() + 1,
+                            before.maxConcurrent(), System.currentTimeMillis()));
+                    if (!how.perVisitor()) {
+                        round.plans.put(planKey(locked.head()), how.afterPick(agentId));
+                    }
+                    picks.add(new Pick(index, locked, how, decision));
+                    return decide(conn, tenantId, heads, index + 1, round, picks);
+                }));
+    }
+
+    /**
+     * The members with live figures: the batch's when it has them all, else one Redis round
+     * trip. Agents Redis does not know are seeded from PostgreSQL first; one still unknown
+     * after that is left out.
+     */
+    private Uni<List<Candidate>> candidates(SqlConnection conn, String tenantId, List<AgentStore.AgentRow> members,
+                                            Round round, int seeded) {
+        List<String> ids = new ArrayList<>(members.size());
+        for (AgentStore.AgentRow m : members) {
+            ids.add(m.id());
+        }
+        Uni<Void> known = round.live.keySet().containsAll(ids) ? Uni.createFrom().voidItem()
+                : live.snapshot(tenantId, ids).invoke(states -> {
+                    for (int i = 0; i < ids.size(); i++) {
+                        round.live.put(ids.get(i), states.get(i));
+                    }
+                }).replaceWithVoid();
+        return known.flatMap(v -> {
+            List<Candidate> out = new ArrayList<>(ids.size());
+            List<Uni<Void>> seeds = new ArrayList<>();
+            for (String id : ids) {
+                LiveAgents.LiveState s = round.live.get(id);
+                if (s.present()) {
+                    out.add(LiveAgents.candidate(id, s));
+                } else if (seeded < 2) {
+                    seeds.add(liveState.seed(conn, tenantId, id));
+                    round.live.remove(id);
+                }
+            }
+            if (seeds.isEmpty()) {
+                return Uni.createFrom().item(out);
+            }
+            return Uni.join().all(seeds).andFailFast().flatMap(x -> candidates(conn, tenantId, members, round, seeded + 1));
+        });
+    }
+
+    private static Assignment assignment(String tenantId, Pick p, int load, int maxConcurrent) {
+        String agentId = p.agentId();
+        String name = null;
+        for (AgentStore.AgentRow m : p.how().members()) {
+            if (m.id().equals(agentId)) {
+                name = m.name();
+                break;
+            }
+        }
+        DispatchStrategies.Head head = p.locked().head();
+        // The claim succeeded, so the agent was online.
+        return new Assignment(tenantId, head.conversationId(), head.visitorId(), agentId, name, "online", load, maxConcurrent);
+    }
+
+    /** Round-robin positions move on to the last agent each rotation gave a conversation to. */
+    private Uni<Void> moveCursors(String tenantId, List<Pick> recorded) {
+        Map<String, Pick> last = new HashMap<>();
+        for (Pick p : recorded) {
+            if (p.how().cursorKey() != null) {
+                last.put(p.how().cursorKey(), p);
+            }
+        }
+        if (last.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> moves = new ArrayList<>(last.size());
+        for (Pick p : last.values()) {
+            moves.add(strategies.picked(tenantId, p.how(), p.agentId()));
+        }
+        return Uni.join().all(moves).andCollectFailures().replaceWithVoid();
     }
 
     /** The head's plan, shared with the batch's other heads of the same rule, group and channel when it can be. */
@@ -227,9 +404,11 @@ public class QueueDispatcher {
      * finds nobody free must not be skipped, or freed capacity would go to the visitors behind
      * them. Rows are locked in id order, so two replicas locking overlapping batches wait for
      * each other instead of deadlocking; a head served while this round waited drops out.
+     * (The state test is written so that it cannot use the queue's index: a generic plan would
+     * otherwise AND the whole queue's index with the primary key lookups.)
      */
     private Uni<List<Locked>> lockHeads(SqlConnection conn, String tenantId, String groupId) {
-        return store.waiting(conn, tenantId, groupId, false).flatMap(waiting -> {
+        return store.heads(conn, tenantId, groupId, BATCH).flatMap(waiting -> {
             if (waiting.isEmpty()) {
                 return Uni.createFrom().item(List.<Locked>of());
             }
@@ -240,7 +419,7 @@ public class QueueDispatcher {
             }
             return conn.preparedQuery("""
                             select id, reassign_excluded, routing_rule_id, visitor_id, channel_id, group_id from conversations
-                            where id = any($1) and state = 'queued' and hold is null order by id for update""")
+                            where id = any($1) and (state = 'queued' and hold is null) is true order by id for update""")
                     .execute(Tuple.of(ids.toArray(UUID[]::new)))
                     .map(rows -> {
                         Map<UUID, Locked> byId = new HashMap<>();
@@ -262,140 +441,6 @@ public class QueueDispatcher {
                         return out;
                     });
         });
-    }
-
-    /** PostgreSQL found the agent full although Redis let the claim through (Redis lost or drifted its count). */
-    private static final class FullInPostgres extends RuntimeException {
-        FullInPostgres() {
-            super(null, null, false, false);
-        }
-    }
-
-    /**
-     * Claims an agent and records the assignment; when PostgreSQL's own count refuses the
-     * agent, gives the reservation back and tries the next agent in the same round.
-     */
-    private Uni<Optional<Assignment>> chooseAndRecord(SqlConnection conn, String tenantId, DispatchStrategies.Head head,
-                                                      List<AgentStore.AgentRow> members, Set<String> excluded, int attempt,
-                                                      List<String> claimed, DispatchStrategies.How how, Round round) {
-        return choose(conn, tenantId, members, excluded, attempt, how, round).flatMap(choice -> {
-            if (choice.isEmpty()) {
-                return Uni.createFrom().item(Optional.<Assignment>empty());
-            }
-            String agentId = choice.get().chosen().agentId();
-            claimed.add(agentId);
-            return record(conn, tenantId, head, how, choice.get())
-                    .onFailure(FullInPostgres.class).recoverWithUni(e -> {
-                        claimed.remove(agentId);
-                        excluded.add(agentId);
-                        round.live.clear();
-                        return liveState.release(tenantId, agentId)
-                                .flatMap(v -> chooseAndRecord(conn, tenantId, head, members, excluded, attempt + 1, claimed, how, round));
-                    });
-        });
-    }
-
-    /**
-     * Reads live figures (the batch's, on a first attempt), decides in pure code, claims in
-     * Redis; retries with fresh figures and without agents whose claim lost a race.
-     */
-    private Uni<Optional<RoutingDecision>> choose(SqlConnection conn, String tenantId, List<AgentStore.AgentRow> members,
-                                                  Set<String> excluded, int attempt, DispatchStrategies.How how, Round round) {
-        if (members.isEmpty() || attempt >= MAX_CLAIM_ATTEMPTS) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        List<String> ids = members.stream().map(AgentStore.AgentRow::id).toList();
-        Uni<List<LiveAgents.LiveState>> figures;
-        if (attempt == 0 && round.live.keySet().containsAll(ids)) {
-            List<LiveAgents.LiveState> known = new ArrayList<>(ids.size());
-            ids.forEach(id -> known.add(round.live.get(id)));
-            figures = Uni.createFrom().item(known);
-        } else {
-            figures = live.snapshot(tenantId, ids).invoke(states -> {
-                for (int i = 0; i < ids.size(); i++) {
-                    round.live.put(ids.get(i), states.get(i));
-                }
-            });
-        }
-        return figures.flatMap(states -> {
-            List<Uni<Void>> seeds = new ArrayList<>();
-            List<Candidate> candidates = new ArrayList<>(ids.size());
-            for (int i = 0; i < ids.size(); i++) {
-                if (!states.get(i).present()) {
-                    seeds.add(liveState.seed(conn, tenantId, ids.get(i)));
-                } else {
-                    candidates.add(LiveAgents.candidate(ids.get(i), states.get(i)));
-                }
-            }
-            if (!seeds.isEmpty()) {
-                return Uni.join().all(seeds).andFailFast()
-                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how, round));
-            }
-            RoutingDecision decision = how.router().decide(how.enrich(candidates), how.context().excluding(excluded));
-            if (!decision.assigned()) {
-                return Uni.createFrom().item(Optional.empty());
-            }
-            String agentId = decision.chosen().agentId();
-            long now = System.currentTimeMillis();
-            return live.claim(tenantId, agentId, now).flatMap(claim -> switch (claim.outcome()) {
-                case CLAIMED -> {
-                    LiveAgents.LiveState before = round.live.get(agentId);
-                    round.live.put(agentId, new LiveAgents.LiveState(true, before.status(), claim.load(), before.maxConcurrent(), now));
-                    yield Uni.createFrom().item(Optional.of(decision));
-                }
-                case MISSING -> liveState.seed(conn, tenantId, agentId)
-                        .flatMap(v -> choose(conn, tenantId, members, excluded, attempt + 1, how, round));
-                case REFUSED -> {
-                    excluded.add(agentId);
-                    yield choose(conn, tenantId, members, excluded, attempt + 1, how, round);
-                }
-            });
-        });
-    }
-
-    private Uni<Optional<Assignment>> record(SqlConnection conn, String tenantId, DispatchStrategies.Head head,
-                                             DispatchStrategies.How how, RoutingDecision decision) {
-        String agentId = decision.chosen().agentId();
-        String conversationId = head.conversationId();
-        // One statement, one round trip: the agent row is locked, and PostgreSQL's own count of
-        // their open conversations is checked against the limit (Redis is the fast gate, this is
-        // the one that holds when Redis lost or drifted its counters until the reconciler
-        // rebuilds them); only then is the conversation assigned and the event written.
-        // Assignments of one agent therefore commit one at a time. The same lock makes an admin
-        // removing the agent (who locks it first, then gives back its conversations) either wait
-        // for this assignment and release it, or leave this round nothing to record.
-        // clock_timestamp, not now(): heads of one batch share a transaction, and their
-        // assignment times must still follow the serving order.
-        return conn.preparedQuery("""
-                        with agent as (
-                          select a.max_concurrent,
-                                 (select count(*) from conversations c where c.assignee_id = a.user_id and c.state = 'open') as load
-                          from agents a where a.user_id = $3 and a.removed_at is null for update of a),
-                        assigned as (
-                          update conversations set state = 'open', assignee_id = $3, assigned_at = clock_timestamp(),
-                                 hold = null, offline_until = null, reassign_excluded = null
-                          where id = $1 and tenant_id = $2 and state = 'queued' and assignee_id is null
-                            and exists (select 1 from agent where load < max_concurrent)
-                          returning id, tenant_id),
-                        logged as (
-                          insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
-                          select tenant_id, id, 'assigned', 'system', $4 from assigned returning 1)
-                        select (select count(*) from agent) as present, (select count(*) from logged) as recorded""")
-                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(agentId),
-                        why(how.ruleId(), decision)))
-                .map(rows -> {
-                    Row r = rows.iterator().next();
-                    if (r.getLong("present") != 1) {
-                        throw new IllegalStateException("agent was removed while being assigned");
-                    }
-                    if (r.getLong("recorded") != 1) {
-                        // The conversation is locked by this round, so only a full agent explains it.
-                        throw new FullInPostgres();
-                    }
-                    String name = how.members().stream().filter(m -> m.id().equals(agentId)).findFirst()
-                            .map(AgentStore.AgentRow::name).orElse(null);
-                    return Optional.of(new Assignment(tenantId, conversationId, head.visitorId(), agentId, name));
-                });
     }
 
     /**
@@ -435,7 +480,10 @@ public class QueueDispatcher {
                                 .execute(Tuple.of(UUID.fromString(conversationId))))
                         .map(rows -> ConversationStore.firstConversation(rows).orElseThrow()))
                 .onFailure().call(e -> liveState.release(tenantId, agentId)))
-                .call(row -> announce(new Assignment(tenantId, row.id(), row.visitorId(), agentId, row.assigneeName())).onFailure().recoverWithNull())
+                .call(row -> liveState.current(tenantId, agentId)
+                        .flatMap(st -> announce(List.of(new Assignment(tenantId, row.id(), row.visitorId(), agentId,
+                                row.assigneeName(), st.status().wire(), st.load(), st.maxConcurrent()))))
+                        .onFailure().recoverWithNull())
                 .invoke(row -> publishPositions(tenantId, row.groupId()));
     }
 
@@ -524,23 +572,42 @@ public class QueueDispatcher {
         return why;
     }
 
-    /** After commit: tell the visitor and the agent, and give the agent what was said so far. */
-    private Uni<Void> announce(Assignment a) {
-        timers.assigned(a.tenantId(), a.conversationId()).subscribe().with(x -> { }, e -> { });
-        String assigned = frames.assigned(a.conversationId(), a.agentId(), a.agentName());
-        return publisher.toVisitor(a.tenantId(), a.visitorId(), assigned)
-                .flatMap(v -> publisher.toStaff(a.tenantId(), a.agentId(), assigned))
-                .flatMap(v -> store.messagesAfter(a.tenantId(), a.conversationId(), 0, 1000, true))
-                .flatMap(history -> {
-                    List<Uni<Void>> sends = new ArrayList<>(history.size());
-                    for (var m : history) {
-                        sends.add(publisher.toStaff(a.tenantId(), a.agentId(), frames.message(m)));
-                    }
-                    return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+    /**
+     * After commit: tell each visitor and agent, and give the agent what was said so far and
+     * their new figures. One query reads the openings of every conversation of the batch and
+     * one pipelined publish sends all the frames, so a batch costs two round trips, not a few
+     * per conversation; each recipient still gets its frames in order.
+     */
+    private Uni<Void> announce(List<Assignment> done) {
+        if (done.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String tenantId = done.get(0).tenantId();
+        List<String> ids = new ArrayList<>(done.size());
+        for (Assignment a : done) {
+            timers.assigned(a.tenantId(), a.conversationId()).subscribe().with(x -> { }, e -> { });
+            ids.add(a.conversationId());
+        }
+        return store.openings(tenantId, ids, 1000)
+                .onFailure().recoverWithItem(e -> {
+                    // The agent still learns of the conversation; their console reads the history on resume.
+                    LOG.debugf(e, "history for %d assignments unreadable", done.size());
+                    return Map.of();
                 })
-                .flatMap(v -> liveState.current(a.tenantId(), a.agentId()))
-                .flatMap(s -> publisher.toStaff(a.tenantId(), a.agentId(),
-                        frames.status(s.status().wire(), s.load(), s.maxConcurrent())));
+                .flatMap(history -> {
+                    List<Publisher.Outgoing> frames = new ArrayList<>(done.size() * 4);
+                    for (Assignment a : done) {
+                        String assigned = this.frames.assigned(a.conversationId(), a.agentId(), a.agentName());
+                        frames.add(Publisher.Outgoing.toVisitor(a.tenantId(), a.visitorId(), assigned));
+                        frames.add(Publisher.Outgoing.toStaff(a.tenantId(), a.agentId(), assigned));
+                        for (var m : history.getOrDefault(a.conversationId(), List.of())) {
+                            frames.add(Publisher.Outgoing.toStaff(a.tenantId(), a.agentId(), this.frames.message(m)));
+                        }
+                        frames.add(Publisher.Outgoing.toStaff(a.tenantId(), a.agentId(),
+                                this.frames.status(a.status(), a.load(), a.maxConcurrent())));
+                    }
+                    return publisher.publishAll(frames);
+                });
     }
 
     /** Tells the group's waiting visitors where they stand, soon and without repeating itself ({@link QueuePositions}). */

@@ -4,8 +4,12 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.routing.live.RedisKeys;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sends encoded frames to explicit recipients on any replica (DESIGN rule 3). Callers
@@ -38,6 +42,35 @@ public class Publisher {
     /** To a visitor's sockets except the one that caused the frame. */
     public Uni<Void> toVisitorExcept(String tenantId, String visitorId, String frame, String excludeConnectionId) {
         return publish(RedisKeys.visitorChannel(tenantId, visitorId), new Envelope(excludeConnectionId, frame));
+    }
+
+    /** One frame for one recipient, to be sent with others by {@link #publishAll}. */
+    public record Outgoing(String channel, String frame) {
+        public static Outgoing toVisitor(String tenantId, String visitorId, String frame) {
+            return new Outgoing(RedisKeys.visitorChannel(tenantId, visitorId), frame);
+        }
+
+        public static Outgoing toStaff(String tenantId, String userId, String frame) {
+            return new Outgoing(RedisKeys.staffChannel(tenantId, userId), frame);
+        }
+    }
+
+    /**
+     * Publishes several frames in one round trip (a pipeline on one connection): each
+     * recipient receives its frames in the order given. Like every publish, never fails.
+     */
+    public Uni<Void> publishAll(List<Outgoing> frames) {
+        if (frames.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Request> requests = new ArrayList<>(frames.size());
+        for (Outgoing f : frames) {
+            requests.add(Request.cmd(Command.PUBLISH).arg(f.channel()).arg(new Envelope(null, f.frame()).encode()));
+        }
+        return redis.getRedis().batch(requests)
+                .replaceWithVoid()
+                .onFailure().invoke(e -> LOG.warnf("publishing %d frames failed: %s", frames.size(), e.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     private Uni<Void> publish(String channel, Envelope envelope) {

@@ -1,11 +1,14 @@
 package io.switchboard.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.switchboard.routing.live.RedisKeys;
 import io.switchboard.testing.Fixtures;
 import io.switchboard.testing.WsClient;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
@@ -47,6 +50,9 @@ class CapacityAndQueueTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    RedisDataSource redis;
 
     @Test
     void fiftyVisitorsAtOnceNeverExceedCapacityAndWaitInFifoOrder() throws Exception {
@@ -411,6 +417,126 @@ class CapacityAndQueueTest {
             assertThat(vb.await(type("closed", b), WAIT).path("reason").asText()).isEqualTo("visitor");
             Chat.received(vc, Chat.queuedAt(c, 1));
             assertThat(Fixtures.count("select count(*) from conversations where id = ? and state = 'queued'", c)).isEqualTo(1);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    /**
+     * Redis lost count of an agent's conversations (a reservation given back twice): the batch
+     * that picks them is refused by PostgreSQL's own count, keeps what it recorded before the
+     * refusal, and decides the rest again without that agent, still in queue order.
+     */
+    @Test
+    void aLoadRedisUndercountsIsRefusedByPostgresAndTheBatchServesTheRestInOrder() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        Fixtures.Agent full = team.agents().get(0);
+        Fixtures.Agent free = team.agents().get(1);
+        String fullJwt = Chat.login(full.email());
+        String freeJwt = Chat.login(free.email());
+        List<WsClient> sockets = new ArrayList<>();
+        try {
+            setStatus(freeJwt, "break");
+            for (int i = 0; i < 2; i++) {
+                WsClient ws = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                sockets.add(ws);
+                String c = Chat.send(ws, null, clientId(), "early " + i).path("conversationId").asText();
+                assertThat(Chat.received(ws, type("assigned", c)).path("agent").path("id").asText()).isEqualTo(full.id());
+            }
+            setCapacity(fullJwt, 2).body("maxConcurrent", equalTo(2));
+            List<String> arrival = new ArrayList<>();
+            Map<String, WsClient> byConversation = new HashMap<>();
+            for (int i = 0; i < 3; i++) {
+                WsClient ws = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                sockets.add(ws);
+                String c = Chat.send(ws, null, clientId(), "later " + i).path("conversationId").asText();
+                assertThat(Chat.received(ws, type("queued", c)).path("position").asInt()).isEqualTo(i + 1);
+                arrival.add(c);
+                byConversation.put(c, ws);
+            }
+            redis.hash(String.class).hset(RedisKeys.agent(team.tenantId(), full.id()), "load", "0");
+
+            // The other agent comes back: one batch takes all three heads.
+            setStatus(freeJwt, "online");
+            for (String c : arrival) {
+                assertThat(Chat.received(byConversation.get(c), type("assigned", c)).path("agent").path("id").asText())
+                        .isEqualTo(free.id());
+            }
+            assertThat(Fixtures.count("select count(*) from conversations where assignee_id = ? and state = 'open'", full.id()))
+                    .isEqualTo(2);
+            assertThat(ids("select id from conversations where tenant_id = ? and assignee_id = ? order by assigned_at, id",
+                    team.tenantId(), free.id())).containsExactlyElementsOf(arrival);
+            assertThat(Fixtures.count("select count(*) from conversation_events where tenant_id = ? and kind = 'assigned' "
+                    + "and (data->>'chosen')::uuid = ?", team.tenantId(), full.id())).isEqualTo(2);
+        } finally {
+            sockets.forEach(WsClient::close);
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    /**
+     * The dispatcher reads only the first heads of each channel (B4): a last-in channel longer
+     * than a batch must still give its newest first, after a higher-priority channel's oldest.
+     */
+    @Test
+    void aLongLastInQueueStillServesItsNewestAfterAHigherPriorityChannel() throws SQLException {
+        Fixtures.Team team = Fixtures.team(1, 3);
+        String jwt = Chat.login(team.agents().get(0).email());
+        setStatus(jwt, "break");
+        UUID tenant = UUID.fromString(team.tenantId());
+        UUID group = UUID.fromString(team.groupId());
+        UUID lifo = UUID.fromString(team.channelId());
+        UUID urgent = UUID.randomUUID();
+        List<String> lifoArrival = new ArrayList<>();
+        List<String> urgentArrival = new ArrayList<>();
+        try {
+            try (Connection c = Fixtures.connect()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("update channels set queue_order = 'lifo' where id = ?")) {
+                    ps.setObject(1, lifo);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("insert into channels (id, tenant_id, kind, name, public_key, secret, "
+                        + "group_id, priority) values (?, ?, 'web', 'Urgent', ?, 'secret', ?, 5)")) {
+                    ps.setObject(1, urgent);
+                    ps.setObject(2, tenant);
+                    ps.setString(3, "urgent-" + urgent);
+                    ps.setObject(4, group);
+                    ps.executeUpdate();
+                }
+                // Forty on the last-in channel, then two on the urgent one, a second apart and all older than now.
+                for (int i = 0; i < 42; i++) {
+                    UUID channel = i < 40 ? lifo : urgent;
+                    UUID visitor = UUID.randomUUID();
+                    UUID conversation = UUID.randomUUID();
+                    try (PreparedStatement ps = c.prepareStatement("insert into visitors (id, tenant_id, channel_id) values (?, ?, ?)")) {
+                        ps.setObject(1, visitor);
+                        ps.setObject(2, tenant);
+                        ps.setObject(3, channel);
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("insert into conversations (id, tenant_id, channel_id, visitor_id, "
+                            + "group_id, state, queued_at) values (?, ?, ?, ?, ?, 'queued', now() - make_interval(secs => ?))")) {
+                        ps.setObject(1, conversation);
+                        ps.setObject(2, tenant);
+                        ps.setObject(3, channel);
+                        ps.setObject(4, visitor);
+                        ps.setObject(5, group);
+                        ps.setInt(6, 100 - i);
+                        ps.executeUpdate();
+                    }
+                    (i < 40 ? lifoArrival : urgentArrival).add(conversation.toString());
+                }
+                c.commit();
+            }
+
+            setStatus(jwt, "online");
+            List<String> expected = new ArrayList<>(urgentArrival);
+            expected.add(lifoArrival.get(lifoArrival.size() - 1));
+            await().atMost(WAIT).until(() -> Fixtures.count(
+                    "select count(*) from conversations where tenant_id = ? and state = 'open'", team.tenantId()) == 3);
+            assertThat(ids("select id from conversations where tenant_id = ? and state = 'open' order by assigned_at, id",
+                    team.tenantId())).containsExactlyElementsOf(expected);
         } finally {
             Chat.retire(team.tenantId());
         }
