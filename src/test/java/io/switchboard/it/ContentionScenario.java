@@ -184,15 +184,25 @@ public final class ContentionScenario implements AutoCloseable {
      * Fails (without judging anything else) if that does not happen within a minute.
      */
     public Figures run() throws Exception {
+        return run(() -> { }, () -> { });
+    }
+
+    /**
+     * Like {@link #run()}, calling {@code atBurst} just before the burst and {@code atQuiet} as
+     * soon as PostgreSQL is quiet: a benchmark measures what happens in between (CPU spent).
+     */
+    public Figures run(Runnable atBurst, Runnable atQuiet) throws Exception {
         team = createTeam(params);
         openConsoles();
         createVisitors();
         openVisitorSockets();
+        atBurst.run();
         long sendStart = System.nanoTime();
         burst();
         double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
         awaitQuiet();
         double quietSeconds = (System.nanoTime() - sendStart) / 1e9;
+        atQuiet.run();
         Figures f = figures(sendSeconds, quietSeconds);
         System.out.println(f.line());
         return f;

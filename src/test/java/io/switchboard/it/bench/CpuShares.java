@@ -1,0 +1,97 @@
+package io.switchboard.it.bench;
+
+import io.switchboard.it.Replica;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time spent between two moments by the parts of a run: the replicas, PostgreSQL (all its
+ * processes), Redis (every redis-server) and this load generator. On a small machine where
+ * all of them share the cores, it tells what a figure is waiting on.
+ */
+final class CpuShares {
+
+    private final List<Replica> replicas;
+    private Map<String, Double> before = Map.of();
+    private Map<String, Double> spent = Map.of();
+    private long startNanos;
+    private double wallSeconds;
+
+    CpuShares(List<Replica> replicas) {
+        this.replicas = List.copyOf(replicas);
+    }
+
+    void start() {
+        before = sample();
+        startNanos = System.nanoTime();
+    }
+
+    void stop() {
+        wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+        Map<String, Double> after = sample();
+        Map<String, Double> out = new LinkedHashMap<>();
+        after.forEach((k, v) -> out.put(k, v - before.getOrDefault(k, 0.0)));
+        spent = out;
+    }
+
+    /** "replicas 3.1, postgres 2.0, redis 0.4, generator 1.2 (total 6.7 over 5.2 s wall)". */
+    String summary() {
+        StringBuilder b = new StringBuilder();
+        double total = 0;
+        for (var e : spent.entrySet()) {
+            if (!b.isEmpty()) {
+                b.append(", ");
+            }
+            b.append(e.getKey()).append(' ').append(String.format("%.1f", e.getValue()));
+            total += e.getValue();
+        }
+        return b.append(String.format(" (total %.1f over %.1f s wall)", total, wallSeconds)).toString();
+    }
+
+    private Map<String, Double> sample() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        double replicaCpu = 0;
+        for (Replica r : replicas) {
+            replicaCpu += ProcStats.cpuSeconds(r.pid());
+        }
+        out.put("replicas", replicaCpu);
+        out.put("postgres", byName("postgres"));
+        out.put("redis", byName("redis-server"));
+        out.put("generator", ProcStats.cpuSeconds(ProcessHandle.current().pid()));
+        return out;
+    }
+
+    /** Summed CPU of every process with this command name (children that exited are not counted). */
+    private static double byName(String command) {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                try {
+                    if (Files.readString(p.resolve("comm")).trim().equals(command)) {
+                        pids.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The process ended while we looked: it no longer counts.
+                }
+            });
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (long pid : pids) {
+            try {
+                sum += ProcStats.cpuSeconds(pid);
+            } catch (RuntimeException e) {
+                // Ended in between.
+            }
+        }
+        return sum;
+    }
+}
