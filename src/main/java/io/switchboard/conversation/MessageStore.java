@@ -98,9 +98,11 @@ public class MessageStore {
             """;
 
     private final Pool pool;
+    private final MessageMetrics metrics;
 
-    MessageStore(Pool pool) {
+    MessageStore(Pool pool, MessageMetrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
     }
 
     /**
@@ -112,7 +114,7 @@ public class MessageStore {
                                                    String clientId, String text) {
         Tuple args = Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(visitorId),
                 clientId, text);
-        return run(APPEND_BY_VISITOR, args, "visitor");
+        return run(APPEND_BY_VISITOR, args).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.visitorStored()));
     }
 
     /**
@@ -124,15 +126,14 @@ public class MessageStore {
                                                  boolean seesWholeTenant, String clientId, String text, boolean internal) {
         Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(staffId),
                 clientId, text, seesWholeTenant, internal));
-        return run(APPEND_BY_STAFF, args, "agent");
+        return run(APPEND_BY_STAFF, args).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.agentStored()));
     }
 
-    private Uni<Optional<Appended>> run(String sql, Tuple args, String senderKind) {
+    private Uni<Optional<Appended>> run(String sql, Tuple args) {
         return pool.preparedQuery(sql).execute(args)
                 // Two copies of one clientId racing: the loser hits the unique index; run again to read the winner.
                 .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
-                .map(MessageStore::appended)
-                .invoke(a -> a.ifPresent(x -> MessageMetrics.stored(senderKind, x.duplicate())));
+                .map(MessageStore::appended);
     }
 
     private static Optional<Appended> appended(RowSet<Row> rows) {
