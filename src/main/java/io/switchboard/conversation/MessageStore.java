@@ -2,7 +2,6 @@ package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.operations.MessageMetrics;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -19,6 +18,7 @@ import java.util.UUID;
  * finds a message already stored under the same clientId, or numbers and stores a new one,
  * and returns what the frames about it need. The common case is therefore one round trip;
  * when nothing is stored the caller finds out why with a second query, off the hot path.
+ * Under load, appends that wait for a connection share a commit ({@link GroupCommit}).
  */
 @ApplicationScoped
 public class MessageStore {
@@ -97,11 +97,11 @@ public class MessageStore {
             select seq, created_at, true, null::uuid, null::uuid, null::text from existing
             """;
 
-    private final Pool pool;
+    private final GroupCommit commits;
     private final MessageMetrics metrics;
 
-    MessageStore(Pool pool, MessageMetrics metrics) {
-        this.pool = pool;
+    MessageStore(GroupCommit commits, MessageMetrics metrics) {
+        this.commits = commits;
         this.metrics = metrics;
     }
 
@@ -112,9 +112,9 @@ public class MessageStore {
      */
     public Uni<Optional<Appended>> appendByVisitor(String tenantId, String conversationId, String visitorId,
                                                    String clientId, String text) {
-        Tuple args = Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(visitorId),
-                clientId, text);
-        return run(APPEND_BY_VISITOR, args).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.visitorStored()));
+        UUID conversation = UUID.fromString(conversationId);
+        Tuple args = Tuple.of(conversation, UUID.fromString(tenantId), UUID.fromString(visitorId), clientId, text);
+        return run(APPEND_BY_VISITOR, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.visitorStored()));
     }
 
     /**
@@ -124,13 +124,15 @@ public class MessageStore {
      */
     public Uni<Optional<Appended>> appendByStaff(String tenantId, String conversationId, String staffId,
                                                  boolean seesWholeTenant, String clientId, String text, boolean internal) {
-        Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(staffId),
+        UUID conversation = UUID.fromString(conversationId);
+        Tuple args = Tuple.tuple(List.of(conversation, UUID.fromString(tenantId), UUID.fromString(staffId),
                 clientId, text, seesWholeTenant, internal));
-        return run(APPEND_BY_STAFF, args).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.agentStored()));
+        return run(APPEND_BY_STAFF, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.agentStored()));
     }
 
-    private Uni<Optional<Appended>> run(String sql, Tuple args) {
-        return pool.preparedQuery(sql).execute(args)
+    private Uni<Optional<Appended>> run(String sql, Tuple args, UUID conversationId) {
+        // Under load several appends share one commit (GroupCommit); each still gets its own rows.
+        return commits.execute(sql, args, conversationId)
                 // Two copies of one clientId racing: the loser hits the unique index; run again to read the winner.
                 .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
                 .map(MessageStore::appended);
