@@ -96,20 +96,19 @@ public class ConversationService {
         }
         String message = frames.message(new ServerFrames.MessageView(conversationId, a.seq(), "visitor",
                 visitor.id(), a.visitorName(), m.text(), false, a.sentAt()));
-        Uni<Void> fanout = publisher.toVisitorExcept(visitor.tenantId(), visitor.id(), message, connectionId);
+        List<Publisher.Delivery> fanout = new ArrayList<>(2);
+        fanout.add(publisher.visitorExcept(visitor.tenantId(), visitor.id(), message, connectionId));
         // The assignee as of the append (see MessageStore.Appended).
         String assignee = a.assigneeId();
         if (assignee != null) {
-            // Both publishes at once: the agent's copy need not wait behind the visitor's other tabs'.
-            fanout = Uni.join().all(fanout, publisher.toStaff(visitor.tenantId(), assignee, message))
-                    .andFailFast().replaceWithVoid();
+            fanout.add(publisher.staff(visitor.tenantId(), assignee, message));
         }
         timers.visitorWrote(visitor.tenantId(), conversationId, assignee != null).subscribe().with(x -> { }, e -> { });
         if (created != null) {
             // Routed through the queue, after the first message is safely stored.
             ruleRouting.routeNew(created).subscribe().with(x -> { }, e -> { });
         }
-        return fanout.replaceWith(List.of(ack));
+        return publisher.together(fanout).replaceWith(List.of(ack));
     }
 
     /** Everything after the cursor, plus the conversation's current state so a reloaded widget can draw it. */
@@ -195,18 +194,17 @@ public class ConversationService {
         }
         String message = frames.message(new ServerFrames.MessageView(conversationId, a.seq(), "agent",
                 staff.id(), staff.name(), m.text(), m.internal(), a.sentAt()));
-        // Recipients are independent: their publishes go out together rather than one after another.
-        List<Uni<Void>> fanout = new ArrayList<>(3);
-        fanout.add(publisher.toStaffExcept(staff.tenantId(), staff.id(), message, connectionId));
+        List<Publisher.Delivery> fanout = new ArrayList<>(3);
+        fanout.add(publisher.staffExcept(staff.tenantId(), staff.id(), message, connectionId));
         String assignee = a.assigneeId();
         if (assignee != null && !assignee.equals(staff.id())) {
-            fanout.add(publisher.toStaff(staff.tenantId(), assignee, message));
+            fanout.add(publisher.staff(staff.tenantId(), assignee, message));
         }
         if (!m.internal()) {
             timers.agentReplied(staff.tenantId(), conversationId).subscribe().with(x -> { }, e -> { });
-            fanout.add(publisher.toVisitor(staff.tenantId(), a.visitorId(), message));
+            fanout.add(publisher.visitor(staff.tenantId(), a.visitorId(), message));
         }
-        return Uni.join().all(fanout).andFailFast().replaceWith(List.of(ack));
+        return publisher.together(fanout).replaceWith(List.of(ack));
     }
 
     public Uni<List<String>> staffResume(Caller staff, ClientFrame.Resume r) {
