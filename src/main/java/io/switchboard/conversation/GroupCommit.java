@@ -43,7 +43,7 @@ class GroupCommit {
     private volatile int largestGroup;
 
     GroupCommit(Pool pool,
-                @ConfigProperty(name = "switchboard.messages.groups-in-flight", defaultValue = "4") int groupsInFlight,
+                @ConfigProperty(name = "switchboard.messages.groups-in-flight", defaultValue = "2") int groupsInFlight,
                 @ConfigProperty(name = "switchboard.messages.max-group", defaultValue = "64") int maxGroup) {
         this.pool = pool;
         this.groupsInFlight = Math.max(1, groupsInFlight);
