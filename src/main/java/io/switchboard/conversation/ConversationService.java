@@ -28,6 +28,7 @@ public class ConversationService {
     static final int RESUME_PAGE = 500;
 
     private final ConversationStore store;
+    private final MessageStore messages;
     private final QueueDispatcher dispatcher;
     private final Publisher publisher;
     private final ServerFrames frames;
@@ -35,11 +36,12 @@ public class ConversationService {
     private final RuleRouting ruleRouting;
     private final TimerDeadlines timers;
 
-    ConversationService(ConversationStore store, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
+    ConversationService(ConversationStore store, MessageStore messages, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
                         LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers) {
         this.timers = timers;
         this.ruleRouting = ruleRouting;
         this.store = store;
+        this.messages = messages;
         this.dispatcher = dispatcher;
         this.publisher = publisher;
         this.frames = frames;
@@ -49,48 +51,64 @@ public class ConversationService {
     // ---------------------------------------------------------------- visitors
 
     public Uni<List<String>> visitorMessage(Caller visitor, String connectionId, ClientFrame.SendMessage m) {
-        Uni<ConversationStore.Started> target;
-        if (m.conversationId() != null) {
-            target = ownConversation(visitor, m.conversationId()).flatMap(c -> {
-                if (c.isClosed()) {
-                    // A closed conversation stays closed; the visitor's next message starts a new one.
-                    return store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id());
-                }
-                return Uni.createFrom().item(new ConversationStore.Started(c, false));
-            });
-        } else {
-            target = store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id());
+        if (m.conversationId() == null) {
+            return store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id())
+                    .flatMap(started -> appendForVisitor(visitor, connectionId, m, started));
         }
-        return target.flatMap(started -> {
-            ConversationRow c = started.conversation();
-            return store.append(visitor.tenantId(), c.id(), "visitor", visitor.id(), m.clientId(), m.text(), false)
-                    .flatMap(appended -> {
-                        if (appended.isEmpty()) {
-                            throw Problem.conflict("conversation is closed");
-                        }
-                        var a = appended.get();
-                        String ack = frames.ack(m.clientId(), c.id(), a.seq());
-                        if (a.duplicate()) {
-                            return Uni.createFrom().item(List.of(ack));
-                        }
-                        String message = frames.message(new ServerFrames.MessageView(c.id(), a.seq(), "visitor",
-                                visitor.id(), c.visitorName(), m.text(), false, a.sentAt()));
-                        Uni<Void> fanout = publisher.toVisitorExcept(visitor.tenantId(), visitor.id(), message, connectionId);
-                        // The assignee as of the append, not of the read above (see Appended).
-                        String assignee = a.assigneeId();
-                        if (assignee != null) {
-                            // Both publishes at once: the agent's copy need not wait behind the visitor's other tabs'.
-                            fanout = Uni.join().all(fanout, publisher.toStaff(visitor.tenantId(), assignee, message))
-                                    .andFailFast().replaceWithVoid();
-                        }
-                        timers.visitorWrote(visitor.tenantId(), c.id(), assignee != null).subscribe().with(x -> { }, e -> { });
-                        if (started.created()) {
-                            // Routed through the queue, after the first message is safely stored.
-                            ruleRouting.routeNew(c).subscribe().with(x -> { }, e -> { });
-                        }
-                        return fanout.replaceWith(List.of(ack));
-                    });
-        });
+        // The common case in one round trip: the append itself checks the conversation is the visitor's and live.
+        return messages.appendByVisitor(visitor.tenantId(), m.conversationId(), visitor.id(), m.clientId(), m.text())
+                .flatMap(appended -> appended.isPresent()
+                        ? visitorMessageStored(visitor, connectionId, m, m.conversationId(), appended.get(), null)
+                        : visitorMessageRefused(visitor, connectionId, m));
+    }
+
+    /**
+     * Nothing was stored: find out why. Absent or someone else's answers 404 as if it did not
+     * exist; a closed conversation stays closed, and the visitor's message starts a new one.
+     */
+    private Uni<List<String>> visitorMessageRefused(Caller visitor, String connectionId, ClientFrame.SendMessage m) {
+        return ownConversation(visitor, m.conversationId()).flatMap(c -> c.isClosed()
+                ? store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id())
+                        .flatMap(started -> appendForVisitor(visitor, connectionId, m, started))
+                // Live and theirs after all: one more try, as the read-then-append path always had.
+                : appendForVisitor(visitor, connectionId, m, new ConversationStore.Started(c, false)));
+    }
+
+    private Uni<List<String>> appendForVisitor(Caller visitor, String connectionId, ClientFrame.SendMessage m,
+                                               ConversationStore.Started started) {
+        String conversationId = started.conversation().id();
+        return messages.appendByVisitor(visitor.tenantId(), conversationId, visitor.id(), m.clientId(), m.text())
+                .flatMap(appended -> {
+                    if (appended.isEmpty()) {
+                        throw Problem.conflict("conversation is closed");
+                    }
+                    return visitorMessageStored(visitor, connectionId, m, conversationId, appended.get(),
+                            started.created() ? started.conversation() : null);
+                });
+    }
+
+    /** The ack, once the message is committed; a new message also goes to the visitor's other sockets and the assignee. */
+    private Uni<List<String>> visitorMessageStored(Caller visitor, String connectionId, ClientFrame.SendMessage m,
+                                                   String conversationId, MessageStore.Appended a, ConversationRow created) {
+        String ack = frames.ack(m.clientId(), conversationId, a.seq());
+        if (a.duplicate()) {
+            return Uni.createFrom().item(List.of(ack));
+        }
+        String message = frames.message(new ServerFrames.MessageView(conversationId, a.seq(), "visitor",
+                visitor.id(), a.visitorName(), m.text(), false, a.sentAt()));
+        List<Publisher.Delivery> fanout = new ArrayList<>(2);
+        fanout.add(publisher.visitorExcept(visitor.tenantId(), visitor.id(), message, connectionId));
+        // The assignee as of the append (see MessageStore.Appended).
+        String assignee = a.assigneeId();
+        if (assignee != null) {
+            fanout.add(publisher.staff(visitor.tenantId(), assignee, message));
+        }
+        timers.visitorWrote(visitor.tenantId(), conversationId, assignee != null).subscribe().with(x -> { }, e -> { });
+        if (created != null) {
+            // Routed through the queue, after the first message is safely stored.
+            ruleRouting.routeNew(created).subscribe().with(x -> { }, e -> { });
+        }
+        return publisher.together(fanout).replaceWith(List.of(ack));
     }
 
     /** Everything after the cursor, plus the conversation's current state so a reloaded widget can draw it. */
@@ -138,30 +156,55 @@ public class ConversationService {
     // ---------------------------------------------------------------- staff
 
     public Uni<List<String>> staffMessage(Caller staff, String connectionId, ClientFrame.SendMessage m) {
-        return staffConversation(staff, m.conversationId(), true).flatMap(c ->
-                store.append(staff.tenantId(), c.id(), "agent", staff.id(), m.clientId(), m.text(), m.internal())
-                        .flatMap(appended -> {
-                            if (appended.isEmpty()) {
-                                throw Problem.conflict("conversation is closed");
-                            }
-                            var a = appended.get();
-                            String ack = frames.ack(m.clientId(), c.id(), a.seq());
-                            if (a.duplicate()) {
-                                return Uni.createFrom().item(List.of(ack));
-                            }
-                            String message = frames.message(new ServerFrames.MessageView(c.id(), a.seq(), "agent",
-                                    staff.id(), staff.name(), m.text(), m.internal(), a.sentAt()));
-                            Uni<Void> fanout = publisher.toStaffExcept(staff.tenantId(), staff.id(), message, connectionId);
-                            String assignee = a.assigneeId();
-                            if (assignee != null && !assignee.equals(staff.id())) {
-                                fanout = fanout.flatMap(v -> publisher.toStaff(staff.tenantId(), assignee, message));
-                            }
-                            if (!m.internal()) {
-                                timers.agentReplied(staff.tenantId(), c.id()).subscribe().with(x -> { }, e -> { });
-                                fanout = fanout.flatMap(v -> publisher.toVisitor(staff.tenantId(), c.visitorId(), message));
-                            }
-                            return fanout.replaceWith(List.of(ack));
-                        }));
+        if (m.conversationId() == null) {
+            return Uni.createFrom().failure(Problem.invalid("conversationId", "required"));
+        }
+        return appendForStaff(staff, connectionId, m, true);
+    }
+
+    /**
+     * One round trip in the common case: the append itself checks the staff member may write
+     * there (see {@link #staffConversation} for the rule). When nothing was stored, the same
+     * check as a separate read tells 404 from 403 from a closed conversation (409).
+     */
+    private Uni<List<String>> appendForStaff(Caller staff, String connectionId, ClientFrame.SendMessage m, boolean mayRetry) {
+        return messages.appendByStaff(staff.tenantId(), m.conversationId(), staff.id(), staff.seesWholeTenant(),
+                        m.clientId(), m.text(), m.internal())
+                .flatMap(appended -> {
+                    if (appended.isPresent()) {
+                        return staffMessageStored(staff, connectionId, m, appended.get());
+                    }
+                    return staffConversation(staff, m.conversationId(), true).flatMap(c -> {
+                        if (c.isClosed() || !mayRetry) {
+                            throw Problem.conflict("conversation is closed");
+                        }
+                        // Assigned to this agent between the two statements: theirs now, so one more try.
+                        return appendForStaff(staff, connectionId, m, false);
+                    });
+                });
+    }
+
+    /** The ack, once the message is committed; a new one goes to the sender's other sessions, the assignee and the visitor. */
+    private Uni<List<String>> staffMessageStored(Caller staff, String connectionId, ClientFrame.SendMessage m,
+                                                 MessageStore.Appended a) {
+        String conversationId = m.conversationId();
+        String ack = frames.ack(m.clientId(), conversationId, a.seq());
+        if (a.duplicate()) {
+            return Uni.createFrom().item(List.of(ack));
+        }
+        String message = frames.message(new ServerFrames.MessageView(conversationId, a.seq(), "agent",
+                staff.id(), staff.name(), m.text(), m.internal(), a.sentAt()));
+        List<Publisher.Delivery> fanout = new ArrayList<>(3);
+        fanout.add(publisher.staffExcept(staff.tenantId(), staff.id(), message, connectionId));
+        String assignee = a.assigneeId();
+        if (assignee != null && !assignee.equals(staff.id())) {
+            fanout.add(publisher.staff(staff.tenantId(), assignee, message));
+        }
+        if (!m.internal()) {
+            timers.agentReplied(staff.tenantId(), conversationId).subscribe().with(x -> { }, e -> { });
+            fanout.add(publisher.visitor(staff.tenantId(), a.visitorId(), message));
+        }
+        return publisher.together(fanout).replaceWith(List.of(ack));
     }
 
     public Uni<List<String>> staffResume(Caller staff, ClientFrame.Resume r) {

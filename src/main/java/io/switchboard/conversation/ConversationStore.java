@@ -30,15 +30,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class ConversationStore {
 
-    /**
-     * A stored message: its sequence, whether it was already stored under that clientId, and
-     * the conversation's assignee as the append's own row update saw it (null for a duplicate
-     * or while queued). Fan-out must use this assignee, not one read before the append: the
-     * dispatcher may assign the conversation in between and would then miss the message, since
-     * its history replay can run before this append commits.
-     */
-    public record Appended(long seq, java.time.Instant sentAt, boolean duplicate, String assigneeId) {}
-
     /** What a close changed: the agent whose capacity it frees (null if it was queued). */
     public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued) {}
 
@@ -98,46 +89,6 @@ public class ConversationStore {
     }
 
     public record Started(ConversationRow conversation, boolean created) {}
-
-    private static final String APPEND = """
-            with existing as (
-              select seq, created_at from messages
-              where conversation_id = $1 and sender_kind = $2 and sender_id = $3 and client_id = $4
-            ), bump as (
-              update conversations set last_seq = last_seq + 1,
-                last_visitor_message_at = case when $2 = 'visitor' then now() else last_visitor_message_at end,
-                last_agent_message_at = case when $2 = 'agent' and not $6 then now() else last_agent_message_at end,
-                first_agent_reply_at = case when $2 = 'agent' and not $6 and first_agent_reply_at is null
-                                            then now() else first_agent_reply_at end
-              where id = $1 and tenant_id = $7 and state <> 'closed' and not exists (select 1 from existing)
-              returning last_seq, assignee_id
-            ), ins as (
-              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
-              select $7, $1, last_seq, $4, $2, $3, $5, $6 from bump
-              returning seq, created_at
-            )
-            select seq, created_at, false as duplicate, (select assignee_id from bump) as assignee_id from ins
-            union all
-            select seq, created_at, true as duplicate, null::uuid as assignee_id from existing
-            """;
-
-    /**
-     * Stores a message with the conversation's next sequence number, in one statement, or
-     * finds the one already stored under the same sender and clientId. Empty when the
-     * conversation is closed or absent.
-     */
-    public Uni<Optional<Appended>> append(String tenantId, String conversationId, String senderKind, String senderId,
-                                          String clientId, String text, boolean internal) {
-        Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), senderKind, UUID.fromString(senderId),
-                clientId, text, internal, UUID.fromString(tenantId)));
-        return pool.preparedQuery(APPEND).execute(args)
-                // Two copies of one clientId racing: the loser hits the unique index; run again to read the winner.
-                .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
-                .map(rows -> first(rows).map(r -> new Appended(r.getInteger("seq"),
-                        r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
-                        ConversationRow.str(r.getUUID("assignee_id")))))
-                .invoke(a -> a.ifPresent(x -> io.switchboard.operations.MessageMetrics.stored(senderKind, x.duplicate())));
-    }
 
     /** A system message in the transcript (assigned, closed...), from inside a transaction. */
     public Uni<Long> appendSystem(SqlClient conn, String tenantId, String conversationId, String text) {

@@ -1,21 +1,36 @@
 package io.switchboard.operations;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * {@code switchboard.messages.stored{sender}}: messages committed, by sender kind; a re-sent
- * clientId answered from the stored row is not counted again. Static, on Micrometer's global
- * registry (Quarkus adds its registry there), so the storage code needs one call and no wiring.
+ * clientId answered from the stored row is not counted again. The counters are registered
+ * once, when the bean is made: building and registering a meter looks it up by name and tags,
+ * work not worth repeating for every message on the hot path.
  */
-public final class MessageMetrics {
+@ApplicationScoped
+public class MessageMetrics {
 
-    private MessageMetrics() {}
+    private final Counter visitor;
+    private final Counter agent;
 
-    public static void stored(String senderKind, boolean duplicate) {
-        if (!duplicate) {
-            Counter.builder("switchboard.messages.stored").tag("sender", senderKind)
-                    .description("Messages committed, by sender kind").register(Metrics.globalRegistry).increment();
-        }
+    MessageMetrics(MeterRegistry registry) {
+        this.visitor = counter(registry, "visitor");
+        this.agent = counter(registry, "agent");
+    }
+
+    private static Counter counter(MeterRegistry registry, String sender) {
+        return Counter.builder("switchboard.messages.stored").tag("sender", sender)
+                .description("Messages committed, by sender kind").register(registry);
+    }
+
+    public void visitorStored() {
+        visitor.increment();
+    }
+
+    public void agentStored() {
+        agent.increment();
     }
 }

@@ -95,6 +95,12 @@ final class BenchRun implements AutoCloseable {
         if (dbPoolSize > 0) {
             r.withEnv("DB_POOL_SIZE", Integer.toString(dbPoolSize));
         }
+        // For profiling a scenario: -Dbench.replica-java-options=-XX:StartFlightRecording=filename=p2-{name}.jfr
+        // ({name} is the replica's scenario and letter; relative paths land in target/benchmarks). JAVA_TOOL_OPTIONS
+        // reaches the replica JVM only, not the harness. Read only when given, so plain runs report no such knob.
+        if (knobs.given("bench.replica-java-options")) {
+            r.withEnv("JAVA_TOOL_OPTIONS", knobs.text("bench.replica-java-options", "").replace("{name}", scenario + "-" + name));
+        }
         return r;
     }
 

@@ -1,0 +1,147 @@
+package io.switchboard.conversation;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.operations.MessageMetrics;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Stores the messages visitors and staff send: the hot path of the service. Each append is
+ * one autocommit statement that checks the sender's right to write into the conversation,
+ * finds a message already stored under the same clientId, or numbers and stores a new one,
+ * and returns what the frames about it need. The common case is therefore one round trip;
+ * when nothing is stored the caller finds out why with a second query, off the hot path.
+ * Under load, appends that wait for a connection share a commit ({@link GroupCommit}).
+ */
+@ApplicationScoped
+public class MessageStore {
+
+    /**
+     * A stored message: its sequence, whether it was already stored under that clientId, and
+     * the conversation's assignee as the append's own row update saw it (null for a duplicate
+     * or while queued). Fan-out must use this assignee, not one read before the append: the
+     * dispatcher may assign the conversation in between and would then miss the message, since
+     * its history replay can run before this append commits. {@code visitorId} and
+     * {@code visitorName} are filled in where the sender's side needs them (see each append).
+     */
+    public record Appended(long seq, Instant sentAt, boolean duplicate, String assigneeId, String visitorId,
+                           String visitorName) {}
+
+    /*
+     * Both statements share a shape. "allowed" is the conversation if the sender may write
+     * into it; a clientId is looked up only there, so a sender can never learn about, or be
+     * answered from, a conversation that is not theirs. "bump" repeats the right check instead
+     * of reading "allowed": an UPDATE re-evaluates its own WHERE on the newest row version after
+     * waiting for a concurrent writer, so a close or transfer committed meanwhile is honoured.
+     */
+
+    /** $1 conversation, $2 tenant, $3 visitor, $4 clientId, $5 text. Only the visitor's own live conversation. */
+    private static final String APPEND_BY_VISITOR = """
+            with allowed as (
+              select id from conversations
+              where id = $1 and tenant_id = $2 and visitor_id = $3 and state <> 'closed'
+            ), existing as (
+              select m.seq, m.created_at from messages m join allowed a on a.id = m.conversation_id
+              where m.sender_kind = 'visitor' and m.sender_id = $3 and m.client_id = $4
+            ), bump as (
+              update conversations set last_seq = last_seq + 1, last_visitor_message_at = now()
+              where id = $1 and tenant_id = $2 and visitor_id = $3 and state <> 'closed'
+                and not exists (select 1 from existing)
+              returning last_seq, assignee_id
+            ), ins as (
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
+              select $2, $1, last_seq, $4, 'visitor', $3, $5, false from bump
+              returning seq, created_at
+            )
+            select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, $3 as visitor_id,
+              (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3) as visitor_name
+            from ins, bump
+            union all
+            select seq, created_at, true, null::uuid, $3, null::text from existing
+            """;
+
+    /**
+     * $1 conversation, $2 tenant, $3 staff user, $4 clientId, $5 text, $6 the caller sees the
+     * whole tenant (supervisor, admin), $7 internal note. Agents write only where they are the
+     * assignee. A resent clientId is answered even after the close, as it always was for staff.
+     */
+    private static final String APPEND_BY_STAFF = """
+            with allowed as (
+              select id from conversations
+              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3)
+            ), existing as (
+              select m.seq, m.created_at from messages m join allowed a on a.id = m.conversation_id
+              where m.sender_kind = 'agent' and m.sender_id = $3 and m.client_id = $4
+            ), bump as (
+              update conversations set last_seq = last_seq + 1,
+                last_agent_message_at = case when $7 then last_agent_message_at else now() end,
+                first_agent_reply_at = case when $7 then first_agent_reply_at else coalesce(first_agent_reply_at, now()) end
+              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3) and state <> 'closed'
+                and not exists (select 1 from existing)
+              returning last_seq, assignee_id, visitor_id
+            ), ins as (
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
+              select $2, $1, last_seq, $4, 'agent', $3, $5, $7 from bump
+              returning seq, created_at
+            )
+            select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, bump.visitor_id, null::text as visitor_name
+            from ins, bump
+            union all
+            select seq, created_at, true, null::uuid, null::uuid, null::text from existing
+            """;
+
+    private final GroupCommit commits;
+    private final MessageMetrics metrics;
+
+    MessageStore(GroupCommit commits, MessageMetrics metrics) {
+        this.commits = commits;
+        this.metrics = metrics;
+    }
+
+    /**
+     * A visitor's message into their own live conversation; the result carries the visitor's
+     * display name for the message frame. Empty when the conversation is closed, absent, of
+     * another tenant or of another visitor.
+     */
+    public Uni<Optional<Appended>> appendByVisitor(String tenantId, String conversationId, String visitorId,
+                                                   String clientId, String text) {
+        UUID conversation = UUID.fromString(conversationId);
+        Tuple args = Tuple.of(conversation, UUID.fromString(tenantId), UUID.fromString(visitorId), clientId, text);
+        return run(APPEND_BY_VISITOR, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.visitorStored()));
+    }
+
+    /**
+     * A staff member's message or internal note; the result carries the conversation's visitor
+     * for fan-out. Empty when nothing was stored: the conversation is absent, of another tenant,
+     * not the agent's own (supervisors and admins may write into any), or closed.
+     */
+    public Uni<Optional<Appended>> appendByStaff(String tenantId, String conversationId, String staffId,
+                                                 boolean seesWholeTenant, String clientId, String text, boolean internal) {
+        UUID conversation = UUID.fromString(conversationId);
+        Tuple args = Tuple.tuple(List.of(conversation, UUID.fromString(tenantId), UUID.fromString(staffId),
+                clientId, text, seesWholeTenant, internal));
+        return run(APPEND_BY_STAFF, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.agentStored()));
+    }
+
+    private Uni<Optional<Appended>> run(String sql, Tuple args, UUID conversationId) {
+        // Under load several appends share one commit (GroupCommit); each still gets its own rows.
+        return commits.execute(sql, args, conversationId)
+                // Two copies of one clientId racing: the loser hits the unique index; run again to read the winner.
+                .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
+                .map(MessageStore::appended);
+    }
+
+    private static Optional<Appended> appended(RowSet<Row> rows) {
+        return ConversationStore.first(rows).map(r -> new Appended(r.getInteger("seq"),
+                r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
+                ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("visitor_id")),
+                r.getString("visitor_name")));
+    }
+}
