@@ -595,18 +595,18 @@ public class QueueDispatcher {
                     return Map.of();
                 })
                 .flatMap(history -> {
-                    List<Publisher.Outgoing> frames = new ArrayList<>(done.size() * 4);
+                    List<Publisher.Delivery> frames = new ArrayList<>(done.size() * 4);
                     for (Assignment a : done) {
                         String assigned = this.frames.assigned(a.conversationId(), a.agentId(), a.agentName());
-                        frames.add(Publisher.Outgoing.toVisitor(a.tenantId(), a.visitorId(), assigned));
-                        frames.add(Publisher.Outgoing.toStaff(a.tenantId(), a.agentId(), assigned));
+                        frames.add(publisher.visitor(a.tenantId(), a.visitorId(), assigned));
+                        frames.add(publisher.staff(a.tenantId(), a.agentId(), assigned));
                         for (var m : history.getOrDefault(a.conversationId(), List.of())) {
-                            frames.add(Publisher.Outgoing.toStaff(a.tenantId(), a.agentId(), this.frames.message(m)));
+                            frames.add(publisher.staff(a.tenantId(), a.agentId(), this.frames.message(m)));
                         }
-                        frames.add(Publisher.Outgoing.toStaff(a.tenantId(), a.agentId(),
+                        frames.add(publisher.staff(a.tenantId(), a.agentId(),
                                 this.frames.status(a.status(), a.load(), a.maxConcurrent())));
                     }
-                    return publisher.publishAll(frames);
+                    return publisher.together(frames);
                 });
     }
 

@@ -58,11 +58,15 @@ public class Publisher {
     }
 
     /**
-     * Several recipients of one event at once, pipelined on one Redis connection: one write and
-     * one read for all of them instead of a round trip each, which is what a message to a
-     * visitor's tabs and their agent costs on the hot path. Redis runs them in the given order.
+     * Several frames at once, pipelined on one Redis connection: one write and one read for all
+     * of them instead of a round trip each, which is what a message to a visitor's tabs and
+     * their agent, or a dispatcher batch's announcements, cost on the hot path. Redis runs them
+     * in the given order, so each recipient gets its frames in that order.
      */
     public Uni<Void> together(List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         if (deliveries.size() == 1) {
             return publish(deliveries.get(0).channel(), deliveries.get(0).envelope());
         }
@@ -74,35 +78,6 @@ public class Publisher {
         return redis.getRedis().batch(batch)
                 .replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("publish to %d channels failed: %s", deliveries.size(), e.getMessage()))
-                .onFailure().recoverWithNull();
-    }
-
-    /** One frame for one recipient, to be sent with others by {@link #publishAll}. */
-    public record Outgoing(String channel, String frame) {
-        public static Outgoing toVisitor(String tenantId, String visitorId, String frame) {
-            return new Outgoing(RedisKeys.visitorChannel(tenantId, visitorId), frame);
-        }
-
-        public static Outgoing toStaff(String tenantId, String userId, String frame) {
-            return new Outgoing(RedisKeys.staffChannel(tenantId, userId), frame);
-        }
-    }
-
-    /**
-     * Publishes several frames in one round trip (a pipeline on one connection): each
-     * recipient receives its frames in the order given. Like every publish, never fails.
-     */
-    public Uni<Void> publishAll(List<Outgoing> frames) {
-        if (frames.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        List<Request> requests = new ArrayList<>(frames.size());
-        for (Outgoing f : frames) {
-            requests.add(Request.cmd(Command.PUBLISH).arg(f.channel()).arg(new Envelope(null, f.frame()).encode()));
-        }
-        return redis.getRedis().batch(requests)
-                .replaceWithVoid()
-                .onFailure().invoke(e -> LOG.warnf("publishing %d frames failed: %s", frames.size(), e.getMessage()))
                 .onFailure().recoverWithNull();
     }
 
