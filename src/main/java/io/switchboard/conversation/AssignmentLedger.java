@@ -30,7 +30,11 @@ final class AssignmentLedger {
     /** One decided head: the conversation, the agent chosen for it and why (the event's data). */
     record Entry(String conversationId, String agentId, JsonObject why) {}
 
-    private static final String LOCK_AGENTS = "select user_id from agents where user_id = any($1) order by user_id for update";
+    // NO KEY UPDATE, not UPDATE: it still makes ledgers of the same agent and an admin removing
+    // the agent (FOR UPDATE) take turns, but it does not wait for the KEY SHARE lock a message
+    // append's foreign-key check takes on the assignee's row. A group of appends holds that lock
+    // while it waits for a queue head this batch holds: with FOR UPDATE the two deadlocked.
+    private static final String LOCK_AGENTS = "select user_id from agents where user_id = any($1) order by user_id for no key update";
 
     // Prepared statements soon run with a generic plan, which guesses ten rows for the arrays
     // and would rather scan the tenant's agents and queued conversations: the agents are read
