@@ -8,6 +8,7 @@ import io.switchboard.protocol.ClientFrame;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -23,6 +24,8 @@ import java.util.List;
  */
 @ApplicationScoped
 public class ConversationService {
+
+    private static final Logger LOG = Logger.getLogger(ConversationService.class);
 
     /** Messages sent per page when a client resumes. */
     static final int RESUME_PAGE = 500;
@@ -52,13 +55,12 @@ public class ConversationService {
 
     public Uni<List<String>> visitorMessage(Caller visitor, String connectionId, ClientFrame.SendMessage m) {
         if (m.conversationId() == null) {
-            return store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id())
-                    .flatMap(started -> appendForVisitor(visitor, connectionId, m, started));
+            return startForVisitor(visitor, connectionId, m);
         }
         // The common case in one round trip: the append itself checks the conversation is the visitor's and live.
         return messages.appendByVisitor(visitor.tenantId(), m.conversationId(), visitor.id(), m.clientId(), m.text())
                 .flatMap(appended -> appended.isPresent()
-                        ? visitorMessageStored(visitor, connectionId, m, m.conversationId(), appended.get(), null)
+                        ? visitorMessageStored(visitor, connectionId, m, m.conversationId(), appended.get(), false)
                         : visitorMessageRefused(visitor, connectionId, m));
     }
 
@@ -68,10 +70,23 @@ public class ConversationService {
      */
     private Uni<List<String>> visitorMessageRefused(Caller visitor, String connectionId, ClientFrame.SendMessage m) {
         return ownConversation(visitor, m.conversationId()).flatMap(c -> c.isClosed()
-                ? store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id())
-                        .flatMap(started -> appendForVisitor(visitor, connectionId, m, started))
+                ? startForVisitor(visitor, connectionId, m)
                 // Live and theirs after all: one more try, as the read-then-append path always had.
                 : appendForVisitor(visitor, connectionId, m, new ConversationStore.Started(c, false)));
+    }
+
+    /**
+     * A message that starts a conversation: with it, in one statement, unless the visitor
+     * already has a live conversation (another tab, or a resend of this very message whose ack
+     * was lost), which then receives it (a resend is answered with its original seq).
+     */
+    private Uni<List<String>> startForVisitor(Caller visitor, String connectionId, ClientFrame.SendMessage m) {
+        String conversationId = UUID.randomUUID().toString();
+        return messages.startByVisitor(visitor.tenantId(), visitor.channelId(), visitor.id(), conversationId, m.clientId(), m.text())
+                .flatMap(first -> first.isPresent()
+                        ? visitorMessageStored(visitor, connectionId, m, conversationId, first.get(), true)
+                        : store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id())
+                                .flatMap(started -> appendForVisitor(visitor, connectionId, m, started)));
     }
 
     private Uni<List<String>> appendForVisitor(Caller visitor, String connectionId, ClientFrame.SendMessage m,
@@ -82,14 +97,13 @@ public class ConversationService {
                     if (appended.isEmpty()) {
                         throw Problem.conflict("conversation is closed");
                     }
-                    return visitorMessageStored(visitor, connectionId, m, conversationId, appended.get(),
-                            started.created() ? started.conversation() : null);
+                    return visitorMessageStored(visitor, connectionId, m, conversationId, appended.get(), started.created());
                 });
     }
 
     /** The ack, once the message is committed; a new message also goes to the visitor's other sockets and the assignee. */
     private Uni<List<String>> visitorMessageStored(Caller visitor, String connectionId, ClientFrame.SendMessage m,
-                                                   String conversationId, MessageStore.Appended a, ConversationRow created) {
+                                                   String conversationId, MessageStore.Appended a, boolean created) {
         String ack = frames.ack(m.clientId(), conversationId, a.seq());
         if (a.duplicate()) {
             return Uni.createFrom().item(List.of(ack));
@@ -104,9 +118,11 @@ public class ConversationService {
             fanout.add(publisher.staff(visitor.tenantId(), assignee, message));
         }
         timers.visitorWrote(visitor.tenantId(), conversationId, assignee != null).subscribe().with(x -> { }, e -> { });
-        if (created != null) {
-            // Routed through the queue, after the first message is safely stored.
-            ruleRouting.routeNew(created).subscribe().with(x -> { }, e -> { });
+        if (created) {
+            // Routed through the queue, after the first message is safely stored; the ack does not wait for it.
+            store.find(visitor.tenantId(), conversationId)
+                    .flatMap(row -> row.map(ruleRouting::routeNew).orElseGet(() -> Uni.createFrom().voidItem()))
+                    .subscribe().with(x -> { }, e -> LOG.warnf(e, "routing of conversation %s failed; it stays queued", conversationId));
         }
         return publisher.together(fanout).replaceWith(List.of(ack));
     }

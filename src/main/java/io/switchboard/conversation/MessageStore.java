@@ -2,6 +2,7 @@ package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.operations.MessageMetrics;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -97,12 +98,58 @@ public class MessageStore {
             select seq, created_at, true, null::uuid, null::uuid, null::text from existing
             """;
 
+    /**
+     * $1 new conversation id, $2 tenant, $3 channel, $4 visitor, $5 clientId, $6 text. A visitor
+     * without a live conversation starts one with their first message: the conversation, its
+     * {@code queued} event and message 1 in one statement and one commit. Nothing is inserted
+     * when the visitor already has a live conversation (the partial unique index) or the
+     * channel is not the tenant's.
+     */
+    private static final String START_WITH_MESSAGE = """
+            with conv as (
+              insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at,
+                                         last_seq, last_visitor_message_at)
+              select $1, $2, ch.id, $4, ch.group_id, 'queued', now(), 1, now()
+              from channels ch where ch.id = $3 and ch.tenant_id = $2
+              on conflict (visitor_id) where state <> 'closed' do nothing
+              returning id, tenant_id
+            ), queued as (
+              insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
+              select tenant_id, id, 'queued', 'visitor', $4, '{}'::jsonb from conv
+            ), ins as (
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
+              select tenant_id, id, 1, $5, 'visitor', $4, $6, false from conv
+              returning seq, created_at
+            )
+            select ins.seq, ins.created_at, false as duplicate, null::uuid as assignee_id, $4 as visitor_id,
+              (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4) as visitor_name
+            from ins
+            """;
+
     private final GroupCommit commits;
     private final MessageMetrics metrics;
+    private final Pool pool;
 
-    MessageStore(GroupCommit commits, MessageMetrics metrics) {
+    MessageStore(GroupCommit commits, MessageMetrics metrics, Pool pool) {
         this.commits = commits;
         this.metrics = metrics;
+        this.pool = pool;
+    }
+
+    /**
+     * Starts a conversation with the visitor's first message in one statement: until then the
+     * conversation was created, read back and appended to in three round trips and two
+     * commits, and the dispatcher could lock it as a queue head before its message was stored.
+     * Empty when nothing was started (the visitor already has a live conversation): the caller
+     * then appends to that one.
+     */
+    public Uni<Optional<Appended>> startByVisitor(String tenantId, String channelId, String visitorId, String conversationId,
+                                                  String clientId, String text) {
+        Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(channelId),
+                UUID.fromString(visitorId), clientId, text));
+        return pool.preparedQuery(START_WITH_MESSAGE).execute(args)
+                .map(MessageStore::appended)
+                .invoke(a -> a.ifPresent(x -> metrics.visitorStored()));
     }
 
     /**
