@@ -102,24 +102,32 @@ public class ConversationStore {
                 .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getInteger("seq").longValue());
     }
 
+    /** A message as frames show it: who sent it under which name. Callers add where and order by. */
+    private static final String MESSAGE_VIEW = """
+            select m.conversation_id, m.seq, m.sender_kind, m.sender_id,
+              coalesce(u.name, coalesce(v.name, 'Visitor #' || v.display_no)) as sender_name,
+              m.text, m.internal, m.created_at
+            from messages m
+            left join staff_users u on m.sender_kind = 'agent' and u.id = m.sender_id
+            left join visitors v on m.sender_kind = 'visitor' and v.id = m.sender_id
+            """;
+
+    private static MessageView messageView(Row r, String conversationId) {
+        return new MessageView(conversationId, r.getInteger("seq"), r.getString("sender_kind"),
+                ConversationRow.str(r.getUUID("sender_id")), r.getString("sender_name"),
+                r.getString("text"), r.getBoolean("internal"), r.getOffsetDateTime("created_at").toInstant());
+    }
+
     public Uni<List<MessageView>> messagesAfter(String tenantId, String conversationId, long afterSeq, int limit,
                                                 boolean includeInternal) {
-        return pool.preparedQuery("""
-                        select m.seq, m.sender_kind, m.sender_id,
-                          coalesce(u.name, coalesce(v.name, 'Visitor #' || v.display_no)) as sender_name,
-                          m.text, m.internal, m.created_at
-                        from messages m
-                        left join staff_users u on m.sender_kind = 'agent' and u.id = m.sender_id
-                        left join visitors v on m.sender_kind = 'visitor' and v.id = m.sender_id
+        return pool.preparedQuery(MESSAGE_VIEW + """
                         where m.conversation_id = $1 and m.tenant_id = $2 and m.seq > $3 and (not m.internal or $5)
                         order by m.seq limit $4""")
                 .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), afterSeq, limit, includeInternal))
                 .map(rows -> {
                     List<MessageView> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
-                        out.add(new MessageView(conversationId, r.getInteger("seq"), r.getString("sender_kind"),
-                                ConversationRow.str(r.getUUID("sender_id")), r.getString("sender_name"),
-                                r.getString("text"), r.getBoolean("internal"), r.getOffsetDateTime("created_at").toInstant()));
+                        out.add(messageView(r, conversationId));
                     }
                     return out;
                 });
@@ -130,13 +138,7 @@ public class ConversationStore {
      * included (what a newly assigned agent is given), grouped by conversation in sequence order.
      */
     public Uni<Map<String, List<MessageView>>> openings(String tenantId, List<String> conversationIds, int upToSeq) {
-        return pool.preparedQuery("""
-                        select m.conversation_id, m.seq, m.sender_kind, m.sender_id,
-                          coalesce(u.name, coalesce(v.name, 'Visitor #' || v.display_no)) as sender_name,
-                          m.text, m.internal, m.created_at
-                        from messages m
-                        left join staff_users u on m.sender_kind = 'agent' and u.id = m.sender_id
-                        left join visitors v on m.sender_kind = 'visitor' and v.id = m.sender_id
+        return pool.preparedQuery(MESSAGE_VIEW + """
                         where m.conversation_id = any($1) and m.tenant_id = $2 and m.seq <= $3
                         order by m.conversation_id, m.seq""")
                 .execute(Tuple.of(conversationIds.stream().map(UUID::fromString).toArray(UUID[]::new), UUID.fromString(tenantId),
@@ -145,10 +147,7 @@ public class ConversationStore {
                     Map<String, List<MessageView>> out = new HashMap<>();
                     for (Row r : rows) {
                         String conversationId = r.getUUID("conversation_id").toString();
-                        out.computeIfAbsent(conversationId, k -> new ArrayList<>()).add(new MessageView(conversationId,
-                                r.getInteger("seq"), r.getString("sender_kind"), ConversationRow.str(r.getUUID("sender_id")),
-                                r.getString("sender_name"), r.getString("text"), r.getBoolean("internal"),
-                                r.getOffsetDateTime("created_at").toInstant()));
+                        out.computeIfAbsent(conversationId, k -> new ArrayList<>()).add(messageView(r, conversationId));
                     }
                     return out;
                 });
@@ -217,17 +216,19 @@ public class ConversationStore {
                         where c.tenant_id = $1 and c.state = 'queued' and ($3 or c.group_id is not distinct from $2)
                           and ($4 or c.hold is null)""")
                 .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId), allGroups, withHeld))
-                .map(rows -> {
-                    List<Waiting> out = new ArrayList<>(rows.size());
-                    for (Row r : rows) {
-                        out.add(new Waiting(r.getUUID("id").toString(), r.getUUID("visitor_id").toString(),
-                                r.getString("visitor_name"), r.getUUID("channel_id").toString(),
-                                ConversationRow.str(r.getUUID("group_id")),
-                                r.getOffsetDateTime("queued_at").toInstant(), r.getInteger("priority"), r.getString("queue_order"),
-                                r.getString("hold")));
-                    }
-                    return out;
-                });
+                .map(ConversationStore::waitingRows);
+    }
+
+    private static List<Waiting> waitingRows(RowSet<Row> rows) {
+        List<Waiting> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            out.add(new Waiting(r.getUUID("id").toString(), r.getUUID("visitor_id").toString(),
+                    r.getString("visitor_name"), r.getUUID("channel_id").toString(),
+                    ConversationRow.str(r.getUUID("group_id")),
+                    r.getOffsetDateTime("queued_at").toInstant(), r.getInteger("priority"), r.getString("queue_order"),
+                    r.getString("hold")));
+        }
+        return out;
     }
 
     /**
@@ -240,7 +241,8 @@ public class ConversationStore {
      */
     public Uni<List<Waiting>> heads(SqlClient client, String tenantId, String groupId, int perChannel) {
         return client.preparedQuery("""
-                        select id, visitor_id, channel_id, group_id, queued_at, priority, queue_order from (
+                        select id, visitor_id, null::text as visitor_name, channel_id, group_id, queued_at, priority,
+                               queue_order, null::text as hold from (
                           select c.id, c.visitor_id, c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order,
                                  row_number() over (partition by c.channel_id
                                    order by case when ch.queue_order = 'lifo' then c.queued_at end desc, c.queued_at, c.id) as rank
@@ -248,16 +250,7 @@ public class ConversationStore {
                           where c.tenant_id = $1 and c.state = 'queued' and c.group_id is not distinct from $2 and c.hold is null
                         ) q where rank <= $3""")
                 .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId), perChannel))
-                .map(rows -> {
-                    List<Waiting> out = new ArrayList<>(rows.size());
-                    for (Row r : rows) {
-                        out.add(new Waiting(r.getUUID("id").toString(), r.getUUID("visitor_id").toString(), null,
-                                r.getUUID("channel_id").toString(), ConversationRow.str(r.getUUID("group_id")),
-                                r.getOffsetDateTime("queued_at").toInstant(), r.getInteger("priority"), r.getString("queue_order"),
-                                null));
-                    }
-                    return out;
-                });
+                .map(ConversationStore::waitingRows);
     }
 
     /** Serving order (B4): channel priority, then each channel's first-in or last-in order. */

@@ -56,7 +56,6 @@ public class QueueDispatcher {
      */
     private static final int BATCH = 32;
 
-    /** A committed assignment, what is announced after commit. */
     /**
      * A committed assignment, what is announced after commit, with the agent's live figures
      * right after it (their {@code status} frame).
@@ -191,9 +190,9 @@ public class QueueDispatcher {
         if (agentIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Uni<Boolean>> releases = new ArrayList<>(agentIds.size());
-        for (String agentId : List.copyOf(agentIds)) {
-            releases.add(liveState.release(tenantId, agentId).replaceWith(true));
+        List<Uni<Void>> releases = new ArrayList<>(agentIds.size());
+        for (String agentId : agentIds) {
+            releases.add(liveState.release(tenantId, agentId));
         }
         return Uni.join().all(releases).andCollectFailures().replaceWithVoid();
     }
