@@ -270,15 +270,26 @@ public class ConversationStore {
         return out;
     }
 
-    /** Queued conversations of a group in serving order: their index + 1 is their position. */
+    /**
+     * Queued conversations of a group in serving order: their index + 1 is their position.
+     * Read for queue positions, several times a second while a backlog lasts: so without the
+     * visitor join and the names the queue view needs.
+     */
     public Uni<List<String[]>> queue(String tenantId, String groupId) {
-        return waiting(pool, tenantId, groupId, false).map(w -> {
-            List<String[]> out = new ArrayList<>(w.size());
-            for (Waiting x : order(w)) {
-                out.add(new String[] {x.conversationId(), x.visitorId()});
-            }
-            return out;
-        });
+        return pool.preparedQuery("""
+                        select c.id, c.visitor_id, null::text as visitor_name, c.channel_id, c.group_id, c.queued_at,
+                               ch.priority, ch.queue_order, null::text as hold
+                        from conversations c join channels ch on ch.id = c.channel_id
+                        where c.tenant_id = $1 and c.state = 'queued' and c.group_id is not distinct from $2 and c.hold is null""")
+                .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId)))
+                .map(rows -> {
+                    List<Waiting> w = waitingRows(rows);
+                    List<String[]> out = new ArrayList<>(w.size());
+                    for (Waiting x : order(w)) {
+                        out.add(new String[] {x.conversationId(), x.visitorId()});
+                    }
+                    return out;
+                });
     }
 
     public Uni<Void> event(SqlClient conn, String tenantId, String conversationId, String kind, String actorKind,
