@@ -288,6 +288,8 @@ public final class ContentionScenario implements AutoCloseable {
                     switch (f.path("type").asText()) {
                         case "status" -> console.firstStatus.complete(f);
                         case "assigned" -> console.assigned.add(f.path("conversationId").asText());
+                        // A console that is refused its first status says why instead of timing out.
+                        case "error" -> console.firstStatus.completeExceptionally(new AssertionError(a.name() + " got " + text));
                         default -> { }
                     }
                 });

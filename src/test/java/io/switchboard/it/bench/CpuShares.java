@@ -18,11 +18,17 @@ import java.util.stream.Stream;
  */
 final class CpuShares {
 
+    /** Part of the replicas' figure: their just-in-time compiler threads. */
+    static final String COMPILERS = "of which JIT compilers";
+
     private final List<Replica> replicas;
     private Map<String, Double> before = Map.of();
     private Map<String, Double> spent = Map.of();
     private long startNanos;
     private double wallSeconds;
+    /** Wall-clock bounds of the window, to cut a profile of the replicas to it. */
+    private java.time.LocalTime from;
+    private java.time.LocalTime to;
 
     CpuShares(List<Replica> replicas) {
         this.replicas = List.copyOf(replicas);
@@ -31,17 +37,30 @@ final class CpuShares {
     void start() {
         before = sample();
         startNanos = System.nanoTime();
+        from = java.time.LocalTime.now();
     }
 
     void stop() {
         wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+        to = java.time.LocalTime.now();
         Map<String, Double> after = sample();
         Map<String, Double> out = new LinkedHashMap<>();
         after.forEach((k, v) -> out.put(k, v - before.getOrDefault(k, 0.0)));
         spent = out;
     }
 
-    /** "replicas 3.1, postgres 2.0, redis 0.4, generator 1.2 (total 6.7 over 5.2 s wall)". */
+    /** "18:15:59.120 to 18:16:04.310": the window on this machine's clock, to cut a replica's profile to it. */
+    String window() {
+        return from + " to " + to;
+    }
+
+    /** Share of the replicas' CPU that went to compiling code, 0 to 1. */
+    double compilerShare() {
+        double replicas = spent.getOrDefault("replicas", 0.0);
+        return replicas <= 0 ? 0 : spent.getOrDefault(COMPILERS, 0.0) / replicas;
+    }
+
+    /** "replicas 3.1, of which JIT compilers 0.2, postgres 2.0, redis 0.4, generator 1.2 (total 6.7 over 5.2 s wall)". */
     String summary() {
         StringBuilder b = new StringBuilder();
         double total = 0;
@@ -50,7 +69,9 @@ final class CpuShares {
                 b.append(", ");
             }
             b.append(e.getKey()).append(' ').append(String.format("%.1f", e.getValue()));
-            total += e.getValue();
+            if (!e.getKey().equals(COMPILERS)) {
+                total += e.getValue();
+            }
         }
         return b.append(String.format(" (total %.1f over %.1f s wall)", total, wallSeconds)).toString();
     }
@@ -62,6 +83,11 @@ final class CpuShares {
             replicaCpu += ProcStats.cpuSeconds(r.pid());
         }
         out.put("replicas", replicaCpu);
+        double compilers = 0;
+        for (Replica r : replicas) {
+            compilers += ProcStats.compilerCpuSeconds(r.pid());
+        }
+        out.put(COMPILERS, compilers);
         out.put("postgres", byName("postgres"));
         out.put("redis", byName("redis-server"));
         out.put("generator", ProcStats.cpuSeconds(ProcessHandle.current().pid()));

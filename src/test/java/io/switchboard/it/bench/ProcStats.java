@@ -51,6 +51,31 @@ final class ProcStats {
     }
 
     /**
+     * CPU seconds the process's just-in-time compiler threads have used so far (HotSpot names
+     * them "C1 CompilerThre…" and "C2 CompilerThre…"): while they are busy, the figures are of
+     * code still being compiled, not of the service as it runs for days.
+     */
+    static double compilerCpuSeconds(long pid) {
+        double sum = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // A compiler thread that ended while we looked no longer counts.
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc/" + pid + "/task", e);
+        }
+        return sum;
+    }
+
+    /**
      * Heap in use after a full collection, in bytes: what the process really keeps alive,
      * without the garbage that happens to be waiting for the next collection.
      */
