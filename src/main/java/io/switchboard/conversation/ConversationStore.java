@@ -30,6 +30,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class ConversationStore {
 
+    /**
+     * The hold a new conversation starts with, as SQL ($2 is the tenant): {@code 'routing'}
+     * when the tenant has an enabled routing rule, so that no dispatch of the channel's group
+     * serves it before {@link RuleRouting} has placed it; none otherwise, and it is
+     * dispatchable at once. A conversation whose routing never finished (its replica died) is
+     * routed again by the queue sweep.
+     */
+    static final String ROUTING_HOLD =
+            "(select 'routing' where exists (select 1 from routing_rules r where r.tenant_id = $2 and r.enabled))";
+
+
     /** What a close changed: the agent whose capacity it frees (null if it was queued). */
     public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued) {}
 
@@ -72,8 +83,9 @@ public class ConversationStore {
     public Uni<Started> startForVisitor(String tenantId, String channelId, String visitorId) {
         UUID id = UUID.randomUUID();
         return pool.withTransaction(conn -> conn.preparedQuery("""
-                        insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at)
-                        select $1, $2, ch.id, $4, ch.group_id, 'queued', now()
+                        insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at, hold)
+                        select $1, $2, ch.id, $4, ch.group_id, 'queued', now(),
+                               """ + ROUTING_HOLD + """
                         from channels ch where ch.id = $3 and ch.tenant_id = $2
                         on conflict (visitor_id) where state <> 'closed' do nothing
                         returning id""")

@@ -108,8 +108,9 @@ public class MessageStore {
     private static final String START_WITH_MESSAGE = """
             with conv as (
               insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at,
-                                         last_seq, last_visitor_message_at)
-              select $1, $2, ch.id, $4, ch.group_id, 'queued', now(), 1, now()
+                                         last_seq, last_visitor_message_at, hold)
+              select $1, $2, ch.id, $4, ch.group_id, 'queued', now(), 1, now(),
+                     """ + ConversationStore.ROUTING_HOLD + """
               from channels ch where ch.id = $3 and ch.tenant_id = $2
               on conflict (visitor_id) where state <> 'closed' do nothing
               returning id, tenant_id

@@ -107,9 +107,45 @@ public class RuleRouting {
                 .onFailure().recoverWithNull();
     }
 
+    /** How long a new conversation may wait for its rule before the queue sweep routes it again. */
+    static final int ROUTING_STUCK_SECONDS = 10;
+
+    /**
+     * Routes again the conversations still held for routing long after they started: the
+     * replica that started them stopped before its rule placed them (see
+     * {@link ConversationStore#ROUTING_HOLD}). When the tenant has no rules any more, the hold
+     * is simply lifted and the group's queue serves them.
+     */
+    public Uni<Void> routeStuck() {
+        return pool.preparedQuery("""
+                        select tenant_id, id from conversations
+                        where hold = 'routing' and state = 'queued' and created_at < now() - make_interval(secs => $1)
+                        order by created_at limit 100""")
+                .execute(Tuple.of(ROUTING_STUCK_SECONDS))
+                .flatMap(rows -> {
+                    List<Uni<Void>> runs = new ArrayList<>();
+                    for (Row r : rows) {
+                        String tenantId = r.getUUID("tenant_id").toString();
+                        String id = r.getUUID("id").toString();
+                        LOG.infof("conversation %s waited %d s for routing; routing it again", id, ROUTING_STUCK_SECONDS);
+                        runs.add(pool.preparedQuery("""
+                                        update conversations c set hold = null
+                                        where id = $1 and hold = 'routing'
+                                          and not exists (select 1 from routing_rules r where r.tenant_id = c.tenant_id and r.enabled)""")
+                                .execute(Tuple.of(UUID.fromString(id)))
+                                .flatMap(x -> store.find(tenantId, id))
+                                .flatMap(row -> row.map(this::routeNew).orElseGet(() -> Uni.createFrom().voidItem())));
+                    }
+                    return runs.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(runs).andCollectFailures().replaceWithVoid();
+                })
+                .onFailure().invoke(e -> LOG.warnf(e, "routing stuck conversations failed"))
+                .onFailure().recoverWithNull();
+    }
+
     private Uni<Void> routed(ConversationRow c, RoutingRule rule, String group, JsonObject why) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
-                        update conversations set group_id = $3, routing_rule_id = $4
+                        update conversations set group_id = $3, routing_rule_id = $4,
+                               hold = case when hold = 'routing' then null else hold end
                         where id = $1 and tenant_id = $2 and state = 'queued'""")
                 .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), UUID.fromString(group),
                         UUID.fromString(rule.id())))

@@ -29,6 +29,18 @@ class RuleRoutingTest {
     @TestHTTPResource("/")
     URL base;
 
+    @jakarta.inject.Inject
+    MessageStore messages;
+
+    @jakarta.inject.Inject
+    QueueDispatcher dispatcher;
+
+    @jakarta.inject.Inject
+    RuleRouting routing;
+
+    @jakarta.inject.Inject
+    ConversationStore store;
+
     private static RequestSpecification as(String jwt) {
         return given().auth().oauth2(jwt).contentType(ContentType.JSON);
     }
@@ -178,6 +190,63 @@ class RuleRoutingTest {
             }
         } finally {
             visitors.forEach(WsClient::close);
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void aNewConversationIsNotServedByItsGroupBeforeItsRuleHasPlacedIt() {
+        // The race this closes: a dispatch of the channel's group (another conversation's, or
+        // the sweep's) running between a conversation's first message and its routing served
+        // it by the group's default strategy, past its rule.
+        Fixtures.Team team = Fixtures.team(2, 5);
+        String admin = Chat.login(team.adminEmail());
+        String skilled = team.agents().get(1).id();
+        as(admin).body(Map.of("skills", Map.of("billing", 5))).when().put("/api/v1/admin/agents/" + skilled).then().statusCode(200);
+        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()), "strategy", "skill-weighted",
+                "requiredSkills", List.of("billing"))).when().post("/api/v1/admin/rules").then().statusCode(201);
+        Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        String conversation = UUID.randomUUID().toString();
+        try {
+            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "invoice")
+                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            // Both agents have room: without the hold the group's least-load dispatch takes it here.
+            dispatcher.dispatch(team.tenantId(), team.groupId()).await().atMost(Duration.ofSeconds(10));
+            assertThat(Fixtures.count("select count(*) from conversations where id = ?::uuid and state = 'queued' and hold = 'routing'",
+                    conversation)).isEqualTo(1);
+
+            routing.routeNew(store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow())
+                    .await().atMost(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(
+                    "select count(*) from conversations where id = ?::uuid and state = 'open' and hold is null and assignee_id = ?::uuid",
+                    conversation, skilled) == 1);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void aConversationLeftHeldForRoutingByAStoppedReplicaIsRoutedByTheSweep() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        String rule = as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()),
+                "strategy", "least-load")).when().post("/api/v1/admin/rules").then().statusCode(201).extract().path("id");
+        Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        String conversation = UUID.randomUUID().toString();
+        try {
+            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "hello")
+                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            // Its replica stopped before routing it: nothing serves it while it is young...
+            routing.routeStuck().await().atMost(Duration.ofSeconds(10));
+            assertThat(Fixtures.count("select count(*) from conversations where id = ?::uuid and hold = 'routing'", conversation)).isEqualTo(1);
+            // ...and once it has waited past the limit, the sweep routes it by its rule.
+            Fixtures.count("with x as (update conversations set created_at = created_at - interval '1 minute' where id = ?::uuid returning 1) select count(*) from x",
+                    conversation);
+            routing.routeStuck().await().atMost(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(
+                    "select count(*) from conversations where id = ?::uuid and state = 'open' and hold is null and routing_rule_id = ?::uuid",
+                    conversation, rule) == 1);
+        } finally {
             Chat.retire(team.tenantId());
         }
     }
