@@ -284,24 +284,17 @@ public class ConversationStore {
 
     /**
      * Queued conversations of a group in serving order: their index + 1 is their position.
-     * Read for queue positions, several times a second while a backlog lasts: so without the
-     * visitor join and the names the queue view needs.
+     * Read for queue positions, several times a second while a backlog lasts: so through the
+     * dispatcher's query (no visitor join, no names), without its per-channel limit.
      */
     public Uni<List<String[]>> queue(String tenantId, String groupId) {
-        return pool.preparedQuery("""
-                        select c.id, c.visitor_id, null::text as visitor_name, c.channel_id, c.group_id, c.queued_at,
-                               ch.priority, ch.queue_order, null::text as hold
-                        from conversations c join channels ch on ch.id = c.channel_id
-                        where c.tenant_id = $1 and c.state = 'queued' and c.group_id is not distinct from $2 and c.hold is null""")
-                .execute(Tuple.of(UUID.fromString(tenantId), groupId == null ? null : UUID.fromString(groupId)))
-                .map(rows -> {
-                    List<Waiting> w = waitingRows(rows);
-                    List<String[]> out = new ArrayList<>(w.size());
-                    for (Waiting x : order(w)) {
-                        out.add(new String[] {x.conversationId(), x.visitorId()});
-                    }
-                    return out;
-                });
+        return heads(pool, tenantId, groupId, Integer.MAX_VALUE).map(w -> {
+            List<String[]> out = new ArrayList<>(w.size());
+            for (Waiting x : order(w)) {
+                out.add(new String[] {x.conversationId(), x.visitorId()});
+            }
+            return out;
+        });
     }
 
     public Uni<Void> event(SqlClient conn, String tenantId, String conversationId, String kind, String actorKind,

@@ -61,6 +61,16 @@ class RuleRoutingTest {
         return group;
     }
 
+    /** The team's second agent gets the skill "billing", and one skill-weighted rule requiring it covers the team's group. */
+    private static String skilledAgentWithRule(Fixtures.Team team) {
+        String admin = Chat.login(team.adminEmail());
+        String skilled = team.agents().get(1).id();
+        as(admin).body(Map.of("skills", Map.of("billing", 5))).when().put("/api/v1/admin/agents/" + skilled).then().statusCode(200);
+        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()), "strategy", "skill-weighted",
+                "requiredSkills", List.of("billing"))).when().post("/api/v1/admin/rules").then().statusCode(201);
+        return skilled;
+    }
+
     private static String rule(String admin, String group, String pageContains, String outOfHours) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "billing pages", "position", 1,
                 "groupIds", List.of(group),
@@ -174,11 +184,7 @@ class RuleRoutingTest {
     @Test
     void aSkillWeightedRuleGivesEveryConversationToTheSkilledAgentWhileTheyHaveRoom() {
         Fixtures.Team team = Fixtures.team(2, 5);
-        String admin = Chat.login(team.adminEmail());
-        String skilled = team.agents().get(1).id();
-        as(admin).body(Map.of("skills", Map.of("billing", 5))).when().put("/api/v1/admin/agents/" + skilled).then().statusCode(200);
-        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()), "strategy", "skill-weighted",
-                "requiredSkills", List.of("billing"))).when().post("/api/v1/admin/rules").then().statusCode(201);
+        String skilled = skilledAgentWithRule(team);
         List<WsClient> visitors = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -200,11 +206,7 @@ class RuleRoutingTest {
         // the sweep's) running between a conversation's first message and its routing served
         // it by the group's default strategy, past its rule.
         Fixtures.Team team = Fixtures.team(2, 5);
-        String admin = Chat.login(team.adminEmail());
-        String skilled = team.agents().get(1).id();
-        as(admin).body(Map.of("skills", Map.of("billing", 5))).when().put("/api/v1/admin/agents/" + skilled).then().statusCode(200);
-        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()), "strategy", "skill-weighted",
-                "requiredSkills", List.of("billing"))).when().post("/api/v1/admin/rules").then().statusCode(201);
+        String skilled = skilledAgentWithRule(team);
         Chat.Visitor visitor = Chat.visitor(team.channelKey());
         String conversation = UUID.randomUUID().toString();
         try {

@@ -83,11 +83,7 @@ final class CpuShares {
             replicaCpu += ProcStats.cpuSeconds(r.pid());
         }
         out.put("replicas", replicaCpu);
-        double compilers = 0;
-        for (Replica r : replicas) {
-            compilers += ProcStats.compilerCpuSeconds(r.pid());
-        }
-        out.put(COMPILERS, compilers);
+        out.put(COMPILERS, ProcStats.compilerCpuSeconds(replicas));
         out.put("postgres", byName("postgres"));
         out.put("redis", byName("redis-server"));
         out.put("generator", ProcStats.cpuSeconds(ProcessHandle.current().pid()));

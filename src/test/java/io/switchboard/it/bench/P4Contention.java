@@ -107,22 +107,14 @@ final class P4Contention implements Scenario {
     /** Waits (up to 30 s) until the replicas' compiler threads use under 2 % of a core: what a burst queued is compiled. */
     private static void waitForQuietCompilers(List<Replica> replicas) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        double before = compilerSeconds(replicas);
+        double before = ProcStats.compilerCpuSeconds(replicas);
         while (System.nanoTime() < deadline) {
             Thread.sleep(500);
-            double now = compilerSeconds(replicas);
+            double now = ProcStats.compilerCpuSeconds(replicas);
             if (now - before < 0.01) {
                 return;
             }
             before = now;
         }
-    }
-
-    private static double compilerSeconds(List<Replica> replicas) {
-        double sum = 0;
-        for (Replica r : replicas) {
-            sum += ProcStats.compilerCpuSeconds(r.pid());
-        }
-        return sum;
     }
 }

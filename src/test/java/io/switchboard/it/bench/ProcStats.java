@@ -1,12 +1,16 @@
 package io.switchboard.it.bench;
 
+import io.switchboard.it.Replica;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What the kernel and the JVM say about a process, read the same way for a replica and for
@@ -40,14 +44,27 @@ final class ProcStats {
     /** User plus system CPU time the process has used so far, in seconds. */
     static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name (field 2) is in parentheses and may hold spaces: count from after it.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // f[0] is field 3 (state), so utime (field 14) is f[11] and stime (field 15) f[12].
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+            return cpuSecondsIn(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/" + pid + "/stat", e);
         }
+    }
+
+    /** User plus system CPU seconds in a process's or thread's {@code stat} line. */
+    private static double cpuSecondsIn(String stat) {
+        // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // f[0] is field 3 (state), so utime (field 14) is f[11] and stime (field 15) f[12].
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+    }
+
+    /** Summed over the replicas: {@link #compilerCpuSeconds(long)}. */
+    static double compilerCpuSeconds(List<Replica> replicas) {
+        double sum = 0;
+        for (Replica r : replicas) {
+            sum += compilerCpuSeconds(r.pid());
+        }
+        return sum;
     }
 
     /**
@@ -57,13 +74,11 @@ final class ProcStats {
      */
     static double compilerCpuSeconds(long pid) {
         double sum = 0;
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-                        String stat = Files.readString(task.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+                        sum += cpuSecondsIn(Files.readString(task.resolve("stat")));
                     }
                 } catch (IOException | RuntimeException e) {
                     // A compiler thread that ended while we looked no longer counts.
