@@ -3,10 +3,12 @@ package io.switchboard.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.switchboard.testing.Fixtures;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -281,19 +283,16 @@ public final class ContentionScenario implements AutoCloseable {
             Console console = new Console(a);
             consoles.add(console);
             String token = tokens.agent(team.tenantId(), a.id(), a.email(), a.name());
-            opened.add(connect(replicaFor(i), "/ws/agent?token=" + token).onSuccess(ws -> {
-                console.socket = ws;
-                ws.textMessageHandler(text -> {
-                    JsonNode f = parse(text);
-                    switch (f.path("type").asText()) {
-                        case "status" -> console.firstStatus.complete(f);
-                        case "assigned" -> console.assigned.add(f.path("conversationId").asText());
-                        // A console that is refused its first status says why instead of timing out.
-                        case "error" -> console.firstStatus.completeExceptionally(new AssertionError(a.name() + " got " + text));
-                        default -> { }
-                    }
-                });
-            }).toCompletionStage().toCompletableFuture());
+            opened.add(connect(replicaFor(i), "/ws/agent?token=" + token, text -> {
+                JsonNode f = parse(text);
+                switch (f.path("type").asText()) {
+                    case "status" -> console.firstStatus.complete(f);
+                    case "assigned" -> console.assigned.add(f.path("conversationId").asText());
+                    // A console that is refused its first status says why instead of timing out.
+                    case "error" -> console.firstStatus.completeExceptionally(new AssertionError(a.name() + " got " + text));
+                    default -> { }
+                }
+            }).onSuccess(ws -> console.socket = ws).toCompletionStage().toCompletableFuture());
         }
         for (Future<?> f : opened) {
             f.get(30, TimeUnit.SECONDS);
@@ -344,20 +343,19 @@ public final class ContentionScenario implements AutoCloseable {
         for (Visitor v : visitors) {
             CompletableFuture<Void> subscribed = new CompletableFuture<>();
             ready.add(subscribed);
-            connect(v.replica, "/ws/visitor?token=" + v.token).onSuccess(ws -> {
-                v.socket = ws;
-                ws.textMessageHandler(text -> {
-                    JsonNode f = parse(text);
-                    switch (f.path("type").asText()) {
-                        case "error" -> subscribed.complete(null);
-                        case "ack" -> v.conversationId = f.path("conversationId").asText();
-                        case "assigned" -> {
-                            v.assignedTo = f.path("agent").path("id").asText();
-                            v.assignedNanos = System.nanoTime();
-                        }
-                        default -> { }
+            connect(v.replica, "/ws/visitor?token=" + v.token, text -> {
+                JsonNode f = parse(text);
+                switch (f.path("type").asText()) {
+                    case "error" -> subscribed.complete(null);
+                    case "ack" -> v.conversationId = f.path("conversationId").asText();
+                    case "assigned" -> {
+                        v.assignedTo = f.path("agent").path("id").asText();
+                        v.assignedNanos = System.nanoTime();
                     }
-                });
+                    default -> { }
+                }
+            }).onSuccess(ws -> {
+                v.socket = ws;
                 ws.writeTextMessage("{\"type\":\"sync\"}");
             }).onFailure(subscribed::completeExceptionally);
         }
@@ -501,9 +499,11 @@ public final class ContentionScenario implements AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
-    private io.vertx.core.Future<WebSocket> connect(Replica r, String uri) {
+    /** The frame handler is in place before the server can write (ClientSockets). */
+    private io.vertx.core.Future<WebSocket> connect(Replica r, String uri, Handler<String> frames) {
         URI base = URI.create(r.base());
-        return client.connect(base.getPort(), base.getHost(), uri);
+        return ClientSockets.connect(vertx, client,
+                new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(uri), frames);
     }
 
     private static JsonNode parse(String text) {

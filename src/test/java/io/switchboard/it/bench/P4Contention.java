@@ -51,7 +51,7 @@ final class P4Contention implements Scenario {
         r.note("Creation is the conversation's first message committed; the wait includes the queue.");
         r.note("Each measured burst follows unmeasured bursts of the same size on the same replicas (other tenants) until "
                 + "the just-in-time compilers spend under " + Math.round(QUIET_COMPILERS * 100) + " % of the replicas' CPU in one ("
-                + oneRun.warmUps() + " on one replica, " + twoRuns.warmUps() + " on two; at most `-Dbench.p4.max-warm-ups`, 1 by default), "
+                + oneRun.warmUps() + " on one replica, " + twoRuns.warmUps() + " on two; at most `-Dbench.p4.max-warm-ups`, 5 by default), "
                 + "so the figures are of warmed-up processes. In the measured bursts the compilers took "
                 + Math.round(oneRun.compilerShare() * 100) + " % (one replica) and " + Math.round(twoRuns.compilerShare() * 100)
                 + " % (two) of the replicas' CPU.");
@@ -67,9 +67,9 @@ final class P4Contention implements Scenario {
     private static Measured measure(BenchRun run, int replicas, ContentionScenario.Params params) throws Exception {
         List<Replica> started = run.startReplicas("P4-" + replicas, replicas);
         StaffTokens tokens = new StaffTokens(run.app.keys());
-        // One by default: a third scenario on the same replicas has twice left its consoles
-        // without their first status frame (docs/benchmarks.md, "P4 and the compilers").
-        int maxWarmUps = run.knobs.integer("bench.p4.max-warm-ups", 1);
+        // Five by default: on two cores the compilers keep about a third of the replicas' CPU
+        // for several bursts, and each burst takes a few seconds.
+        int maxWarmUps = run.knobs.integer("bench.p4.max-warm-ups", 5);
         int warmUps = 0;
         try {
             // The same burst, unmeasured, on other tenants, until the just-in-time compilers
@@ -78,6 +78,7 @@ final class P4Contention implements Scenario {
             // of the replicas' CPU, on a machine with two cores for everything.
             double share = 1;
             while (warmUps < maxWarmUps && share >= QUIET_COMPILERS) {
+                BenchRun.vacuum();
                 try (ContentionScenario warmUp = new ContentionScenario(started, tokens, params)) {
                     CpuShares cpu = new CpuShares(started);
                     warmUp.run(cpu::start, cpu::stop);
@@ -91,6 +92,7 @@ final class P4Contention implements Scenario {
             BenchRun.stop(started);
             throw e;
         }
+        BenchRun.vacuum();
         try (ContentionScenario s = new ContentionScenario(started, tokens, params)) {
             CpuShares cpu = new CpuShares(started);
             ContentionScenario.Figures f = s.run(cpu::start, cpu::stop);
