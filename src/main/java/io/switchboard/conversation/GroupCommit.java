@@ -20,7 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Group commit for message appends. Each append statement runs alone while fewer than
+ * Group commit for message appends and conversation starts. Each statement runs alone while fewer than
  * {@code groupsInFlight} of its kind are running; beyond that, appends wait and go out
  * together as one pipelined batch of the same statement, which PostgreSQL runs as one
  * implicit transaction with one commit. On a small machine the commit, not the insert, is
@@ -52,7 +52,8 @@ class GroupCommit {
 
     /**
      * Runs the statement with these arguments, alone or in a group; {@code conversationId} is
-     * the row it updates, which orders a group (see {@link Lane#send}). Lazy like any Uni: each
+     * the row it updates, which orders a group (see {@link Lane#send}), or null for a statement
+     * that only inserts new rows: its group keeps arrival order. Lazy like any Uni: each
      * subscription, a retry included, runs the statement again.
      */
     Uni<RowSet<Row>> execute(String sql, Tuple args, UUID conversationId) {
@@ -63,6 +64,12 @@ class GroupCommit {
     /** The most appends sent in one group since start: for tests, which must know they exercised grouping. */
     int largestGroup() {
         return largestGroup;
+    }
+
+    /** The same for one statement text. */
+    int largestGroup(String sql) {
+        Lane lane = lanes.get(sql);
+        return lane == null ? 0 : lane.largest;
     }
 
     private record Pending(Tuple args, UUID conversationId, UniEmitter<? super RowSet<Row>> emitter, Context context) {
@@ -91,6 +98,7 @@ class GroupCommit {
         private final String sql;
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private int inFlight;
+        private volatile int largest;
 
         Lane(String sql) {
             this.sql = sql;
@@ -119,6 +127,9 @@ class GroupCommit {
             if (group.size() > largestGroup) {
                 largestGroup = group.size();
             }
+            if (group.size() > largest) {
+                largest = group.size();
+            }
             return group;
         }
 
@@ -129,7 +140,10 @@ class GroupCommit {
             }
             // Every group takes its conversations' row locks in one order (a stable sort keeps
             // arrival order within a conversation), so two groups in flight never deadlock.
-            group.sort(Comparator.comparing(Pending::conversationId));
+            // Inserts of new rows lock nothing another group waits for: they keep arrival order.
+            if (group.get(0).conversationId() != null) {
+                group.sort(Comparator.comparing(Pending::conversationId));
+            }
             List<Tuple> batch = new ArrayList<>(group.size());
             for (Pending p : group) {
                 batch.add(p.args());

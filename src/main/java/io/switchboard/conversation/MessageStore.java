@@ -2,7 +2,6 @@ package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.operations.MessageMetrics;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -103,13 +102,15 @@ public class MessageStore {
      * without a live conversation starts one with their first message: the conversation, its
      * {@code queued} event and message 1 in one statement and one commit. Nothing is inserted
      * when the visitor already has a live conversation (the partial unique index) or the
-     * channel is not the tenant's.
+     * channel is not the tenant's. Starts share commits under load (GroupCommit), and a group
+     * is one transaction where now() is the same for all: queued_at, which orders the queue,
+     * takes the statement's own clock so a group's conversations queue in arrival order.
      */
-    private static final String START_WITH_MESSAGE = """
+    static final String START_WITH_MESSAGE = """
             with conv as (
               insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at,
                                          last_seq, last_visitor_message_at, hold)
-              select $1, $2, ch.id, $4, ch.group_id, 'queued', now(), 1, now(),
+              select $1, $2, ch.id, $4, ch.group_id, 'queued', clock_timestamp(), 1, now(),
                      """ + ConversationStore.ROUTING_HOLD + """
               from channels ch where ch.id = $3 and ch.tenant_id = $2
               on conflict (visitor_id) where state <> 'closed' do nothing
@@ -129,12 +130,10 @@ public class MessageStore {
 
     private final GroupCommit commits;
     private final MessageMetrics metrics;
-    private final Pool pool;
 
-    MessageStore(GroupCommit commits, MessageMetrics metrics, Pool pool) {
+    MessageStore(GroupCommit commits, MessageMetrics metrics) {
         this.commits = commits;
         this.metrics = metrics;
-        this.pool = pool;
     }
 
     /**
@@ -142,13 +141,14 @@ public class MessageStore {
      * conversation was created, read back and appended to in three round trips and two
      * commits, and the dispatcher could lock it as a queue head before its message was stored.
      * Empty when nothing was started (the visitor already has a live conversation): the caller
-     * then appends to that one.
+     * then appends to that one. Under load, starts share one commit (GroupCommit): the commit's
+     * wait for the WAL was most of a start's cost.
      */
     public Uni<Optional<Appended>> startByVisitor(String tenantId, String channelId, String visitorId, String conversationId,
                                                   String clientId, String text) {
         Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(channelId),
                 UUID.fromString(visitorId), clientId, text));
-        return pool.preparedQuery(START_WITH_MESSAGE).execute(args)
+        return commits.execute(START_WITH_MESSAGE, args, null)
                 .map(MessageStore::appended)
                 .invoke(a -> a.ifPresent(x -> metrics.visitorStored()));
     }

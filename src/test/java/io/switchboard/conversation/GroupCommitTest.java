@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -134,5 +135,45 @@ class GroupCommitTest {
         } finally {
             Chat.retire(team.tenantId());
         }
+    }
+
+    @Test
+    void firstMessagesSharingACommitStartOneConversationEachWithTheirOwnQueueTimes() throws Exception {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try {
+            List<Chat.Visitor> visitors = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                visitors.add(Chat.visitor(team.channelKey()));
+            }
+            // Submitted at once: all but the first few wait and go out in groups, one commit each.
+            List<CompletableFuture<Optional<MessageStore.Appended>>> starts = new ArrayList<>();
+            for (Chat.Visitor v : visitors) {
+                starts.add(start(team, v));
+            }
+            // The first visitor again (a second tab): their conversation is live, so nothing is started.
+            CompletableFuture<Optional<MessageStore.Appended>> again = start(team, visitors.get(0));
+
+            for (CompletableFuture<Optional<MessageStore.Appended>> f : starts) {
+                assertThat(f.get(30, TimeUnit.SECONDS).orElseThrow().seq()).isEqualTo(1);
+            }
+            assertThat(again.get(30, TimeUnit.SECONDS)).isEmpty();
+            assertThat(commits.largestGroup(MessageStore.START_WITH_MESSAGE)).as("starts went out in groups").isGreaterThan(1);
+            String tenant = team.tenantId();
+            assertThat(Fixtures.count("select count(*) from conversations where tenant_id = ? and state = 'queued'", tenant)).isEqualTo(60);
+            assertThat(Fixtures.count("select count(*) from messages where tenant_id = ?", tenant)).isEqualTo(60);
+            assertThat(Fixtures.count("select count(*) from conversation_events where tenant_id = ? and kind = 'queued'", tenant))
+                    .isEqualTo(60);
+            // A group is one transaction, where now() is one instant: the queue would order its
+            // conversations by their random ids instead of their arrival.
+            assertThat(Fixtures.count("select count(distinct queued_at) from conversations where tenant_id = ?", tenant))
+                    .as("every conversation has its own queue time").isEqualTo(60);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    private CompletableFuture<Optional<MessageStore.Appended>> start(Fixtures.Team team, Chat.Visitor v) {
+        return messages.startByVisitor(team.tenantId(), team.channelId(), v.id(), UUID.randomUUID().toString(), clientId(), "hello")
+                .subscribeAsCompletionStage();
     }
 }
