@@ -105,6 +105,12 @@ public final class Replica {
         env.put("SWITCHBOARD_RATE_LIMIT_SOCKET_CONNECTS", "1000000");
         env.put("SWITCHBOARD_RATE_LIMIT_LOGINS", "1000000");
         env.put("SWITCHBOARD_RATE_LIMIT_VISITOR_TOKENS", "1000000");
+        // Scenarios chat as fast as the replicas answer (a visitor may send several messages a second
+        // on a quick machine); the frame limits have their own tests in RateLimitTest.
+        env.put("SWITCHBOARD_RATE_LIMIT_VISITOR_FRAMES_PER_SECOND", "1000");
+        env.put("SWITCHBOARD_RATE_LIMIT_VISITOR_FRAMES_BURST", "1000");
+        env.put("SWITCHBOARD_RATE_LIMIT_STAFF_FRAMES_PER_SECOND", "1000");
+        env.put("SWITCHBOARD_RATE_LIMIT_STAFF_FRAMES_BURST", "1000");
         env.putAll(this.env);
         try {
             Process started = pb.start();
