@@ -107,6 +107,15 @@ public class RuleRouting {
                 .onFailure().recoverWithNull();
     }
 
+    /**
+     * Matches a conversation no rule has placed yet: held for routing, or (when the tenant's
+     * first rule came after the conversation started) neither held nor given a rule. Each
+     * placement below updates only such a row, so when two routings of one conversation race
+     * (the sweep on two replicas, or the sweep and a slow starting replica) the first one
+     * wins and the others change nothing, write no second event and send no second notice.
+     */
+    static final String NOT_YET_PLACED = "(hold = 'routing' or (hold is null and routing_rule_id is null))";
+
     /** How long a new conversation may wait for its rule before the queue sweep routes it again. */
     static final int ROUTING_STUCK_SECONDS = 10;
 
@@ -144,12 +153,12 @@ public class RuleRouting {
 
     private Uni<Void> routed(ConversationRow c, RoutingRule rule, String group, JsonObject why) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
-                        update conversations set group_id = $3, routing_rule_id = $4,
-                               hold = case when hold = 'routing' then null else hold end
-                        where id = $1 and tenant_id = $2 and state = 'queued'""")
+                        update conversations set group_id = $3, routing_rule_id = $4, hold = null
+                        where id = $1 and tenant_id = $2 and state = 'queued' and """ + NOT_YET_PLACED)
                 .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), UUID.fromString(group),
                         UUID.fromString(rule.id())))
-                .flatMap(r -> store.event(conn, c.tenantId(), c.id(), "routed", "system", null, why)));
+                .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().voidItem()
+                        : store.event(conn, c.tenantId(), c.id(), "routed", "system", null, why)));
     }
 
     private Uni<Void> offline(ConversationRow c, RoutingRule rule, String group, String hold, JsonObject why) {
@@ -157,25 +166,34 @@ public class RuleRouting {
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 update conversations set group_id = $3, routing_rule_id = $4, hold = $5,
                                        offline_until = now() + make_interval(days => $6)
-                                where id = $1 and tenant_id = $2 and state = 'queued'""")
+                                where id = $1 and tenant_id = $2 and state = 'queued' and """ + NOT_YET_PLACED)
                         .execute(Tuple.tuple(java.util.Arrays.asList(UUID.fromString(c.id()), UUID.fromString(c.tenantId()),
                                 UUID.fromString(group), UUID.fromString(rule.id()), hold, (int) OFFLINE_KEEP.toDays())))
-                        .flatMap(r -> store.event(conn, c.tenantId(), c.id(), "out_of_hours", "system", null, why.put("group", group))))
-                .flatMap(v -> text != null ? Uni.createFrom().item(text) : tenantDefaultText(c.tenantId()))
-                .flatMap(t -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.notice(c.id(), "out_of_hours", t)));
+                        .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
+                                : store.event(conn, c.tenantId(), c.id(), "out_of_hours", "system", null, why.put("group", group))
+                                        .replaceWith(true)))
+                .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
+                        : (text != null ? Uni.createFrom().item(text) : tenantDefaultText(c.tenantId()))
+                                .flatMap(t -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.notice(c.id(), "out_of_hours", t))));
     }
 
     private Uni<Void> unmatched(ConversationRow c) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 update conversations set group_id = null, hold = 'unmatched'
-                                where id = $1 and tenant_id = $2 and state = 'queued'""")
+                                where id = $1 and tenant_id = $2 and state = 'queued' and """ + NOT_YET_PLACED)
                         .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId())))
-                        .flatMap(r -> store.event(conn, c.tenantId(), c.id(), "unmatched", "system", null,
-                                new JsonObject().put("reason", "no rule applies"))))
-                .flatMap(v -> pool.preparedQuery("""
-                                select id from staff_users where tenant_id = $1 and disabled_at is null
-                                  and roles && array['admin','supervisor']::text[]""")
-                        .execute(Tuple.of(UUID.fromString(c.tenantId()))))
+                        .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
+                                : store.event(conn, c.tenantId(), c.id(), "unmatched", "system", null,
+                                        new JsonObject().put("reason", "no rule applies")).replaceWith(true)))
+                .flatMap(placed -> !placed ? Uni.createFrom().voidItem() : notifyUnmatched(c));
+    }
+
+    /** Tells the tenant's admins and supervisors that a conversation waits for a hand assignment. */
+    private Uni<Void> notifyUnmatched(ConversationRow c) {
+        return pool.preparedQuery("""
+                        select id from staff_users where tenant_id = $1 and disabled_at is null
+                          and roles && array['admin','supervisor']::text[]""")
+                .execute(Tuple.of(UUID.fromString(c.tenantId())))
                 .flatMap(rows -> {
                     String notice = frames.notice(c.id(), "unmatched", "A conversation matched no routing rule: assign it by hand");
                     List<Uni<Void>> sends = new ArrayList<>();

@@ -254,6 +254,60 @@ class RuleRoutingTest {
     }
 
     @Test
+    void routingOneConversationTwiceAtOnceRoutesItOnceWithOneEvent() {
+        // The sweep on two replicas (or the sweep and a slow starting replica) may route the
+        // same held conversation at the same moment; the second must change nothing.
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()),
+                "strategy", "least-load")).when().post("/api/v1/admin/rules").then().statusCode(201);
+        Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        String conversation = UUID.randomUUID().toString();
+        try {
+            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "hello")
+                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            ConversationRow held = store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            io.smallrye.mutiny.Uni.join().all(routing.routeNew(held), routing.routeNew(held)).andFailFast()
+                    .await().atMost(Duration.ofSeconds(10));
+            // A third, late one with the same stale row read while it was held.
+            routing.routeNew(held).await().atMost(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(
+                    "select count(*) from conversations where id = ?::uuid and state = 'open'", conversation) == 1);
+            assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ?::uuid and kind = 'routed'",
+                    conversation)).isEqualTo(1);
+            assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ?::uuid and kind = 'assigned'",
+                    conversation)).isEqualTo(1);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void anUnmatchedConversationRoutedTwiceIsAnnouncedToSupervisorsOnce() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        rule(admin, team.groupId(), "/billing", null);
+        String supervisorEmail = "sup-" + UUID.randomUUID().toString().substring(0, 8) + "@test.test";
+        as(admin).body(Map.of("email", supervisorEmail, "name", "Sue", "password", Fixtures.PASSWORD,
+                "roles", List.of("agent", "supervisor"))).when().post("/api/v1/admin/agents").then().statusCode(201);
+        Chat.Visitor visitor = visitorOn(team.channelKey(), "https://shop.example/careers");
+        String conversation = UUID.randomUUID().toString();
+        try (WsClient supervisor = Chat.agentSocket(base, Chat.login(supervisorEmail))) {
+            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "hello")
+                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            ConversationRow held = store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            io.smallrye.mutiny.Uni.join().all(routing.routeNew(held), routing.routeNew(held)).andFailFast()
+                    .await().atMost(Duration.ofSeconds(10));
+            assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ?::uuid and kind = 'unmatched'",
+                    conversation)).isEqualTo(1);
+            Chat.received(supervisor, Chat.type("notice", conversation));
+            assertThat(supervisor.drain(Duration.ofSeconds(1))).as("no second notice").noneMatch(Chat.type("notice", conversation));
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void preferringTheLastAgentSendsAReturningVisitorBackToThem() {
         Fixtures.Team team = Fixtures.team(2, 5);
         String admin = Chat.login(team.adminEmail());
