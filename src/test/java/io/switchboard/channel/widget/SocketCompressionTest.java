@@ -1,0 +1,54 @@
+package io.switchboard.channel.widget;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.conversation.Chat;
+import io.switchboard.testing.Fixtures;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Sockets decline permessage-deflate by default (docs/operations.md, {@code SOCKET_COMPRESSION}):
+ * every browser offers it, and a socket that accepts it keeps a zlib deflater and inflater,
+ * hundreds of KB of native memory, for as long as it is open.
+ */
+@QuarkusTest
+class SocketCompressionTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void aSocketOfferedCompressionAsBrowsersDoIsOpenedWithoutIt() throws Exception {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        // The client offers "permessage-deflate; client_max_window_bits", as Chromium and Firefox do.
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true));
+        try {
+            WebSocket ws = client.connect(new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
+                            .setURI("/ws/visitor?token=" + visitor.token()))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            try {
+                assertThat(ws.headers().get("Sec-WebSocket-Extensions")).as("extensions the server accepted").isNull();
+            } finally {
+                ws.close();
+            }
+        } finally {
+            client.close();
+            Chat.retire(team.tenantId());
+        }
+    }
+}
