@@ -28,8 +28,6 @@ import static io.switchboard.it.bench.ScenarioReport.ratio;
 final class P1IdleCapacity implements Scenario {
 
     private static final double KIB = 1024;
-    /** Sockets each holder opens and closes before the measured handshakes. */
-    private static final int WARM_UP = 500;
 
     @Override
     public String id() {
@@ -43,10 +41,13 @@ final class P1IdleCapacity implements Scenario {
 
     /** What one side (service or echo) measured. */
     record Side(int held, int failed, double rssPerSocket, double heapPerSocket, double handshakesPerSecond,
-                double idleCpuPercent, String firstError) {}
+                double idleCpuPercent, String firstError, String handshakeCpu) {}
 
     /** The two processes a side runs: their ports and process ids. */
     record Servers(List<Integer> ports, List<Long> pids) {}
+
+    /** Sockets each holder opens and closes before the measured handshakes, set by {@code bench.p1.warm-up}. */
+    private int warmUp;
 
     @Override
     public ScenarioReport run(BenchRun run) throws Exception {
@@ -55,6 +56,7 @@ final class P1IdleCapacity implements Scenario {
         int perHolder = k.integer("bench.p1.sockets-per-holder", 10_000);
         int idleSeconds = k.integer("bench.p1.idle-seconds", 30, 60);
         int inFlight = k.integer("bench.p1.handshakes-in-flight", 100);
+        warmUp = k.integer("bench.p1.warm-up", 500);
 
         Side echo;
         try (EchoServer.Handle e1 = run.echo("p1", "1"); EchoServer.Handle e2 = run.echo("p1", "2")) {
@@ -63,7 +65,7 @@ final class P1IdleCapacity implements Scenario {
                 paths.add("/echo");
             }
             echo = measure(run, "echo", new Servers(List.of(e1.port(), e2.port()), List.of(e1.pid(), e2.pid())),
-                    paths, perHolder, idleSeconds, inFlight);
+                    paths, perHolder, idleSeconds, inFlight, null);
         }
 
         Side service;
@@ -75,7 +77,7 @@ final class P1IdleCapacity implements Scenario {
             System.out.printf("P1: %d visitor tokens in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
             List<String> paths = tokens.stream().map(t -> "/ws/visitor?token=" + t).toList();
             service = measure(run, "service", new Servers(replicas.stream().map(Replica::port).toList(),
-                    replicas.stream().map(Replica::pid).toList()), paths, perHolder, idleSeconds, inFlight);
+                    replicas.stream().map(Replica::pid).toList()), paths, perHolder, idleSeconds, inFlight, new CpuShares(replicas));
         } finally {
             BenchRun.stop(replicas);
         }
@@ -104,6 +106,9 @@ final class P1IdleCapacity implements Scenario {
         r.note("Per-socket memory is the growth of VmRSS (/proc) and of the heap after `jcmd GC.run` from before the "
                 + "sockets opened to after, summed over both processes and divided by the sockets held. "
                 + "Handshakes per second: sockets opened / (last completed - first attempted) over all holders.");
+        r.note("CPU seconds spent while the service's sockets opened (user + system, from /proc), by process: "
+                + service.handshakeCpu() + ". The socket holders are processes of their own and not counted; "
+                + warmUp + " sockets per holder were opened and closed before, as a warm-up (`-Dbench.p1.warm-up`).");
         if (!service.firstError().isBlank() || !echo.firstError().isBlank()) {
             r.note("First handshake error: service `" + service.firstError() + "`; echo `" + echo.firstError() + "`.");
         }
@@ -111,7 +116,7 @@ final class P1IdleCapacity implements Scenario {
     }
 
     private Side measure(BenchRun run, String label, Servers servers, List<String> paths, int perHolder,
-                         int idleSeconds, int inFlight) throws IOException {
+                         int idleSeconds, int inFlight, CpuShares cpu) throws IOException {
         int n = paths.size();
         List<SocketHolder.Handle> holders = new ArrayList<>();
         int held = 0;
@@ -127,7 +132,7 @@ final class P1IdleCapacity implements Scenario {
                 }
                 Files.write(file, lines);
                 holders.add(SocketHolder.start("holder-" + label + "-" + h, run.out.resolve("p1-" + label + "-holder-" + h + ".log"),
-                        file, run.sources(), inFlight, WARM_UP));
+                        file, run.sources(), inFlight, warmUp));
             }
             for (SocketHolder.Handle holder : holders) {
                 holder.jvm().await("WARM", Duration.ofMinutes(5));
@@ -138,6 +143,9 @@ final class P1IdleCapacity implements Scenario {
             for (long pid : servers.pids()) {
                 heapBefore += ProcStats.liveHeapBytes(pid);
                 rssBefore += ProcStats.rssBytes(pid);
+            }
+            if (cpu != null) {
+                cpu.start();
             }
             holders.forEach(h -> h.jvm().send("go"));
             long first = Long.MAX_VALUE;
@@ -152,8 +160,12 @@ final class P1IdleCapacity implements Scenario {
                     firstError = o.firstError();
                 }
             }
+            if (cpu != null) {
+                cpu.stop();
+            }
             double handshakes = held / Math.max(0.001, (last - first) / 1000.0);
-            System.out.printf("P1 %s: %d sockets open (%d failed), %.0f handshakes/s%n", label, held, failed, handshakes);
+            System.out.printf("P1 %s: %d sockets open (%d failed), %.0f handshakes/s%s%n", label, held, failed, handshakes,
+                    cpu == null ? "" : "; CPU seconds meanwhile: " + cpu.summary());
             BenchRun.pause(Duration.ofSeconds(5));
             long rssAfter = 0;
             long heapAfter = 0;
@@ -175,7 +187,8 @@ final class P1IdleCapacity implements Scenario {
             }
             int counted = Math.max(1, held);
             return new Side(stillOpen, failed + (held - stillOpen), (rssAfter - rssBefore) / (double) counted,
-                    (heapAfter - heapBefore) / (double) counted, handshakes, (cpuAfter - cpuBefore) / idleSeconds * 100, firstError);
+                    (heapAfter - heapBefore) / (double) counted, handshakes, (cpuAfter - cpuBefore) / idleSeconds * 100, firstError,
+                    cpu == null ? "" : cpu.summary());
         } finally {
             holders.forEach(SocketHolder.Handle::close);
         }
