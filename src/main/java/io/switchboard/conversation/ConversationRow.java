@@ -11,7 +11,7 @@ public record ConversationRow(String id, String tenantId, String channelId, Stri
                               String groupId, String state, String assigneeId, String assigneeName, long lastSeq,
                               Instant createdAt, Instant queuedAt, Instant assignedAt, Instant firstAgentReplyAt,
                               Instant lastVisitorMessageAt, Instant lastAgentMessageAt, Instant closedAt,
-                              String closeReason, int visitorReadSeq, int agentReadSeq) {
+                              String closeReason, int visitorReadSeq, int agentReadSeq, String hold) {
 
     static final String COLUMNS = """
             c.id, c.tenant_id, c.channel_id, c.visitor_id,
@@ -19,7 +19,7 @@ public record ConversationRow(String id, String tenantId, String channelId, Stri
             c.group_id, c.state, c.assignee_id, u.name as assignee_name, c.last_seq,
             c.created_at, c.queued_at, c.assigned_at, c.first_agent_reply_at,
             c.last_visitor_message_at, c.last_agent_message_at, c.closed_at, c.close_reason,
-            c.visitor_read_seq, c.agent_read_seq
+            c.visitor_read_seq, c.agent_read_seq, c.hold
             from conversations c
             join visitors v on v.id = c.visitor_id
             left join staff_users u on u.id = c.assignee_id
@@ -33,7 +33,8 @@ public record ConversationRow(String id, String tenantId, String channelId, Stri
                 inst(r.getOffsetDateTime("queued_at")), inst(r.getOffsetDateTime("assigned_at")),
                 inst(r.getOffsetDateTime("first_agent_reply_at")), inst(r.getOffsetDateTime("last_visitor_message_at")),
                 inst(r.getOffsetDateTime("last_agent_message_at")), inst(r.getOffsetDateTime("closed_at")),
-                r.getString("close_reason"), r.getInteger("visitor_read_seq"), r.getInteger("agent_read_seq"));
+                r.getString("close_reason"), r.getInteger("visitor_read_seq"), r.getInteger("agent_read_seq"),
+                r.getString("hold"));
     }
 
     public boolean isOpen() {

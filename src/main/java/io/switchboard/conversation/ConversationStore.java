@@ -30,6 +30,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class ConversationStore {
 
+    /** The hold of a conversation waiting for its tenant's rules to place it. */
+    static final String ROUTING = "routing";
+
     /**
      * The hold a new conversation starts with, as SQL ($2 is the tenant): {@code 'routing'}
      * when the tenant has an enabled routing rule, so that no dispatch of the channel's group

@@ -78,8 +78,11 @@ public class RuleRouting {
     /** Routes a conversation that was just created; never fails (it stays queued at worst). */
     public Uni<Void> routeNew(ConversationRow c) {
         return rules(c.tenantId()).flatMap(rules -> {
-            if (rules.isEmpty()) {
-                return dispatcher.dispatch(c.tenantId(), c.groupId());
+            if (rules.stream().noneMatch(RoutingRule::enabled)) {
+                // As for a tenant that never had rules, the channel's group serves it: disabled
+                // rules match nothing, and a conversation held for routing when its tenant's last
+                // rule was deleted or disabled is let go now rather than at the sweep.
+                return releaseRoutingHold(c).flatMap(v -> dispatcher.dispatch(c.tenantId(), c.groupId()));
             }
             return hours(c.tenantId()).flatMap(hours -> facts(c).flatMap(facts -> {
                 RoutingPlan plan = new RoutingEngine(rules, hours).plan(facts, Instant.now());
@@ -137,18 +140,26 @@ public class RuleRouting {
                         String tenantId = r.getUUID("tenant_id").toString();
                         String id = r.getUUID("id").toString();
                         LOG.infof("conversation %s waited %d s for routing; routing it again", id, ROUTING_STUCK_SECONDS);
-                        runs.add(pool.preparedQuery("""
-                                        update conversations c set hold = null
-                                        where id = $1 and hold = 'routing'
-                                          and not exists (select 1 from routing_rules r where r.tenant_id = c.tenant_id and r.enabled)""")
-                                .execute(Tuple.of(UUID.fromString(id)))
-                                .flatMap(x -> store.find(tenantId, id))
+                        runs.add(store.find(tenantId, id)
                                 .flatMap(row -> row.map(this::routeNew).orElseGet(() -> Uni.createFrom().voidItem())));
                     }
                     return runs.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(runs).andCollectFailures().replaceWithVoid();
                 })
                 .onFailure().invoke(e -> LOG.warnf(e, "routing stuck conversations failed"))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Lifts a routing hold once the tenant has no enabled rule (checked again in the statement). */
+    private Uni<Void> releaseRoutingHold(ConversationRow c) {
+        if (!ConversationStore.ROUTING.equals(c.hold())) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("""
+                        update conversations c set hold = null
+                        where id = $1 and hold = 'routing'
+                          and not exists (select 1 from routing_rules r where r.tenant_id = c.tenant_id and r.enabled)""")
+                .execute(Tuple.of(UUID.fromString(c.id())))
+                .replaceWithVoid();
     }
 
     private Uni<Void> routed(ConversationRow c, RoutingRule rule, String group, JsonObject why) {

@@ -254,6 +254,47 @@ class RuleRoutingTest {
     }
 
     @Test
+    void aConversationHeldForRoutingWhenItsTenantsLastRuleGoesIsServedAtOnceNotAtTheSweep() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        String rule = as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()),
+                "strategy", "least-load")).when().post("/api/v1/admin/rules").then().statusCode(201).extract().path("id");
+        Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        String conversation = UUID.randomUUID().toString();
+        try {
+            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "hello")
+                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            ConversationRow held = store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            assertThat(held.hold()).isEqualTo("routing");
+            // The rule goes between the conversation's start and its routing.
+            as(admin).when().delete("/api/v1/admin/rules/" + rule).then().statusCode(204);
+            routing.routeNew(held).await().atMost(Duration.ofSeconds(10));
+            // The sweep would let it go only after ROUTING_STUCK_SECONDS.
+            await().atMost(Duration.ofSeconds(3)).until(() -> Fixtures.count(
+                    "select count(*) from conversations where id = ?::uuid and state = 'open' and hold is null", conversation) == 1);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void aTenantWhoseRulesAreAllDisabledIsServedByTheChannelsGroupLikeATenantWithoutRules() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        rule(admin, team.groupId(), "/billing", null);
+        String rule = as(admin).when().get("/api/v1/admin/rules").then().statusCode(200).extract().path("[0].id");
+        as(admin).body(Map.of("enabled", false)).when().put("/api/v1/admin/rules/" + rule).then().statusCode(200);
+        try (WsClient v = Chat.visitorSocket(base, visitorOn(team.channelKey(), "https://shop.example/careers").token())) {
+            String c = Chat.send(v, null, clientId(), "hello?").path("conversationId").asText();
+            Chat.received(v, Chat.type("assigned", c));
+            assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ?::uuid and kind = 'unmatched'", c))
+                    .isZero();
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void routingOneConversationTwiceAtOnceRoutesItOnceWithOneEvent() {
         // The sweep on two replicas (or the sweep and a slow starting replica) may route the
         // same held conversation at the same moment; the second must change nothing.
