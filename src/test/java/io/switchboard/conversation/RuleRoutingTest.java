@@ -3,6 +3,7 @@ package io.switchboard.conversation;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.smallrye.mutiny.Uni;
 import io.restassured.specification.RequestSpecification;
 import io.switchboard.testing.Fixtures;
 import io.switchboard.testing.WsClient;
@@ -79,6 +80,22 @@ class RuleRoutingTest {
             body.put("outOfHoursText", outOfHours);
         }
         return as(admin).body(body).when().post("/api/v1/admin/rules").then().statusCode(201).extract().path("id");
+    }
+
+    /** One catch-all least-load rule sending every conversation to the team's group; its id. */
+    private static String catchAllRule(String admin, Fixtures.Team team) {
+        return as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()),
+                "strategy", "least-load")).when().post("/api/v1/admin/rules").then().statusCode(201).extract().path("id");
+    }
+
+    /** Starts a conversation with the visitor's first message, as a replica does before routing it. */
+    private void start(Fixtures.Team team, Chat.Visitor visitor, String conversation, String text) {
+        messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", text)
+                .await().atMost(Duration.ofSeconds(10)).orElseThrow();
+    }
+
+    private ConversationRow read(Fixtures.Team team, String conversation) {
+        return store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow();
     }
 
     @Test
@@ -210,14 +227,13 @@ class RuleRoutingTest {
         Chat.Visitor visitor = Chat.visitor(team.channelKey());
         String conversation = UUID.randomUUID().toString();
         try {
-            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "invoice")
-                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            start(team, visitor, conversation, "invoice");
             // Both agents have room: without the hold the group's least-load dispatch takes it here.
             dispatcher.dispatch(team.tenantId(), team.groupId()).await().atMost(Duration.ofSeconds(10));
             assertThat(Fixtures.count("select count(*) from conversations where id = ?::uuid and state = 'queued' and hold = 'routing'",
                     conversation)).isEqualTo(1);
 
-            routing.routeNew(store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow())
+            routing.routeNew(read(team, conversation))
                     .await().atMost(Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(
                     "select count(*) from conversations where id = ?::uuid and state = 'open' and hold is null and assignee_id = ?::uuid",
@@ -231,13 +247,11 @@ class RuleRoutingTest {
     void aConversationLeftHeldForRoutingByAStoppedReplicaIsRoutedByTheSweep() {
         Fixtures.Team team = Fixtures.team(1, 5);
         String admin = Chat.login(team.adminEmail());
-        String rule = as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()),
-                "strategy", "least-load")).when().post("/api/v1/admin/rules").then().statusCode(201).extract().path("id");
+        String rule = catchAllRule(admin, team);
         Chat.Visitor visitor = Chat.visitor(team.channelKey());
         String conversation = UUID.randomUUID().toString();
         try {
-            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "hello")
-                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            start(team, visitor, conversation, "hello");
             // Its replica stopped before routing it: nothing serves it while it is young...
             routing.routeStuck().await().atMost(Duration.ofSeconds(10));
             assertThat(Fixtures.count("select count(*) from conversations where id = ?::uuid and hold = 'routing'", conversation)).isEqualTo(1);
@@ -257,14 +271,12 @@ class RuleRoutingTest {
     void aConversationHeldForRoutingWhenItsTenantsLastRuleGoesIsServedAtOnceNotAtTheSweep() {
         Fixtures.Team team = Fixtures.team(1, 5);
         String admin = Chat.login(team.adminEmail());
-        String rule = as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()),
-                "strategy", "least-load")).when().post("/api/v1/admin/rules").then().statusCode(201).extract().path("id");
+        String rule = catchAllRule(admin, team);
         Chat.Visitor visitor = Chat.visitor(team.channelKey());
         String conversation = UUID.randomUUID().toString();
         try {
-            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "hello")
-                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
-            ConversationRow held = store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            start(team, visitor, conversation, "hello");
+            ConversationRow held = read(team, conversation);
             assertThat(held.hold()).isEqualTo("routing");
             // The rule goes between the conversation's start and its routing.
             as(admin).when().delete("/api/v1/admin/rules/" + rule).then().statusCode(204);
@@ -281,8 +293,7 @@ class RuleRoutingTest {
     void aTenantWhoseRulesAreAllDisabledIsServedByTheChannelsGroupLikeATenantWithoutRules() {
         Fixtures.Team team = Fixtures.team(1, 5);
         String admin = Chat.login(team.adminEmail());
-        rule(admin, team.groupId(), "/billing", null);
-        String rule = as(admin).when().get("/api/v1/admin/rules").then().statusCode(200).extract().path("[0].id");
+        String rule = rule(admin, team.groupId(), "/billing", null);
         as(admin).body(Map.of("enabled", false)).when().put("/api/v1/admin/rules/" + rule).then().statusCode(200);
         try (WsClient v = Chat.visitorSocket(base, visitorOn(team.channelKey(), "https://shop.example/careers").token())) {
             String c = Chat.send(v, null, clientId(), "hello?").path("conversationId").asText();
@@ -300,15 +311,13 @@ class RuleRoutingTest {
         // same held conversation at the same moment; the second must change nothing.
         Fixtures.Team team = Fixtures.team(1, 5);
         String admin = Chat.login(team.adminEmail());
-        as(admin).body(Map.of("name", "all", "position", 1, "groupIds", List.of(team.groupId()),
-                "strategy", "least-load")).when().post("/api/v1/admin/rules").then().statusCode(201);
+        catchAllRule(admin, team);
         Chat.Visitor visitor = Chat.visitor(team.channelKey());
         String conversation = UUID.randomUUID().toString();
         try {
-            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "hello")
-                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
-            ConversationRow held = store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow();
-            io.smallrye.mutiny.Uni.join().all(routing.routeNew(held), routing.routeNew(held)).andFailFast()
+            start(team, visitor, conversation, "hello");
+            ConversationRow held = read(team, conversation);
+            Uni.join().all(routing.routeNew(held), routing.routeNew(held)).andFailFast()
                     .await().atMost(Duration.ofSeconds(10));
             // A third, late one with the same stale row read while it was held.
             routing.routeNew(held).await().atMost(Duration.ofSeconds(10));
@@ -334,10 +343,9 @@ class RuleRoutingTest {
         Chat.Visitor visitor = visitorOn(team.channelKey(), "https://shop.example/careers");
         String conversation = UUID.randomUUID().toString();
         try (WsClient supervisor = Chat.agentSocket(base, Chat.login(supervisorEmail))) {
-            messages.startByVisitor(team.tenantId(), team.channelId(), visitor.id(), conversation, "c-1", "hello")
-                    .await().atMost(Duration.ofSeconds(10)).orElseThrow();
-            ConversationRow held = store.find(team.tenantId(), conversation).await().atMost(Duration.ofSeconds(10)).orElseThrow();
-            io.smallrye.mutiny.Uni.join().all(routing.routeNew(held), routing.routeNew(held)).andFailFast()
+            start(team, visitor, conversation, "hello");
+            ConversationRow held = read(team, conversation);
+            Uni.join().all(routing.routeNew(held), routing.routeNew(held)).andFailFast()
                     .await().atMost(Duration.ofSeconds(10));
             assertThat(Fixtures.count("select count(*) from conversation_events where conversation_id = ?::uuid and kind = 'unmatched'",
                     conversation)).isEqualTo(1);
