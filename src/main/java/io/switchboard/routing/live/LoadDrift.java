@@ -2,6 +2,7 @@ package io.switchboard.routing.live;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,16 +42,11 @@ public final class LoadDrift {
     /** Set the agent's live load to {@code to}, provided it still is {@code from}. */
     public record Correction(String agentId, int from, int to) {}
 
-    /** A difference and when it was first seen in the current run of checks that saw it. */
-    private record Seen(long difference, long atMillis) {}
-
-    private final long apartMillis;
-    /** Agent -> what the previous check saw. */
-    private final Map<String, Seen> previous = new HashMap<>();
+    private final SecondLook<String, Long> look;
 
     /** @param apartMillis how long after first seeing a difference a check may correct it */
     public LoadDrift(long apartMillis) {
-        this.apartMillis = apartMillis;
+        this.look = new SecondLook<>(apartMillis);
     }
 
     /**
@@ -59,29 +55,20 @@ public final class LoadDrift {
      * agree are forgotten: a difference must be seen at two consecutive checks. A correction
      * answered is forgotten too; if it could not be applied, later checks start over.
      */
-    public synchronized List<Correction> check(List<Reading> readings, long nowMillis) {
-        List<Correction> out = new ArrayList<>();
-        Map<String, Seen> seen = new HashMap<>();
+    public List<Correction> check(List<Reading> readings, long nowMillis) {
+        Map<String, Long> differences = new LinkedHashMap<>();
+        Map<String, Reading> byAgent = new HashMap<>();
         for (Reading r : readings) {
-            if (r.live() == null) {
-                continue;
-            }
-            long difference = r.live() - r.open();
-            if (difference == 0) {
-                continue;
-            }
-            Seen before = previous.get(r.agentId());
-            if (before == null || before.difference() != difference) {
-                seen.put(r.agentId(), new Seen(difference, nowMillis));
-            } else if (nowMillis - before.atMillis() >= apartMillis) {
-                out.add(new Correction(r.agentId(), r.live(), (int) r.open()));
-            } else {
-                // Seen again too soon to count as a second look: keep when it was first seen.
-                seen.put(r.agentId(), before);
+            if (r.live() != null && r.live() != r.open()) {
+                differences.put(r.agentId(), r.live() - r.open());
+                byAgent.put(r.agentId(), r);
             }
         }
-        previous.clear();
-        previous.putAll(seen);
+        List<Correction> out = new ArrayList<>();
+        for (String agent : look.check(differences, nowMillis)) {
+            Reading r = byAgent.get(agent);
+            out.add(new Correction(agent, r.live(), (int) r.open()));
+        }
         return out;
     }
 }
