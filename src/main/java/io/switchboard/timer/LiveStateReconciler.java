@@ -10,7 +10,11 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.conversation.QueueDispatcher;
 import io.switchboard.routing.live.LiveAgents;
+import io.switchboard.event.Publisher;
+import io.switchboard.protocol.ServerFrames;
+import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.live.LoadDrift;
+import io.switchboard.routing.live.SettingDrift;
 import io.switchboard.routing.live.RedisKeys;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -42,7 +46,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * load that is off for good. {@link LoadDrift} decides what to correct (a difference seen at
  * two consecutive checks, never a single reading, since a claim in flight differs legitimately)
  * and the correction is a compare-and-set on the value read. Lowering a load dispatches the
- * agent's groups, as any freed capacity does.</li>
+ * agent's groups, as any freed capacity does. Status and limit are compared the same way
+ * ({@link SettingDrift}): a change whose Redis write was lost, or two changes copied in the
+ * other order than they committed, leave an agent routed by a status or limit PostgreSQL no
+ * longer has. A correction tells the agent's consoles, and one that lets the agent take more
+ * (back online, a higher limit) dispatches their groups.</li>
  * </ul>
  * Any replica may run it: corrections are compare-and-set, so two replicas correcting the same
  * agent agree.
@@ -52,9 +60,12 @@ public class LiveStateReconciler {
 
     private static final Logger LOG = Logger.getLogger(LiveStateReconciler.class);
 
-    /** Every agent with their count of open conversations; the index on open conversations by assignee serves the count. */
-    private static final String AGENT_LOADS = """
-            select a.tenant_id, a.user_id,
+    /**
+     * Every agent with their status, limit and count of open conversations: the truth of each
+     * live hash's fields. The index on open conversations by assignee serves the count.
+     */
+    private static final String AGENT_FIGURES = """
+            select a.tenant_id, a.user_id, a.status, a.max_concurrent,
                    (select count(*) from conversations c where c.assignee_id = a.user_id and c.state = 'open') as open
             from agents a where a.removed_at is null""";
 
@@ -64,8 +75,11 @@ public class LiveStateReconciler {
     private final LiveAgentState liveState;
     private final QueueDispatcher dispatcher;
     private final Counter corrections;
+    private final Counter settingCorrections;
+    private final Publisher publisher;
+    private final ServerFrames frames;
     /** Per tenant, the differences seen at the previous check. */
-    private final Map<String, LoadDrift> drift = new ConcurrentHashMap<>();
+    private final Map<String, TenantDrift> drift = new ConcurrentHashMap<>();
 
     /** How long a difference must persist (seen at two checks at least this far apart) to be corrected. */
     static final long DRIFT_APART_MILLIS = 2_000;
@@ -73,11 +87,24 @@ public class LiveStateReconciler {
     /** Tenants reconciled at once; keeps most of the connection pool free for traffic. */
     private static final int RECONCILE_CONCURRENCY = 4;
 
-    /** One agent's open conversations as PostgreSQL counts them. */
-    record AgentLoad(String agentId, long open) {}
+    /** One agent as PostgreSQL has them: the truth of their live hash. */
+    record AgentFigures(String agentId, String status, int max, long open) {
+
+        static AgentFigures of(Row a) {
+            return new AgentFigures(a.getUUID("user_id").toString(), a.getString("status"), a.getInteger("max_concurrent"),
+                    a.getLong("open"));
+        }
+
+        /** Whether the live hash agrees with every figure; a missing hash agrees (seeding is not drift). */
+        boolean agreesWith(LiveAgents.LiveState s) {
+            return !s.present() || (s.load() == open && s.status().wire().equals(status) && s.maxConcurrent() == max);
+        }
+    }
 
     LiveStateReconciler(Pool pool, ReactiveRedisDataSource redis, LiveAgents live, LiveAgentState liveState,
-                        QueueDispatcher dispatcher, MeterRegistry registry) {
+                        QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames, MeterRegistry registry) {
+        this.publisher = publisher;
+        this.frames = frames;
         this.pool = pool;
         this.redis = redis;
         this.live = live;
@@ -85,6 +112,9 @@ public class LiveStateReconciler {
         this.dispatcher = dispatcher;
         this.corrections = Counter.builder("switchboard.live.load.corrections")
                 .description("Live agent loads in Redis corrected to PostgreSQL's count of open conversations")
+                .register(registry);
+        this.settingCorrections = Counter.builder("switchboard.live.setting.corrections")
+                .description("Live agent statuses and limits in Redis set back to PostgreSQL's")
                 .register(registry);
     }
 
@@ -95,16 +125,16 @@ public class LiveStateReconciler {
     @Scheduled(every = "${switchboard.reconcile.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> reconcile() {
         return pool.query("select id from tenants").execute()
-                .flatMap(rows -> pool.query(AGENT_LOADS).execute().map(agents -> {
+                .flatMap(rows -> pool.query(AGENT_FIGURES).execute().map(agents -> {
                     // One query for every tenant's agents rather than one per tenant: with thousands of
                     // tenants the check stays one query per interval. Suspect figures are re-read per
                     // tenant, back to back with Redis, before anything is corrected (checkDrift).
-                    Map<String, List<AgentLoad>> byTenant = new HashMap<>();
+                    Map<String, List<AgentFigures>> byTenant = new HashMap<>();
                     for (Row a : agents) {
                         byTenant.computeIfAbsent(a.getUUID("tenant_id").toString(), t -> new ArrayList<>())
-                                .add(new AgentLoad(a.getUUID("user_id").toString(), a.getLong("open")));
+                                .add(AgentFigures.of(a));
                     }
-                    List<Map.Entry<String, List<AgentLoad>>> tenants = new ArrayList<>(rows.size());
+                    List<Map.Entry<String, List<AgentFigures>>> tenants = new ArrayList<>(rows.size());
                     for (Row r : rows) {
                         String t = r.getUUID("id").toString();
                         tenants.add(Map.entry(t, byTenant.getOrDefault(t, List.of())));
@@ -125,17 +155,17 @@ public class LiveStateReconciler {
 
     /** Reconciles one tenant now: rebuilds it when its marker is missing, else checks its loads for drift. */
     public Uni<Void> tenant(String tenantId) {
-        return pool.preparedQuery(AGENT_LOADS + " and a.tenant_id = $1").execute(Tuple.of(UUID.fromString(tenantId)))
+        return pool.preparedQuery(AGENT_FIGURES + " and a.tenant_id = $1").execute(Tuple.of(UUID.fromString(tenantId)))
                 .flatMap(rows -> {
-                    List<AgentLoad> agents = new ArrayList<>(rows.size());
+                    List<AgentFigures> agents = new ArrayList<>(rows.size());
                     for (Row a : rows) {
-                        agents.add(new AgentLoad(a.getUUID("user_id").toString(), a.getLong("open")));
+                        agents.add(AgentFigures.of(a));
                     }
                     return tenant(tenantId, agents);
                 });
     }
 
-    private Uni<Void> tenant(String tenantId, List<AgentLoad> agents) {
+    private Uni<Void> tenant(String tenantId, List<AgentFigures> agents) {
         return redis.key().exists(RedisKeys.liveMarker(tenantId)).flatMap(present -> {
             if (present) {
                 return checkDrift(tenantId, agents);
@@ -170,56 +200,75 @@ public class LiveStateReconciler {
     }
 
     /**
-     * Compares the tenant's live loads with PostgreSQL's counts (read for all tenants at once,
+     * Compares the tenant's live hashes with PostgreSQL's figures (read for all tenants at once,
      * possibly a moment ago). Agents that differ are read again, PostgreSQL then Redis back to
-     * back, so only a claim or release in flight at that very moment can still differ; those
-     * readings go to {@link LoadDrift}, which corrects a difference seen at two consecutive checks.
+     * back, so only a write in flight at that very moment can still differ; those readings go
+     * to {@link LoadDrift} and {@link SettingDrift}, which correct a disagreement seen at two
+     * consecutive checks.
      */
-    private Uni<Void> checkDrift(String tenantId, List<AgentLoad> agents) {
+    private Uni<Void> checkDrift(String tenantId, List<AgentFigures> agents) {
         if (agents.isEmpty()) {
             drift.remove(tenantId);
             return Uni.createFrom().voidItem();
         }
-        List<String> ids = agents.stream().map(AgentLoad::agentId).toList();
+        List<String> ids = agents.stream().map(AgentFigures::agentId).toList();
         return live.snapshot(tenantId, ids).flatMap(states -> {
             List<String> suspects = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
-                LiveAgents.LiveState s = states.get(i);
-                if (s.present() && s.load() != agents.get(i).open()) {
+                if (!agents.get(i).agreesWith(states.get(i))) {
                     suspects.add(ids.get(i));
                 }
             }
-            LoadDrift tenantDrift = drift.computeIfAbsent(tenantId, t -> new LoadDrift(DRIFT_APART_MILLIS));
+            TenantDrift tenantDrift = drift.computeIfAbsent(tenantId, t -> new TenantDrift());
             if (suspects.isEmpty()) {
-                tenantDrift.check(List.of(), System.currentTimeMillis());
+                tenantDrift.loads.check(List.of(), System.currentTimeMillis());
+                tenantDrift.settings.check(List.of(), System.currentTimeMillis());
                 return Uni.createFrom().voidItem();
             }
-            return reread(tenantId, suspects)
-                    .flatMap(readings -> correct(tenantId, tenantDrift.check(readings, System.currentTimeMillis())));
+            return reread(tenantId, suspects).flatMap(readings -> {
+                long now = System.currentTimeMillis();
+                List<LoadDrift.Reading> loads = new ArrayList<>(readings.size());
+                List<SettingDrift.Reading> settings = new ArrayList<>(readings.size() * 2);
+                for (Reading r : readings) {
+                    AgentFigures truth = r.truth();
+                    LiveAgents.LiveState s = r.live();
+                    loads.add(new LoadDrift.Reading(truth.agentId(), s.present() ? s.load() : null, truth.open()));
+                    settings.add(new SettingDrift.Reading(truth.agentId(), SettingDrift.Setting.STATUS,
+                            s.present() ? s.status().wire() : null, truth.status()));
+                    settings.add(new SettingDrift.Reading(truth.agentId(), SettingDrift.Setting.MAX,
+                            s.present() ? Integer.toString(s.maxConcurrent()) : null, Integer.toString(truth.max())));
+                }
+                return Uni.combine().all()
+                        .unis(correctLoads(tenantId, tenantDrift.loads.check(loads, now)),
+                                correctSettings(tenantId, tenantDrift.settings.check(settings, now)))
+                        .discardItems();
+            });
         });
     }
 
-    private Uni<List<LoadDrift.Reading>> reread(String tenantId, List<String> agentIds) {
+    /** One suspect agent read again: PostgreSQL's figures, then Redis's hash right after. */
+    private record Reading(AgentFigures truth, LiveAgents.LiveState live) {}
+
+    private Uni<List<Reading>> reread(String tenantId, List<String> agentIds) {
         UUID[] ids = agentIds.stream().map(UUID::fromString).toArray(UUID[]::new);
-        return pool.preparedQuery(AGENT_LOADS + " and a.tenant_id = $1 and a.user_id = any($2)")
+        return pool.preparedQuery(AGENT_FIGURES + " and a.tenant_id = $1 and a.user_id = any($2)")
                 .execute(Tuple.of(UUID.fromString(tenantId), ids))
                 .flatMap(rows -> {
-                    List<AgentLoad> fresh = new ArrayList<>(rows.size());
+                    List<AgentFigures> fresh = new ArrayList<>(rows.size());
                     for (Row a : rows) {
-                        fresh.add(new AgentLoad(a.getUUID("user_id").toString(), a.getLong("open")));
+                        fresh.add(AgentFigures.of(a));
                     }
-                    return live.snapshot(tenantId, fresh.stream().map(AgentLoad::agentId).toList()).map(states -> {
-                        List<LoadDrift.Reading> readings = new ArrayList<>(fresh.size());
+                    return live.snapshot(tenantId, fresh.stream().map(AgentFigures::agentId).toList()).map(states -> {
+                        List<Reading> readings = new ArrayList<>(fresh.size());
                         for (int i = 0; i < fresh.size(); i++) {
-                            LiveAgents.LiveState s = states.get(i);
-                            readings.add(new LoadDrift.Reading(fresh.get(i).agentId(), s.present() ? s.load() : null, fresh.get(i).open()));
+                            readings.add(new Reading(fresh.get(i), states.get(i)));
                         }
                         return readings;
                     });
                 });
     }
 
-    private Uni<Void> correct(String tenantId, List<LoadDrift.Correction> fixes) {
+    private Uni<Void> correctLoads(String tenantId, List<LoadDrift.Correction> fixes) {
         if (fixes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -236,5 +285,47 @@ public class LiveStateReconciler {
             }));
         }
         return Uni.join().all(writes).andCollectFailures().replaceWithVoid();
+    }
+
+    /**
+     * Sets statuses and limits back to PostgreSQL's. The agent's consoles are told, since what
+     * they showed came from Redis; and an agent who can now take more (back online, a higher
+     * limit) is offered the queue at once.
+     */
+    private Uni<Void> correctSettings(String tenantId, List<SettingDrift.Correction> fixes) {
+        if (fixes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> writes = new ArrayList<>(fixes.size());
+        for (SettingDrift.Correction c : fixes) {
+            writes.add(live.correctSetting(tenantId, c.agentId(), c.setting(), c.from(), c.to()).flatMap(changed -> {
+                if (!changed) {
+                    return Uni.createFrom().voidItem();
+                }
+                settingCorrections.increment();
+                LOG.infof("live %s of agent %s (tenant %s) corrected from %s to %s, PostgreSQL's value",
+                        c.setting().field(), c.agentId(), tenantId, c.from(), c.to());
+                return live.state(tenantId, c.agentId())
+                        .call(s -> s.present()
+                                ? publisher.toStaff(tenantId, c.agentId(), frames.status(s.status().wire(), s.load(), s.maxConcurrent()))
+                                : Uni.createFrom().voidItem())
+                        .flatMap(s -> frees(c) ? dispatcher.dispatchForAgent(tenantId, c.agentId()) : Uni.createFrom().voidItem());
+            }));
+        }
+        return Uni.join().all(writes).andCollectFailures().replaceWithVoid();
+    }
+
+    /** Whether the correction may let the agent take a conversation they could not before. */
+    static boolean frees(SettingDrift.Correction c) {
+        return switch (c.setting()) {
+            case STATUS -> AgentStatus.ONLINE.wire().equals(c.to());
+            case MAX -> Integer.parseInt(c.to()) > Integer.parseInt(c.from());
+        };
+    }
+
+    /** What one tenant's previous check saw disagree. */
+    private static final class TenantDrift {
+        final LoadDrift loads = new LoadDrift(DRIFT_APART_MILLIS);
+        final SettingDrift settings = new SettingDrift(DRIFT_APART_MILLIS);
     }
 }

@@ -206,4 +206,108 @@ class LiveStateReconcilerTest {
             Chat.retire(tenant);
         }
     }
+
+    private String liveField(String tenantId, String agentId, String field) {
+        return redis.hash(String.class).hget(RedisKeys.agent(tenantId, agentId), field);
+    }
+
+    private static double settingCorrections() {
+        String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        var m = java.util.regex.Pattern.compile("(?m)^switchboard_live_setting_corrections_total ([0-9.eE+-]+)$").matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    void aLiveStatusThatLostItsWriteIsSetBackToPostgresAndTheAgentServed() {
+        Fixtures.Team team = Fixtures.team(1, 2);
+        String tenant = team.tenantId();
+        String agent = team.agents().get(0).id();
+        WsClient v = null;
+        try (WsClient console = Chat.agentSocket(base, Chat.login(team.agents().get(0).email()))) {
+            live.seed(tenant, agent, AgentStatus.ONLINE, 2, 0).await().atMost(Duration.ofSeconds(5));
+            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            assertThat(Fixtures.count("select count(*) from agents where user_id = ? and status = 'online'", agent)).isEqualTo(1);
+            double before = settingCorrections();
+            // PostgreSQL has the agent online; Redis kept an older "offline" (a status write lost
+            // with its replica, or two changes copied in the wrong order). Routing reads Redis.
+            redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "status", "offline");
+            int seen = console.seen().size();
+
+            v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+            String c = Chat.send(v, null, clientId(), "is anyone in?").path("conversationId").asText();
+            Chat.received(v, Chat.type("queued", c));
+
+            reconcileUntil(tenant, Duration.ofSeconds(20), () -> assertThat(liveField(tenant, agent, "status")).isEqualTo("online"));
+            // Back online in Redis, the agent is offered the waiting visitor without waiting for the queue sweep,
+            // and their console, which showed Redis's status, hears the truth.
+            Chat.received(v, Chat.type("assigned", c));
+            assertThat(Fixtures.count("select count(*) from conversations where id = ? and state = 'open' and assignee_id = ?", c, agent))
+                    .isEqualTo(1);
+            Chat.receivedSince(console, seen, f -> "status".equals(f.path("type").asText()) && "online".equals(f.path("status").asText()));
+            assertThat(settingCorrections()).as("switchboard_live_setting_corrections_total").isGreaterThan(before);
+        } finally {
+            if (v != null) {
+                v.close();
+            }
+            Chat.retire(tenant);
+        }
+    }
+
+    @Test
+    void aLiveStatusOnlineForAnAgentPostgresHasOfflineIsSetBackSoTheyGetNoConversation() {
+        Fixtures.Team team = Fixtures.team(1, 2);
+        String tenant = team.tenantId();
+        String agent = team.agents().get(0).id();
+        WsClient v = null;
+        try {
+            live.seed(tenant, agent, AgentStatus.ONLINE, 2, 0).await().atMost(Duration.ofSeconds(5));
+            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            io.restassured.RestAssured.given().auth().oauth2(Chat.login(team.agents().get(0).email()))
+                    .contentType("application/json").body(java.util.Map.of("status", "offline"))
+                    .when().put("/api/v1/agents/me/status").then().statusCode(200);
+            // The agent went offline, but Redis kept "online": they would be handed visitors while away.
+            redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "status", "online");
+
+            reconcileUntil(tenant, Duration.ofSeconds(20), () -> assertThat(liveField(tenant, agent, "status")).isEqualTo("offline"));
+            v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+            String c = Chat.send(v, null, clientId(), "hello?").path("conversationId").asText();
+            Chat.received(v, Chat.type("queued", c));
+            assertThat(Fixtures.count("select count(*) from conversations where id = ? and state = 'queued'", c)).isEqualTo(1);
+        } finally {
+            if (v != null) {
+                v.close();
+            }
+            Chat.retire(tenant);
+        }
+    }
+
+    @Test
+    void aLiveLimitBelowPostgresIsRaisedAndTheWaitingVisitorServed() {
+        Fixtures.Team team = Fixtures.team(1, 2);
+        String tenant = team.tenantId();
+        String agent = team.agents().get(0).id();
+        List<WsClient> visitors = new ArrayList<>();
+        try {
+            live.seed(tenant, agent, AgentStatus.ONLINE, 2, 0).await().atMost(Duration.ofSeconds(5));
+            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            // PostgreSQL's limit is 2; Redis kept 1 from before an edit whose Redis write was lost.
+            redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "max", "1");
+            List<String> conversations = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                visitors.add(v);
+                conversations.add(Chat.send(v, null, clientId(), "hello " + i).path("conversationId").asText());
+            }
+            Chat.received(visitors.get(0), Chat.type("assigned", conversations.get(0)));
+            Chat.received(visitors.get(1), Chat.type("queued", conversations.get(1)));
+
+            reconcileUntil(tenant, Duration.ofSeconds(20), () -> assertThat(liveField(tenant, agent, "max")).isEqualTo("2"));
+            Chat.received(visitors.get(1), Chat.type("assigned", conversations.get(1)));
+            assertThat(pgLoad(agent)).isEqualTo(2);
+            assertThat(redisLoad(tenant, agent)).isEqualTo(2);
+        } finally {
+            visitors.forEach(WsClient::close);
+            Chat.retire(tenant);
+        }
+    }
 }

@@ -100,6 +100,15 @@ public class LiveAgents {
             return 1
             """);
 
+    // A status or limit set back to PostgreSQL's, only if it still holds the value read.
+    private static final LuaScript CORRECT_SETTING = new LuaScript("""
+            local v = redis.call('HGET', KEYS[1], ARGV[1])
+            if not v then return -1 end
+            if v ~= ARGV[2] then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+            return 1
+            """);
+
     // All agents' figures in one round trip.
     private static final LuaScript SNAPSHOT = new LuaScript("""
             local out = {}
@@ -193,6 +202,12 @@ public class LiveAgents {
     /** Sets the load to {@code to} only if it still is {@code from}; true when this call changed it. */
     public Uni<Boolean> correctLoad(String tenantId, String agentId, int from, int to) {
         return CORRECT_LOAD.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of(Integer.toString(from), Integer.toString(to)))
+                .map(r -> r.toInteger() == 1);
+    }
+
+    /** Sets a status or limit to {@code to} only if it still is {@code from}; true when this call changed it. */
+    public Uni<Boolean> correctSetting(String tenantId, String agentId, SettingDrift.Setting setting, String from, String to) {
+        return CORRECT_SETTING.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of(setting.field(), from, to))
                 .map(r -> r.toInteger() == 1);
     }
 
