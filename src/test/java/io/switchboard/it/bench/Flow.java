@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Flow {
 
     final Percentiles latency;
+    /** Latency by message number in microseconds (0: not received), to see when the slow ones were sent. */
+    final long[] latencyByMessage;
     final Bits acked;
     final Bits received;
     final AtomicLong ackCount = new AtomicLong();
@@ -26,6 +28,7 @@ final class Flow {
     /** Room for {@code messages} message numbers and as many latency samples. */
     Flow(long messages) {
         latency = new Percentiles((int) Math.min(Integer.MAX_VALUE - 16, messages));
+        latencyByMessage = new long[(int) Math.min(Integer.MAX_VALUE - 16, messages)];
         acked = new Bits(messages);
         received = new Bits(messages);
     }
@@ -63,7 +66,11 @@ final class Flow {
         long due = Long.parseLong(f, space + 1, f.indexOf('"', space), 10);
         if (received.set(i)) {
             receivedCount.incrementAndGet();
-            latency.add((System.nanoTime() - due) / 1000);
+            long micros = (System.nanoTime() - due) / 1000;
+            latency.add(micros);
+            if (i < latencyByMessage.length) {
+                latencyByMessage[(int) i] = micros;
+            }
         } else {
             duplicates.incrementAndGet();
         }

@@ -36,15 +36,15 @@ final class P3Latency implements Scenario {
         Duration warmUp = Duration.ofSeconds(k.integer("bench.p3.warmup-seconds", 5, 10));
         long capacity = rate * (length.toSeconds() + warmUp.toSeconds()) + 1000;
 
-        Percentiles.Sorted echo;
+        Result echoRun;
         try (EchoServer.Handle server = run.echo("p3", "1")) {
             Flow flow = new Flow(capacity);
             List<WebSocket> sockets = new ArrayList<>();
             for (int i = 0; i < conversations; i++) {
                 sockets.add(run.connectNow(server.port(), "/echo", flow::onEchoFrame));
             }
-            echo = measure(run, flow, rate, length, warmUp,
-                    (i, due) -> sockets.get((int) (i % sockets.size())).writeTextMessage(Flow.frame(i, due, null))).latency();
+            echoRun = measure(run, flow, rate, length, warmUp,
+                    (i, due) -> sockets.get((int) (i % sockets.size())).writeTextMessage(Flow.frame(i, due, null)));
             sockets.forEach(WebSocket::close);
         }
 
@@ -62,6 +62,7 @@ final class P3Latency implements Scenario {
             BenchRun.stop(replicas);
         }
 
+        Percentiles.Sorted echo = echoRun.latency();
         Percentiles.Sorted s = service.latency();
         boolean judged = rate >= 1_000;
         ScenarioReport r = new ScenarioReport(id(), title());
@@ -75,10 +76,16 @@ final class P3Latency implements Scenario {
                         + "same rate. Measured part: sent %,d, acked %,d, delivered %,d; max %.1f ms (echo %.1f ms). Errors: %s.",
                 rate, length.toSeconds(), conversations, warmUp.toSeconds(), service.sent(), service.acked(), service.delivered(),
                 s.max(), echo.max(), service.errors()));
+        r.note(String.format("Messages over 15 ms, by when they were sent (slow messages sent less than %d ms apart make one burst): "
+                        + "service %s; echo %s.", SlowBursts.GAP_MILLIS,
+                service.slow().describe(service.sent()), echoRun.slow().describe(echoRun.sent())));
         return r;
     }
 
-    record Result(Percentiles.Sorted latency, long sent, long acked, long delivered, String errors) {}
+    record Result(Percentiles.Sorted latency, long sent, long acked, long delivered, String errors, SlowBursts slow) {}
+
+    /** What counts as slow when showing how the slow messages are spread: the p99 target. */
+    private static final long SLOW_MICROS = 15_000;
 
     /** Warm-up at the rate, then the measured run; returns once every message arrived or 30 s passed. */
     private static Result measure(BenchRun run, Flow flow, int rate, Duration length, Duration warmUp, OpenLoop.Sender sender) {
@@ -91,7 +98,8 @@ final class P3Latency implements Scenario {
         OpenLoop.Sent sent = OpenLoop.run(run.vertx, rate, length, (i, due) -> sender.send(offset + i, due));
         awaitDelivered(flow, offset + sent.count(), Duration.ofSeconds(30));
         return new Result(flow.latency.snapshot(), sent.count(), flow.ackCount.get() - ackedBefore,
-                flow.receivedCount.get() - deliveredBefore, flow.errorSummary());
+                flow.receivedCount.get() - deliveredBefore, flow.errorSummary(),
+                SlowBursts.of(flow.latencyByMessage, offset, sent.count(), rate, SLOW_MICROS));
     }
 
     private static void awaitDelivered(Flow flow, long total, Duration timeout) {
