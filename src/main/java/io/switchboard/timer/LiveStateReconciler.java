@@ -9,13 +9,13 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.conversation.QueueDispatcher;
-import io.switchboard.routing.live.LiveAgents;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.AgentStatus;
+import io.switchboard.routing.live.LiveAgents;
 import io.switchboard.routing.live.LoadDrift;
-import io.switchboard.routing.live.SettingDrift;
 import io.switchboard.routing.live.RedisKeys;
+import io.switchboard.routing.live.SettingDrift;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -103,13 +103,13 @@ public class LiveStateReconciler {
 
     LiveStateReconciler(Pool pool, ReactiveRedisDataSource redis, LiveAgents live, LiveAgentState liveState,
                         QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames, MeterRegistry registry) {
-        this.publisher = publisher;
-        this.frames = frames;
         this.pool = pool;
         this.redis = redis;
         this.live = live;
         this.liveState = liveState;
         this.dispatcher = dispatcher;
+        this.publisher = publisher;
+        this.frames = frames;
         this.corrections = Counter.builder("switchboard.live.load.corrections")
                 .description("Live agent loads in Redis corrected to PostgreSQL's count of open conversations")
                 .register(registry);

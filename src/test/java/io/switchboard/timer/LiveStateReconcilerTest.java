@@ -49,8 +49,18 @@ class LiveStateReconcilerTest {
     }
 
     private long redisLoad(String tenantId, String agentId) {
-        String load = redis.hash(String.class).hget(RedisKeys.agent(tenantId, agentId), "load");
+        String load = liveField(tenantId, agentId, "load");
         return load == null ? -1 : Long.parseLong(load);
+    }
+
+    private String liveField(String tenantId, String agentId, String field) {
+        return redis.hash(String.class).hget(RedisKeys.agent(tenantId, agentId), field);
+    }
+
+    /** The agent's live hash as PostgreSQL has them (online, this limit, nothing open), and the tenant checked once. */
+    private void liveAndReconciled(String tenantId, String agentId, int max) {
+        live.seed(tenantId, agentId, AgentStatus.ONLINE, max, 0).await().atMost(Duration.ofSeconds(5));
+        reconciler.tenant(tenantId).await().atMost(Duration.ofSeconds(5));
     }
 
     private static long pgLoad(String agentId) {
@@ -152,8 +162,7 @@ class LiveStateReconcilerTest {
         String agent = team.agents().get(0).id();
         WsClient v = null;
         try {
-            live.seed(tenant, agent, AgentStatus.ONLINE, 1, 0).await().atMost(Duration.ofSeconds(5));
-            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            liveAndReconciled(tenant, agent, 1);
             assertThat(redis.key().exists(RedisKeys.liveMarker(tenant))).isTrue();
             // Redis believes the agent full though PostgreSQL has nothing open for them (a lost release).
             redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "load", "1");
@@ -207,10 +216,6 @@ class LiveStateReconcilerTest {
         }
     }
 
-    private String liveField(String tenantId, String agentId, String field) {
-        return redis.hash(String.class).hget(RedisKeys.agent(tenantId, agentId), field);
-    }
-
     private static double settingCorrections() {
         String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         var m = java.util.regex.Pattern.compile("(?m)^switchboard_live_setting_corrections_total ([0-9.eE+-]+)$").matcher(body);
@@ -224,8 +229,7 @@ class LiveStateReconcilerTest {
         String agent = team.agents().get(0).id();
         WsClient v = null;
         try (WsClient console = Chat.agentSocket(base, Chat.login(team.agents().get(0).email()))) {
-            live.seed(tenant, agent, AgentStatus.ONLINE, 2, 0).await().atMost(Duration.ofSeconds(5));
-            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            liveAndReconciled(tenant, agent, 2);
             assertThat(Fixtures.count("select count(*) from agents where user_id = ? and status = 'online'", agent)).isEqualTo(1);
             double before = settingCorrections();
             // PostgreSQL has the agent online; Redis kept an older "offline" (a status write lost
@@ -260,8 +264,7 @@ class LiveStateReconcilerTest {
         String agent = team.agents().get(0).id();
         WsClient v = null;
         try {
-            live.seed(tenant, agent, AgentStatus.ONLINE, 2, 0).await().atMost(Duration.ofSeconds(5));
-            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            liveAndReconciled(tenant, agent, 2);
             io.restassured.RestAssured.given().auth().oauth2(Chat.login(team.agents().get(0).email()))
                     .contentType("application/json").body(java.util.Map.of("status", "offline"))
                     .when().put("/api/v1/agents/me/status").then().statusCode(200);
@@ -288,8 +291,7 @@ class LiveStateReconcilerTest {
         String agent = team.agents().get(0).id();
         List<WsClient> visitors = new ArrayList<>();
         try {
-            live.seed(tenant, agent, AgentStatus.ONLINE, 2, 0).await().atMost(Duration.ofSeconds(5));
-            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            liveAndReconciled(tenant, agent, 2);
             // PostgreSQL's limit is 2; Redis kept 1 from before an edit whose Redis write was lost.
             redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "max", "1");
             List<String> conversations = new ArrayList<>();

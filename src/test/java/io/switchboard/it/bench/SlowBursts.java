@@ -1,6 +1,7 @@
 package io.switchboard.it.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ record SlowBursts(long slow, int bursts, long medianGapMillis) {
             for (int k = 1; k < starts.size(); k++) {
                 gaps[k - 1] = starts.get(k) - starts.get(k - 1);
             }
-            java.util.Arrays.sort(gaps);
+            Arrays.sort(gaps);
             median = gaps[gaps.length / 2];
         }
         return new SlowBursts(slow, starts.size(), median);
