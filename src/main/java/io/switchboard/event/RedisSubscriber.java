@@ -3,7 +3,9 @@ package io.switchboard.event;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -36,7 +38,8 @@ public class RedisSubscriber {
     private final Vertx vertx;
     private final String redisUrl;
     private final Redis client;
-    private volatile RedisConnection connection;
+    /** The subscriber connection and the event loop it lives on; null while disconnected. */
+    private volatile Link link;
     private volatile LocalSessions sessions;
     private volatile boolean stopping;
     private volatile boolean everConnected;
@@ -59,14 +62,20 @@ public class RedisSubscriber {
 
     void onStop(@Observes ShutdownEvent ev) {
         stopping = true;
-        RedisConnection c = connection;
-        if (c != null) {
-            c.close();
+        Link l = link;
+        if (l != null) {
+            l.connection().close();
         }
     }
 
     public boolean isConnected() {
-        return connection != null;
+        return link != null;
+    }
+
+    /** The event loop of the current subscriber connection, null before the first connect. */
+    Context context() {
+        Link l = link;
+        return l == null ? null : l.context();
     }
 
     /** The Redis client id of the current subscriber connection, -1 before the first connect. */
@@ -82,7 +91,8 @@ public class RedisSubscriber {
             conn.handler(this::onPush);
             conn.exceptionHandler(err -> lost("error: " + err.getMessage()));
             conn.endHandler(v -> lost("connection closed"));
-            connection = conn;
+            // This callback runs on the connection's event loop.
+            link = new Link(conn, vertx.getOrCreateContext());
             backoffMs = 100;
             List<String> channels = sessions == null ? List.of() : new ArrayList<>(sessions.channels());
             // The connection's id (asked before it enters subscriber mode) names it in CLIENT LIST for operators.
@@ -108,11 +118,11 @@ public class RedisSubscriber {
     static final String RESYNC = "{\"type\":\"notice\",\"code\":\"resync\",\"text\":\"reconnected to the event stream; resume to catch up\"}";
 
     private synchronized void lost(String why) {
-        if (connection == null || stopping) {
+        if (link == null || stopping) {
             return;
         }
         LOG.warnf("redis pub/sub link lost (%s); reconnecting", why);
-        connection = null;
+        link = null;
         retryLater();
     }
 
@@ -141,21 +151,39 @@ public class RedisSubscriber {
      * issued one after another for the same channel reach Redis in that order.
      */
     Uni<Void> subscribe(String channel) {
-        RedisConnection c = connection;
-        if (c == null) {
+        Link l = link;
+        if (l == null) {
             // Not connected: the reconnect subscribes every registered channel.
             return Uni.createFrom().voidItem();
         }
-        Future<Response> sent = c.send(Request.cmd(Command.SUBSCRIBE).arg(channel));
+        Future<Response> sent = l.sendInOrder(Request.cmd(Command.SUBSCRIBE).arg(channel));
         return Uni.createFrom().completionStage(sent.toCompletionStage())
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(() -> null);
     }
 
     void unsubscribe(String channel) {
-        RedisConnection c = connection;
-        if (c != null) {
-            c.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+        Link l = link;
+        if (l != null) {
+            l.sendInOrder(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+        }
+    }
+
+    /**
+     * The subscriber connection with its event loop. The Redis client writes a command at once
+     * when called on the connection's own event loop, but queues it on that loop when called
+     * from another: a SUBSCRIBE from the connection's loop would overtake an UNSUBSCRIBE of the
+     * same channel another loop had queued a moment earlier, leaving a socket registered on a
+     * channel Redis no longer sends to (an agent reloading the console, old socket's close
+     * handled first). So every command is queued on the connection's loop, which runs its
+     * queue in order: Redis sees them in the order {@link LocalSessions} issued them.
+     */
+    private record Link(RedisConnection connection, Context context) {
+
+        Future<Response> sendInOrder(Request request) {
+            Promise<Response> done = Promise.promise();
+            context.runOnContext(v -> connection.send(request).onComplete(done));
+            return done.future();
         }
     }
 
