@@ -40,6 +40,9 @@
   }
 
   const MAX_TEXT = 5000;
+  // How long a gap in sequence numbers may stay open before the widget asks for it again:
+  // longer than frames of one conversation take to overtake each other between replicas.
+  const GAP_WAIT_MS = 1500;
   const EMOJI = ['😀', '😊', '😂', '🙂', '😉', '😍', '🤔', '😢', '👍', '👎', '👏', '🙏', '🎉', '❤️', '✅', '❓'];
 
   // ------------------------------------------------------------------ persisted state
@@ -80,6 +83,7 @@
   let reconnectTimer = null;
   let linkUp = false;
   let lastSeq = 0;                 // highest seq seen in the current conversation
+  let gap = null;                  // {from, to, timer}: seqs between from and to not seen yet
   let closed = false;
   let adoptedByBareResume = false;
   let lastTypingSent = 0;
@@ -380,6 +384,7 @@
     rendered.clear();
     pending.clear();
     lastSeq = 0;
+    forgetGap();
     lastReadSent = 0;
     closed = false;
     ui.closedBox.hidden = true;
@@ -499,6 +504,7 @@
       }
       rendered.clear();
       lastSeq = 0;
+      forgetGap();
       lastReadSent = 0;
       closed = false;
       ui.closedBox.hidden = true;
@@ -586,7 +592,7 @@
     }
     adopt(f.conversationId);
     persist();
-    lastSeq = Math.max(lastSeq, f.seq);
+    noteSeq(f.seq);
     const key = `${f.conversationId}:${f.seq}`;
     const node = pending.get(f.clientId);
     pending.delete(f.clientId);
@@ -619,7 +625,7 @@
     if (rendered.has(key)) {
       return;
     }
-    lastSeq = Math.max(lastSeq, f.seq);
+    noteSeq(f.seq);
     const kind = f.sender && f.sender.kind === 'visitor' ? 'visitor'
         : f.sender && f.sender.kind === 'system' ? 'system' : 'agent';
     const extra = {'data-seq': String(f.seq)};
@@ -768,10 +774,47 @@
     });
   }
 
+  /**
+   * Moves lastSeq on. A frame more than one past it leaves a gap: an internal note the
+   * visitor never sees, or a frame that is late or was lost (a publish that failed while the
+   * link stayed up). If the gap is still open after a moment, the widget resumes from its
+   * start; messages it already shows are skipped, so an internal note costs one quiet resume.
+   */
+  function noteSeq(seq) {
+    if (seq > lastSeq + 1 && !gap) {
+      gap = {from: lastSeq, to: seq, timer: setTimeout(fillGap, GAP_WAIT_MS)};
+    }
+    lastSeq = Math.max(lastSeq, seq);
+  }
+
+  function fillGap() {
+    const open = gap;
+    gap = null;
+    if (!open || !linkUp || !state.conversationId) {
+      return; // a reconnect resumes from open.from anyway (see resume)
+    }
+    for (let s = open.from + 1; s < open.to; s++) {
+      if (!rendered.has(`${state.conversationId}:${s}`)) {
+        send({type: 'resume', conversationId: state.conversationId, lastSeq: open.from});
+        return;
+      }
+    }
+  }
+
+  function forgetGap() {
+    if (gap) {
+      clearTimeout(gap.timer);
+      gap = null;
+    }
+  }
+
   /** Asks for everything after what this page has drawn: all of it after a reload. */
   function resume() {
     if (state.conversationId) {
-      send({type: 'resume', conversationId: state.conversationId, lastSeq});
+      // From before an open gap, so a frame missing when the link dropped is not skipped.
+      const from = gap ? gap.from : lastSeq;
+      forgetGap();
+      send({type: 'resume', conversationId: state.conversationId, lastSeq: from});
     } else if (!state.fresh) {
       // An identified customer on a new browser: their latest conversation, if any.
       adoptedByBareResume = true;

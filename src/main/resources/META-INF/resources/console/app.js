@@ -10,6 +10,9 @@ import * as alerts from './alerts.js';
 
 const {t} = i18n;
 const PAGE = 50;
+// How long a gap in a loaded conversation's sequence numbers may stay open before the console
+// asks for it again: longer than frames of one conversation take to overtake each other.
+const GAP_WAIT_MS = 1500;
 const SESSION = 'switchboard.console.session';
 const $ = id => document.getElementById(id);
 
@@ -552,16 +555,39 @@ async function sync() {
   refreshFigures();
 }
 
-/** Where a conversation's resume starts: after what this page holds, or after the snapshot when it holds nothing. */
+/**
+ * Where a conversation's resume starts: after the last message this page holds with none
+ * missing before it, or after the snapshot when it holds nothing. Staff see every sequence
+ * number, internal notes included, so a hole is a message that never arrived.
+ */
 function resumeFrom(c) {
-  if (c.floor === null) {
-    return c.lastSeq;
-  }
+  return c.floor === null ? c.lastSeq : heldThrough(c);
+}
+
+/** The highest seq up to which a loaded conversation holds every message. */
+function heldThrough(c) {
   let top = c.floor;
-  for (const seq of c.messages.keys()) {
-    top = Math.max(top, seq);
+  while (c.messages.has(top + 1)) {
+    top++;
   }
   return top;
+}
+
+/**
+ * A live message past a hole (its frame late, or lost by a publish that failed while the link
+ * stayed up): if the hole is still there after a moment, resume that conversation from it.
+ */
+function watchGap(c) {
+  if (c.floor === null || c.gapTimer || heldThrough(c) >= c.lastSeq) {
+    return;
+  }
+  c.gapTimer = setTimeout(() => {
+    c.gapTimer = null;
+    const held = heldThrough(c);
+    if (S.linkUp && c.floor !== null && held < c.lastSeq) {
+      send({type: 'resume', cursors: [{conversationId: c.id, lastSeq: held}]});
+    }
+  }, GAP_WAIT_MS);
 }
 
 function onFrame(f) {
@@ -597,6 +623,7 @@ function onFrame(f) {
         fetchConversation(f.conversationId);
       }
       if (addMessage(c, fromFrame(f), true)) {
+        watchGap(c);
         render();
       }
       break;
@@ -612,6 +639,7 @@ function onFrame(f) {
           seq: f.seq, senderKind: 'agent', senderId: S.me.id, senderName: S.me.name, text: item.text,
           internal: false, sentAt: item.at,
         }, false);
+        watchGap(c);
         render();
       }
       break;

@@ -124,6 +124,88 @@ class ChatInBrowserTest {
         }
     }
 
+    /**
+     * Replaces the page's WebSocket with one that drops, once, the first frame containing
+     * {@code marker}, as a publish that failed or a frame that never came would; counts the
+     * sockets the page opens.
+     */
+    static String dropOneFrame(String marker) {
+        return """
+                (() => {
+                  const Native = window.WebSocket;
+                  const marker = %s;
+                  window.__sbSockets = 0;
+                  window.__sbDropped = false;
+                  class Lossy extends Native {
+                    constructor(...args) {
+                      super(...args);
+                      window.__sbSockets++;
+                    }
+                    addEventListener(type, listener, options) {
+                      if (type !== 'message') {
+                        return super.addEventListener(type, listener, options);
+                      }
+                      return super.addEventListener(type, e => {
+                        if (!window.__sbDropped && typeof e.data === 'string' && e.data.includes(marker)) {
+                          window.__sbDropped = true;
+                          return;
+                        }
+                        listener.call(this, e);
+                      }, options);
+                    }
+                  }
+                  window.WebSocket = Lossy;
+                })();
+                """.formatted("'" + marker.replace("'", "\\'") + "'");
+    }
+
+    @Test
+    void anAgentMessageWhoseFrameNeverReachedTheWidgetIsFetchedAgainWhileTheLinkStaysUp() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try {
+            ConsolePage agent = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            var page = browser.newPage();
+            page.addInitScript(dropOneFrame("\"text\":\"lost on the way\""));
+            WidgetPage visitor = WidgetPage.open(page, base, team.channelKey());
+
+            visitor.send("hello");
+            agent.openOnlyConversation();
+            agent.reply("lost on the way");
+            agent.reply("after it");
+
+            // The later message shows the gap; the widget asks for what it missed, in place.
+            assertTexts(visitor.messages(), new String[] {"hello", "lost on the way", "after it"});
+            assertThat(page.evaluate("window.__sbDropped")).isEqualTo(true);
+            assertThat(page.evaluate("window.__sbSockets")).isEqualTo(1);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void aVisitorMessageWhoseFrameNeverReachedTheConsoleIsFetchedAgainWhileTheLinkStaysUp() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try {
+            var page = browser.newPage();
+            page.addInitScript(dropOneFrame("\"text\":\"lost on the way\""));
+            ConsolePage agent = ConsolePage.open(page, base).login(team.agents().get(0).email());
+            WidgetPage visitor = WidgetPage.open(browser.newPage(), base, team.channelKey());
+
+            visitor.send("hello");
+            agent.openOnlyConversation();
+            assertTexts(agent.messages(), new String[] {"hello"});
+            visitor.send("lost on the way");
+            assertThat(visitor.messages("visitor").last()).hasAttribute("data-state", "sent");
+            visitor.send("after it");
+
+            assertTexts(agent.messages(), new String[] {"hello", "lost on the way", "after it"});
+            assertThat(page.evaluate("window.__sbDropped")).isEqualTo(true);
+            assertThat(page.evaluate("window.__sbSockets")).isEqualTo(1);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
     @Test
     void markupInMessagesIsShownAsTextOnBothSides() {
         Fixtures.Team team = Fixtures.team(1, 5);
