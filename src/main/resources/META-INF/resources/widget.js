@@ -83,7 +83,7 @@
   let reconnectTimer = null;
   let linkUp = false;
   let lastSeq = 0;                 // highest seq seen in the current conversation
-  let gap = null;                  // {from, to, timer}: seqs between from and to not seen yet
+  let gap = null;                  // {from, timer}: some seq after `from` may be missing
   let closed = false;
   let adoptedByBareResume = false;
   let lastTypingSent = 0;
@@ -782,20 +782,25 @@
    */
   function noteSeq(seq) {
     if (seq > lastSeq + 1 && !gap) {
-      gap = {from: lastSeq, to: seq, timer: setTimeout(fillGap, GAP_WAIT_MS)};
+      gap = {from: lastSeq, timer: setTimeout(fillGap, GAP_WAIT_MS)};
     }
     lastSeq = Math.max(lastSeq, seq);
   }
 
   function fillGap() {
-    const open = gap;
-    gap = null;
-    if (!open || !linkUp || !state.conversationId) {
-      return; // a reconnect resumes from open.from anyway (see resume)
+    if (!gap) {
+      return;
     }
-    for (let s = open.from + 1; s < open.to; s++) {
+    if (!linkUp || !state.conversationId) {
+      gap.timer = null; // kept: the reconnect's resume starts from gap.from
+      return;
+    }
+    const from = gap.from;
+    gap = null;
+    // Up to lastSeq, not just the first jump: later holes seen while this one was open count too.
+    for (let s = from + 1; s < lastSeq; s++) {
       if (!rendered.has(`${state.conversationId}:${s}`)) {
-        send({type: 'resume', conversationId: state.conversationId, lastSeq: open.from});
+        send({type: 'resume', conversationId: state.conversationId, lastSeq: from});
         return;
       }
     }
