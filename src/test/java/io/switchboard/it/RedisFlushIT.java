@@ -2,6 +2,7 @@ package io.switchboard.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.conversation.Chat;
+import io.switchboard.routing.live.RedisKeys;
 import io.switchboard.testing.Fixtures;
 import io.switchboard.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
@@ -137,7 +138,7 @@ class RedisFlushIT {
             List<Chatter> chatters = initial.subList(0, CHATTERS);
             List<Chatter> closable = new ArrayList<>(initial.subList(CHATTERS, INITIAL));
             // The reconciler has seen the new tenant (it sets the marker within an interval).
-            await().atMost(Duration.ofSeconds(15)).until(() -> Long.valueOf(1).equals(probe.call("EXISTS", "sb:" + tenant + ":live")));
+            await().atMost(Duration.ofSeconds(15)).until(() -> Long.valueOf(1).equals(probe.call("EXISTS", RedisKeys.liveMarker(tenant))));
 
             // Watchdog: PostgreSQL never shows anyone over their limit or a conversation assigned twice.
             background.submit(() -> {
@@ -203,15 +204,15 @@ class RedisFlushIT {
             // Routing got by on hashes seeded on demand; the reconciler (every 5 s) rebuilds the tenant and
             // sets its marker again, then corrects any drift a claim in flight during the flush left.
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(probe.call("EXISTS", "sb:" + tenant + ":live")).as("marker after the reconciler")
+                    .untilAsserted(() -> assertThat(probe.call("EXISTS", RedisKeys.liveMarker(tenant))).as("marker after the reconciler")
                             .isEqualTo(1L));
             awaitLoadsMatch(tenant, probe);
             // Drift the flush could have left, made certain: one agent counted short (claims get through
             // Redis and must be refused by PostgreSQL's count while visitors wait), one counted over.
             String shortAgent = team.agents().get(0).id();
             String overAgent = team.agents().get(1).id();
-            probe.call("HSET", "sb:" + tenant + ":agent:" + shortAgent, "load", "1");
-            probe.call("HSET", "sb:" + tenant + ":agent:" + overAgent, "load", "5");
+            probe.call("HSET", RedisKeys.agent(tenant, shortAgent), "load", "1");
+            probe.call("HSET", RedisKeys.agent(tenant, overAgent), "load", "5");
             awaitLoadsMatch(tenant, probe);
             assertJudgedByPostgres(tenant);
             assertThat(count("select count(*) from conversations where tenant_id = ? and state = 'queued'", tenant))

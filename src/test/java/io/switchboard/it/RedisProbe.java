@@ -53,7 +53,7 @@ final class RedisProbe implements AutoCloseable {
 
     /** The agent's live load, or -1 when Redis has no hash for them. */
     long load(String tenantId, String agentId) {
-        Object v = call("HGET", "sb:" + tenantId + ":agent:" + agentId, "load");
+        Object v = call("HGET", io.switchboard.routing.live.RedisKeys.agent(tenantId, agentId), "load");
         return v == null ? -1 : Long.parseLong((String) v);
     }
 

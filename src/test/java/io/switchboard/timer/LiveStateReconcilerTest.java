@@ -42,7 +42,7 @@ class LiveStateReconcilerTest {
 
     /** Deletes every key of the tenant, as a Redis flush would. */
     private void flush(String tenantId) {
-        List<String> keys = new ArrayList<>(redis.key().keys("sb:" + tenantId + ":*"));
+        List<String> keys = new ArrayList<>(redis.key().keys("sb:{" + tenantId + "}:*"));
         if (!keys.isEmpty()) {
             redis.key().del(keys.toArray(String[]::new));
         }

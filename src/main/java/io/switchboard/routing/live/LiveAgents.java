@@ -150,10 +150,7 @@ public class LiveAgents {
         if (agentIds.isEmpty()) {
             return Uni.createFrom().item(new Claims(List.of(), ClaimOutcome.CLAIMED));
         }
-        List<String> keys = new ArrayList<>(agentIds.size());
-        for (String id : agentIds) {
-            keys.add(RedisKeys.agent(tenantId, id));
-        }
+        List<String> keys = agentKeys(tenantId, agentIds);
         return CLAIM_IN_ORDER.run(redis, keys, List.of(Long.toString(nowMillis))).map(r -> {
             List<Integer> loads = new ArrayList<>(r.size() - 1);
             for (int i = 1; i < r.size(); i++) {
@@ -221,10 +218,7 @@ public class LiveAgents {
         if (agentIds.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<String> keys = new ArrayList<>(agentIds.size());
-        for (String id : agentIds) {
-            keys.add(RedisKeys.agent(tenantId, id));
-        }
+        List<String> keys = agentKeys(tenantId, agentIds);
         return SNAPSHOT.run(redis, keys, List.of()).map(r -> {
             List<LiveState> out = new ArrayList<>(agentIds.size());
             for (int i = 0; i < agentIds.size(); i++) {
@@ -236,6 +230,15 @@ public class LiveAgents {
 
     public Uni<LiveState> state(String tenantId, String agentId) {
         return snapshot(tenantId, List.of(agentId)).map(l -> l.get(0));
+    }
+
+    /** The live hashes of several agents of one tenant: one Cluster slot, so one script may take them all. */
+    static List<String> agentKeys(String tenantId, List<String> agentIds) {
+        List<String> keys = new ArrayList<>(agentIds.size());
+        for (String id : agentIds) {
+            keys.add(RedisKeys.agent(tenantId, id));
+        }
+        return keys;
     }
 
     public static Candidate candidate(String agentId, LiveState s) {

@@ -5,6 +5,13 @@ package io.switchboard.routing.live;
  * {@code sb:}; those holding a tenant's data then name the tenant (DESIGN rule 5), and the
  * last two, which belong to the deployment rather than a tenant, do not. Everything here can
  * be rebuilt from PostgreSQL or may be lost at no cost.
+ *
+ * <p>A tenant's keys spell the tenant as a Redis Cluster hash tag, {@code sb:{<tenantId>}:...}:
+ * Cluster hashes only what is between the braces, so all of one tenant's keys live in one slot
+ * and a script given several of them (claims in order, snapshots) is accepted instead of
+ * failing with CROSSSLOT. Scripts receive every key they touch in KEYS and never build one
+ * ({@code RedisKeysClusterTest} checks both). Pub/sub channels take the same spelling for
+ * consistency; Cluster broadcasts a PUBLISH to every node whatever the channel's name.
  */
 public final class RedisKeys {
 
@@ -17,7 +24,7 @@ public final class RedisKeys {
      * Written only by the scripts in {@link LiveAgents}.
      */
     public static String agent(String tenantId, String agentId) {
-        return "sb:" + tenantId + ":agent:" + agentId;
+        return "sb:{" + tenantId + "}:agent:" + agentId;
     }
 
     /**
@@ -26,7 +33,7 @@ public final class RedisKeys {
      * deadline is set again by the next message, and firing re-checks PostgreSQL.
      */
     public static String deadlines(String tenantId) {
-        return "sb:" + tenantId + ":deadlines";
+        return "sb:{" + tenantId + "}:deadlines";
     }
 
     /**
@@ -34,22 +41,22 @@ public final class RedisKeys {
      * reconciler; its absence (first start, Redis restarted or flushed) makes it rebuild them.
      */
     public static String liveMarker(String tenantId) {
-        return "sb:" + tenantId + ":live";
+        return "sb:{" + tenantId + "}:live";
     }
 
     /** The agent id the routing rule's round-robin rotation gave its last conversation to. */
     public static String roundRobin(String tenantId, String ruleId) {
-        return "sb:" + tenantId + ":rr:" + ruleId;
+        return "sb:{" + tenantId + "}:rr:" + ruleId;
     }
 
     /** Pub/sub channel reaching every socket of one visitor, on whichever replica. */
     public static String visitorChannel(String tenantId, String visitorId) {
-        return "sb:" + tenantId + ":to:visitor:" + visitorId;
+        return "sb:{" + tenantId + "}:to:visitor:" + visitorId;
     }
 
     /** Pub/sub channel reaching every console session of one staff user. */
     public static String staffChannel(String tenantId, String userId) {
-        return "sb:" + tenantId + ":to:staff:" + userId;
+        return "sb:{" + tenantId + "}:to:staff:" + userId;
     }
 
     /**
