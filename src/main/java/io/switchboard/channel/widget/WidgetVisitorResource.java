@@ -69,7 +69,8 @@ public class WidgetVisitorResource {
         if (attributes.encode().contains("\\u0000")) {
             throw Problem.invalid("attributes", "must not contain U+0000");
         }
-        return pool.preparedQuery("select id, tenant_id, secret from channels where public_key = $1")
+        // A removed channel (deleted_at) accepts no visitor: its key answers 404 like an unknown one.
+        return pool.preparedQuery("select id, tenant_id, secret from channels where public_key = $1 and deleted_at is null")
                 .execute(Tuple.of(channelKey))
                 .flatMap(rows -> {
                     if (!rows.iterator().hasNext()) {
