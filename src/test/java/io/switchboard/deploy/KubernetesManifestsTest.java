@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.security.LaunchSafety;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,5 +123,57 @@ class KubernetesManifestsTest {
     void ingressKeepsWebSocketsOpenLongerThanThePingInterval() throws IOException {
         JsonNode annotations = byKind().get("Ingress/switchboard").path("metadata").path("annotations");
         assertThat(annotations.path("nginx.ingress.kubernetes.io/proxy-read-timeout").asInt()).isGreaterThan(30);
+    }
+
+    /**
+     * The shipped secrets are placeholders a replica refuses (LaunchSafety, the check the
+     * production start runs), never a usable key pair or password, and the file says how to
+     * make the real ones.
+     */
+    @Test
+    void shippedSecretsAreRefusedPlaceholdersWithInstructions() throws IOException {
+        Map<String, JsonNode> docs = byKind();
+        JsonNode jwt = docs.get("Secret/switchboard-jwt").path("stringData");
+        JsonNode secrets = docs.get("Secret/switchboard-secrets").path("stringData");
+        JsonNode config = docs.get("ConfigMap/switchboard-config").path("data");
+        List<String> refusals = LaunchSafety.refusals(
+                Optional.of(LaunchSafety.KeyInput.read(config.path("JWT_PUBLIC_KEY").asText(), jwt.path("public.pem").asText())),
+                Optional.of(LaunchSafety.KeyInput.read(config.path("JWT_PRIVATE_KEY").asText(), jwt.path("private.pem").asText())),
+                Boolean.parseBoolean(config.path("DEMO").asText()),
+                Optional.of(secrets.path("BOOTSTRAP_ADMIN_PASSWORD").asText()));
+        assertThat(refusals).anyMatch(r -> r.startsWith("JWT_PUBLIC_KEY: /etc/switchboard/jwt/public.pem holds no RSA public key"))
+                .anyMatch(r -> r.startsWith("JWT_PRIVATE_KEY: /etc/switchboard/jwt/private.pem holds no RSA private key"))
+                .anyMatch(r -> r.startsWith("BOOTSTRAP_ADMIN_PASSWORD is a placeholder"))
+                .noneMatch(r -> r.startsWith("DEMO"));
+        assertThat(config.path("DEMO").asText()).isEqualTo("false");
+        assertThat(secrets.path("DB_PASSWORD").asText()).isEqualTo("REPLACE-ME");
+
+        String text = Files.readString(K8S.resolve("secret.yaml"));
+        assertThat(text).contains("openssl genpkey -algorithm RSA", "openssl pkey -in private.pem -pubout",
+                "kubectl create secret generic switchboard-jwt --from-file=public.pem --from-file=private.pem",
+                "kubectl create secret generic switchboard-secrets");
+    }
+
+    /** The mounted key paths are the ones the ConfigMap names, from the JWT secret. */
+    @Test
+    void jwtKeysComeFromTheMountedSecret() throws IOException {
+        Map<String, JsonNode> docs = byKind();
+        JsonNode pod = docs.get("Deployment/switchboard").path("spec").path("template").path("spec");
+        String mountPath = null;
+        for (JsonNode m : pod.path("containers").get(0).path("volumeMounts")) {
+            if (m.path("name").asText().equals("jwt")) {
+                mountPath = m.path("mountPath").asText();
+            }
+        }
+        String secretName = null;
+        for (JsonNode v : pod.path("volumes")) {
+            if (v.path("name").asText().equals("jwt")) {
+                secretName = v.path("secret").path("secretName").asText();
+            }
+        }
+        assertThat(secretName).isEqualTo("switchboard-jwt");
+        JsonNode config = docs.get("ConfigMap/switchboard-config").path("data");
+        assertThat(config.path("JWT_PUBLIC_KEY").asText()).isEqualTo(mountPath + "/public.pem");
+        assertThat(config.path("JWT_PRIVATE_KEY").asText()).isEqualTo(mountPath + "/private.pem");
     }
 }

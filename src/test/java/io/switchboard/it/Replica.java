@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +41,7 @@ public final class Replica {
     private int launches;
 
     private final Map<String, String> env = new HashMap<>();
+    private final Set<String> unset = new HashSet<>();
 
     Replica(String name, Path jar, Path log, Path keys) {
         this.name = name;
@@ -56,6 +59,23 @@ public final class Replica {
     public Replica withEnv(String key, String value) {
         env.put(key, value);
         return this;
+    }
+
+    /** Leaves an environment variable out of the next launch, even one set by default (JWT_PUBLIC_KEY...). */
+    public Replica withoutEnv(String key) {
+        env.remove(key);
+        unset.add(key);
+        return this;
+    }
+
+    /** Waits for the process to end by itself; its exit code, or null if it is still running. */
+    public Integer awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     public String base() {
@@ -97,8 +117,8 @@ public final class Replica {
         env.put("DB_REACTIVE_URL", jdbcUrl.substring("jdbc:".length()));
         env.putIfAbsent("REDIS_URL", "redis://localhost:6379");
         // smallrye-jwt reads a location without a scheme from the file system first, then the class path.
-        env.put("JWT_PUBLIC_KEY", keys.resolve("dev-public.pem").toString());
-        env.put("JWT_PRIVATE_KEY", keys.resolve("dev-private.pem").toString());
+        env.put("JWT_PUBLIC_KEY", keys.resolve(PackagedApp.PUBLIC_PEM).toString());
+        env.put("JWT_PRIVATE_KEY", keys.resolve(PackagedApp.PRIVATE_PEM).toString());
         env.put("BOOTSTRAP_ADMIN_PASSWORD", "it-admin-" + UUID.randomUUID());
         env.remove("QUARKUS_PROFILE");
         // Every test client comes from 127.0.0.1: per-address flood guards would throttle the tests themselves.
@@ -112,6 +132,7 @@ public final class Replica {
         env.put("SWITCHBOARD_RATE_LIMIT_STAFF_FRAMES_PER_SECOND", "1000");
         env.put("SWITCHBOARD_RATE_LIMIT_STAFF_FRAMES_BURST", "1000");
         env.putAll(this.env);
+        env.keySet().removeAll(unset);
         try {
             Process started = pb.start();
             process = started;

@@ -23,14 +23,24 @@ public final class StaffTokens {
 
     private final PrivateKey key;
 
+    /** Signs with the private key of the pair in {@code keys} ({@link PackagedApp#keys()}). */
     public StaffTokens(Path keys) {
+        this(keys.resolve(PackagedApp.PRIVATE_PEM), true);
+    }
+
+    private StaffTokens(Path privatePem, boolean unused) {
         try {
-            String pem = Files.readString(keys.resolve("dev-private.pem"))
+            String pem = Files.readString(privatePem)
                     .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
             this.key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(pem)));
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the dev private key", e);
+            throw new IllegalStateException("cannot read the private key " + privatePem, e);
         }
+    }
+
+    /** Signs with the PKCS#8 PEM private key in that file, whichever pair it belongs to. */
+    static StaffTokens signingWith(Path privatePem) {
+        return new StaffTokens(privatePem, true);
     }
 
     /** An agent's token: what {@code POST /auth/login} would answer for them. */
