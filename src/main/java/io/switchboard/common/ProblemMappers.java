@@ -38,7 +38,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response map(Problem p) {
-        return problem(p.status(), p.title(), p.getMessage(), p.errors());
+        Response response = problem(p.status(), p.title(), p.getMessage(), p.errors());
+        if (p instanceof TooManyRequests t) {
+            return Response.fromResponse(response).header("Retry-After", Long.toString(t.retryAfterSeconds())).build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper
