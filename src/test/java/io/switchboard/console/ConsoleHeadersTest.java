@@ -43,7 +43,8 @@ class ConsoleHeadersTest {
                 RawHttp.Answer answer = RawHttp.send(base, method, spelling, Map.of(), null);
                 if (answer.status() == 200) {
                     assertThat(answer.header("Content-Security-Policy")).as(method + " " + spelling)
-                            .isEqualTo(ConsoleHeaders.POLICY);
+                            .contains("script-src 'self';", "style-src 'self';", "connect-src 'self';")
+                            .doesNotContain("ws:");
                 } else {
                     assertThat(answer.status()).as(method + " " + spelling).isIn(301, 404);
                     assertThat(answer.body()).as(method + " " + spelling).doesNotContain("data-testid");

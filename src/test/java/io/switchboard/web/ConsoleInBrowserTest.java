@@ -87,8 +87,8 @@ class ConsoleInBrowserTest {
         });
         ConsolePage.open(page, base).login(team.agents().get(0).email());
         assertThat(policies).singleElement().asString().contains("connect-src 'self';").doesNotContain("ws:");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(socketFrames).as("frames on the console's socket").isNotEmpty());
+        // Playwright delivers events only while it is called: wait through it, not beside it.
+        page.waitForCondition(() -> !socketFrames.isEmpty(), new Page.WaitForConditionOptions().setTimeout(15_000));
         assertThat(violations).isEmpty();
     }
 
