@@ -74,6 +74,9 @@ public final class ResolvedPath {
                 break;
             }
         }
+        if (end == raw.length() && isPlain(raw)) {
+            return new Resolution(raw, null);
+        }
         String decoded;
         try {
             decoded = decode(raw, end);
@@ -101,6 +104,44 @@ public final class ResolvedPath {
             path.append('/').append(s);
         }
         return new Resolution(path.toString(), null);
+    }
+
+    /**
+     * True if the path is already canonical: it starts with a slash and holds no escape, matrix
+     * parameter, backslash, control character, empty or dot segment, nor a trailing slash. Nearly
+     * every request's path is, and is then judged without copying it.
+     */
+    static boolean isPlain(String raw) {
+        int n = raw.length();
+        if (raw.charAt(0) != '/') {
+            return false;
+        }
+        if (n == 1) {
+            return true;
+        }
+        if (raw.charAt(n - 1) == '/') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = raw.charAt(i);
+            if (c == '%' || c == ';' || c == '\\' || c < 0x20 || c == 0x7f) {
+                return false;
+            }
+            if (c == '/') {
+                // The next segment must be neither empty, "." nor "..".
+                char next = i + 1 < n ? raw.charAt(i + 1) : '/';
+                if (next == '/') {
+                    return false;
+                }
+                if (next == '.') {
+                    char after = i + 2 < n ? raw.charAt(i + 2) : '/';
+                    if (after == '/' || (after == '.' && (i + 3 >= n || raw.charAt(i + 3) == '/'))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private static String decode(String raw, int end) {

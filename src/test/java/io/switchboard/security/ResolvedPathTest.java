@@ -98,6 +98,19 @@ class ResolvedPathTest {
         assertThat(r.is("/api/v1/auth/login")).isFalse();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/api/v1/auth/login", "/console/app.js", "/a/..b/c", "/a/b./c", "/a/.b", "/a/...", "/x/你好"})
+    void aPathAlreadyCanonicalIsTakenAsItIs(String raw) {
+        assertThat(ResolvedPath.isPlain(raw)).as(raw).isTrue();
+        assertThat(resolved(raw)).isSameAs(raw);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/a/", "//a", "/a//b", "/./a", "/a/.", "/a/..", "/a/../b", "/a/%6C", "/a;b", "a", "/a\\b", "/a\tb"})
+    void aPathNotYetCanonicalIsResolved(String raw) {
+        assertThat(ResolvedPath.isPlain(raw)).as(raw).isFalse();
+    }
+
     @Test
     void isUnderMatchesThePrefixAndBelowButNotANeighbour() {
         assertThat(ResolvedPath.resolve("/console").isUnder("/console")).isTrue();

@@ -27,7 +27,7 @@ public class WidgetCors {
     }
 
     private void handle(RoutingContext rc) {
-        if (!isWidgetPath(rc.request().path()) || rc.request().getHeader("Origin") == null) {
+        if (rc.request().getHeader("Origin") == null || !isWidgetPath(rc.request().path())) {
             rc.next();
             return;
         }
