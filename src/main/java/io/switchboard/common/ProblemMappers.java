@@ -38,7 +38,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response map(Problem p) {
-        return problem(p.status(), p.title(), p.getMessage(), p.errors());
+        Response response = problem(p.status(), p.title(), p.getMessage(), p.errors());
+        if (p instanceof TooManyRequests t) {
+            return Response.fromResponse(response).header("Retry-After", Long.toString(t.retryAfterSeconds())).build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper
@@ -84,9 +88,20 @@ public class ProblemMappers {
         return problem(403, "Forbidden", "not allowed for your role", null);
     }
 
+    /** A parameter that cannot be read as its type: 400 naming it (see {@link ParameterConverters}). */
+    @ServerExceptionMapper
+    public Response map(InvalidParameter e) {
+        return problem(400, "Bad Request", "invalid parameter", List.of(new Problem.FieldError(e.field(), e.getMessage())));
+    }
+
     @ServerExceptionMapper
     public Response map(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        // A parameter the REST layer could not convert by itself (a type ParameterConverters does
+        // not handle): JAX-RS says 404 for a query or path parameter, but it is bad input.
+        if ((status == 404 || status == 400) && isConversionFailure(e.getCause())) {
+            return problem(400, "Bad Request", "a parameter cannot be read", null);
+        }
         Response.Status s = Response.Status.fromStatusCode(status);
         String title = s == null ? "Error" : s.getReasonPhrase();
         if (status == 400 && e.getCause() instanceof JsonProcessingException jpe) {
@@ -114,6 +129,10 @@ public class ProblemMappers {
     public Response map(io.vertx.sqlclient.ClosedConnectionException e) {
         LOG.warnf("a store connection closed: %s", e.getMessage());
         return problem(503, "Service Unavailable", "storage temporarily unavailable, retry", null);
+    }
+
+    private static boolean isConversionFailure(Throwable cause) {
+        return cause instanceof IllegalArgumentException || cause instanceof java.time.format.DateTimeParseException;
     }
 
     private static String lastNode(String path) {

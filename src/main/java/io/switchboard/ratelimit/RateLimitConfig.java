@@ -37,6 +37,17 @@ public interface RateLimitConfig {
     @WithDefault("20")
     int logins();
 
+    /**
+     * Failed logins to one account (its email, whether or not it exists), from all addresses
+     * together, before every login to it is refused (429) until its lockout window ends.
+     */
+    @WithDefault("10")
+    int loginFailuresPerAccount();
+
+    /** The per-account window: it opens with the account's first failed login and lasts this long. */
+    @WithDefault("PT15M")
+    Duration accountLockout();
+
     /** Visitor identities created or renewed per remote address per window. */
     @WithDefault("60")
     int visitorTokens();

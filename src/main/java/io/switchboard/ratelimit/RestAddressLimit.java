@@ -2,6 +2,7 @@ package io.switchboard.ratelimit;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ProblemMappers;
+import io.switchboard.security.ResolvedPath;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -30,15 +31,22 @@ public class RestAddressLimit {
                 .map(d -> d.allowed() ? null : tooMany(d.retryAfterSeconds()));
     }
 
-    /** Which limit a request counts against, or null. */
-    static String scopeOf(String method, String path) {
-        if (!"POST".equals(method) || path == null) {
+    /**
+     * Which limit a request counts against, or null. Judged on the path as the router resolves
+     * it ({@link ResolvedPath}), so {@code /api/v1/auth/%6Cogin} or {@code /api/v1//auth/login}
+     * count against the login limit like the plain spelling.
+     */
+    static String scopeOf(String method, String rawPath) {
+        if (!"POST".equals(method)) {
             return null;
         }
-        if (path.equals("/api/v1/auth/login")) {
+        ResolvedPath.Resolution path = ResolvedPath.resolve(rawPath);
+        if (path.is("/api/v1/auth/login")) {
             return AddressLimiter.LOGIN;
         }
-        if (path.startsWith("/api/v1/widget/") && path.endsWith("/visitors")) {
+        // /api/v1/widget/{channelKey}/visitors
+        if (path.isUnder("/api/v1/widget") && path.path().endsWith("/visitors")
+                && path.path().chars().filter(c -> c == '/').count() == 5) {
             return AddressLimiter.VISITORS;
         }
         return null;

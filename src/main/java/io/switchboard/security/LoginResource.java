@@ -4,6 +4,8 @@ import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.switchboard.common.Problem;
+import io.switchboard.common.TooManyRequests;
+import io.switchboard.ratelimit.AccountLimiter;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -33,12 +35,21 @@ public class LoginResource {
     /** Checked against when the email is unknown so that the answer takes as long either way. */
     private static final String DUMMY_HASH = BcryptUtil.bcryptHash("no-such-user-password");
 
+    /** An unknown email or a wrong password: one answer for both, and one failure counted. */
+    static final class WrongCredentials extends Problem {
+        WrongCredentials() {
+            super(401, "Unauthorized", "wrong email or password");
+        }
+    }
+
     private final Pool pool;
     private final TokenService tokens;
+    private final AccountLimiter accounts;
 
-    LoginResource(Pool pool, TokenService tokens) {
+    LoginResource(Pool pool, TokenService tokens, AccountLimiter accounts) {
         this.pool = pool;
         this.tokens = tokens;
+        this.accounts = accounts;
     }
 
     @POST
@@ -48,21 +59,31 @@ public class LoginResource {
         if (request == null) {
             throw Problem.badRequest("body required");
         }
-        return pool.preparedQuery("select id, tenant_id, name, email, password_hash, roles from staff_users where lower(email) = lower($1) and disabled_at is null")
-                .execute(Tuple.of(request.email().trim()))
-                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null)
-                // bcrypt is deliberately slow: keep it off the event loop.
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(row -> check(row, request.password()));
+        // The account's lockout is judged before anything about the account is looked up: a
+        // locked-out email gets the same 429, as fast, whether or not such a user exists, and
+        // not even the right password gets through until the window ends.
+        return accounts.check(request.email()).flatMap(decision -> {
+            if (!decision.allowed()) {
+                return Uni.createFrom().failure(new TooManyRequests(
+                        "too many failed logins for this account; retry later", decision.retryAfterSeconds()));
+            }
+            return pool.preparedQuery("select id, tenant_id, name, email, password_hash, roles from staff_users where lower(email) = lower($1) and disabled_at is null")
+                    .execute(Tuple.of(request.email().trim()))
+                    .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null)
+                    // bcrypt is deliberately slow: keep it off the event loop.
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(row -> check(row, request.password()))
+                    .onFailure(WrongCredentials.class).call(() -> accounts.failed(request.email()));
+        });
     }
 
     private LoginResponse check(Row row, String password) {
         if (row == null) {
             BcryptUtil.matches(password, DUMMY_HASH);
-            throw Problem.unauthorized("wrong email or password");
+            throw new WrongCredentials();
         }
         if (!BcryptUtil.matches(password, row.getString("password_hash"))) {
-            throw Problem.unauthorized("wrong email or password");
+            throw new WrongCredentials();
         }
         Set<String> roles = new LinkedHashSet<>(Arrays.asList(row.getArrayOfStrings("roles")));
         UserView user = new UserView(row.getUUID("id").toString(), row.getUUID("tenant_id").toString(),

@@ -50,4 +50,18 @@ class FixedWindowTest {
         assertThat(RestAddressLimit.scopeOf("GET", "/api/v1/auth/login")).isNull();
         assertThat(RestAddressLimit.scopeOf("POST", "/api/v1/conversations/x/close")).isNull();
     }
+
+    @Test
+    void anOddSpellingCountsAgainstTheLimitOfThePathItResolvesTo() {
+        for (String login : new String[] {"/api/v1/auth/%6Cogin", "/api/v1/auth/%6cogin", "/api/v1//auth/login",
+                "/api/v1/./auth/login", "/api/v1/x/../auth/login", "/api/v1/auth/login/", "/api/v1/auth/login;a=b"}) {
+            assertThat(RestAddressLimit.scopeOf("POST", login)).as(login).isEqualTo(AddressLimiter.LOGIN);
+        }
+        for (String visitors : new String[] {"/api/v1/widget//web-1/visitors", "/api/v1/widget/web-1/%76isitors",
+                "/api/%761/widget/web-1/visitors/", "//api/v1/widget/./web-1/visitors"}) {
+            assertThat(RestAddressLimit.scopeOf("POST", visitors)).as(visitors).isEqualTo(AddressLimiter.VISITORS);
+        }
+        assertThat(RestAddressLimit.scopeOf("POST", "/api/v1/widget/web-1/x/visitors")).isNull();
+        assertThat(RestAddressLimit.scopeOf("POST", "/api/v1/auth/login/x/..")).isEqualTo(AddressLimiter.LOGIN);
+    }
 }

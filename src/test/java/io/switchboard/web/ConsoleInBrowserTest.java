@@ -64,6 +64,35 @@ class ConsoleInBrowserTest {
     }
 
     @Test
+    void theConsoleOpensItsSocketUnderAPolicyThatAllowsOnlyItsOwnOrigin() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Page page = browser.newPage();
+        List<String> policies = new CopyOnWriteArrayList<>();
+        List<String> violations = new CopyOnWriteArrayList<>();
+        List<String> socketFrames = new CopyOnWriteArrayList<>();
+        page.onResponse(r -> {
+            if (r.url().endsWith("/console/")) {
+                policies.add(String.valueOf(r.headers().get("content-security-policy")));
+            }
+        });
+        page.onConsoleMessage(m -> {
+            if (m.text().contains("Content Security Policy")) {
+                violations.add(m.text());
+            }
+        });
+        page.onWebSocket(ws -> {
+            if (ws.url().contains("/ws/agent")) {
+                ws.onFrameReceived(f -> socketFrames.add(f.text()));
+            }
+        });
+        ConsolePage.open(page, base).login(team.agents().get(0).email());
+        assertThat(policies).singleElement().asString().contains("connect-src 'self';").doesNotContain("ws:");
+        // Playwright delivers events only while it is called: wait through it, not beside it.
+        page.waitForCondition(() -> !socketFrames.isEmpty(), new Page.WaitForConditionOptions().setTimeout(15_000));
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
     void statusAndCapacityAreChangedFromTheTopBar() {
         Fixtures.Team team = Fixtures.team(1, 10);
         String email = team.agents().get(0).email();

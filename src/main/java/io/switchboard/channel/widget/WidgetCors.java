@@ -1,6 +1,7 @@
 package io.switchboard.channel.widget;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.switchboard.security.ResolvedPath;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,10 +16,10 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class WidgetCors {
 
-    /** Paths the widget uses from a customer's page. */
-    static boolean isWidgetPath(String path) {
-        return path != null && (path.equals("/widget.js") || path.startsWith("/widget/")
-                || path.startsWith("/i18n/") || path.startsWith("/api/v1/widget/"));
+    /** Paths the widget uses from a customer's page, judged as the router resolves them. */
+    static boolean isWidgetPath(String rawPath) {
+        ResolvedPath.Resolution path = ResolvedPath.resolve(rawPath);
+        return path.is("/widget.js") || path.isUnder("/widget") || path.isUnder("/i18n") || path.isUnder("/api/v1/widget");
     }
 
     void register(@Observes Filters filters) {
@@ -26,7 +27,7 @@ public class WidgetCors {
     }
 
     private void handle(RoutingContext rc) {
-        if (!isWidgetPath(rc.normalizedPath()) || rc.request().getHeader("Origin") == null) {
+        if (rc.request().getHeader("Origin") == null || !isWidgetPath(rc.request().path())) {
             rc.next();
             return;
         }

@@ -68,6 +68,15 @@ public final class RedisKeys {
     }
 
     /**
+     * Counter of failed logins to one account (a SHA-256 of its normalised email, known or not),
+     * from any address. Opens with the first failure and expires with the lockout window; losing
+     * it only forgives a few guesses.
+     */
+    public static String loginFailures(String accountHash) {
+        return "sb:ratelimit:login-account:" + accountHash;
+    }
+
+    /**
      * How far (epoch micros of assigned_at) the assignment-latency metric has read, shared by
      * the replicas so each assignment is counted once. Lost: the next scrape starts from now.
      */
