@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.conversation.QueueDispatcher;
+import io.switchboard.conversation.TimerDeadlines;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.AgentStatus;
@@ -31,13 +32,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps the live agent state in Redis equal to PostgreSQL's truth (DESIGN: everything in Redis
+ * Keeps the live agent state and the timer deadlines in Redis equal to PostgreSQL's truth (DESIGN: everything in Redis
  * can be rebuilt; rule 1: a reconciler corrects drift). Every interval (5 s) and at start-up,
  * for each tenant:
  * <ul>
  * <li><b>Rebuild</b> when the tenant's marker key is missing (first start, Redis restarted or
  * flushed): every agent's hash that is missing is created from PostgreSQL's status, limit and
- * count of open conversations, the marker is set, and the tenant's queues are dispatched.
+ * count of open conversations, the timer deadlines of its open conversations are derived
+ * again from their rows ({@link TimerDeadlines#rebuild}), the marker is set, and the tenant's
+ * queues are dispatched.
  * Hashes that exist are left alone: they hold reservations PostgreSQL has not committed yet.
  * Seeding creates a hash only if none exists, so two replicas rebuilding at once agree.</li>
  * <li><b>Drift</b> otherwise: each agent's live load is compared with PostgreSQL's count of
@@ -78,6 +81,7 @@ public class LiveStateReconciler {
     private final Counter settingCorrections;
     private final Publisher publisher;
     private final ServerFrames frames;
+    private final TimerDeadlines timers;
     /** Per tenant, the differences seen at the previous check. */
     private final Map<String, TenantDrift> drift = new ConcurrentHashMap<>();
 
@@ -102,7 +106,8 @@ public class LiveStateReconciler {
     }
 
     LiveStateReconciler(Pool pool, ReactiveRedisDataSource redis, LiveAgents live, LiveAgentState liveState,
-                        QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames, MeterRegistry registry) {
+                        QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames, TimerDeadlines timers,
+                        MeterRegistry registry) {
         this.pool = pool;
         this.redis = redis;
         this.live = live;
@@ -110,6 +115,7 @@ public class LiveStateReconciler {
         this.dispatcher = dispatcher;
         this.publisher = publisher;
         this.frames = frames;
+        this.timers = timers;
         this.corrections = Counter.builder("switchboard.live.load.corrections")
                 .description("Live agent loads in Redis corrected to PostgreSQL's count of open conversations")
                 .register(registry);
@@ -120,6 +126,30 @@ public class LiveStateReconciler {
 
     void onStart(@Observes StartupEvent ev) {
         reconcile().subscribe().with(x -> { }, e -> LOG.warnf(e, "start-up reconciliation failed; it runs again shortly"));
+        // Redis may have kept its data but missed a deadline (a replica that stopped between a
+        // commit and its Redis write): every start sets the missing ones again from PostgreSQL.
+        rebuildTimers().subscribe().with(x -> { }, e -> LOG.warnf(e, "start-up rebuild of timer deadlines failed"));
+    }
+
+    /** Sets every missing timer deadline (B6) of every tenant with timers on, from PostgreSQL. */
+    Uni<Void> rebuildTimers() {
+        return pool.query("""
+                        select tenant_id from tenant_settings
+                        where auto_close_minutes is not null or auto_reassign_minutes is not null""")
+                .execute()
+                .flatMap(rows -> {
+                    List<String> tenants = new ArrayList<>();
+                    for (Row r : rows) {
+                        tenants.add(r.getUUID("tenant_id").toString());
+                    }
+                    return Multi.createFrom().iterable(tenants)
+                            .onItem().transformToUni(t -> timers.rebuild(t)
+                                    .onFailure().invoke(e -> LOG.warnf(e, "timer deadlines of tenant %s not rebuilt", t))
+                                    .onFailure().recoverWithNull())
+                            .merge(RECONCILE_CONCURRENCY)
+                            .collect().last()
+                            .replaceWithVoid();
+                });
     }
 
     @Scheduled(every = "${switchboard.reconcile.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -186,6 +216,9 @@ public class LiveStateReconciler {
                     }
                     return seeds.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(seeds).andFailFast().replaceWithVoid();
                 })
+                // The timer deadlines went with the rest (B6): derived again from the rows before
+                // the marker says the tenant is whole, so a failure here is retried next interval.
+                .flatMap(v -> timers.rebuild(tenantId))
                 .flatMap(v -> redis.value(String.class).set(RedisKeys.liveMarker(tenantId), "1"))
                 .invoke(() -> LOG.infof("live state of tenant %s rebuilt from PostgreSQL", tenantId))
                 .flatMap(v -> pool.preparedQuery("select distinct group_id from conversations where tenant_id = $1 and state = 'queued' and hold is null")
