@@ -24,12 +24,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Keeps the live agent state and the timer deadlines in Redis equal to PostgreSQL's truth (DESIGN: everything in Redis
@@ -46,9 +48,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li><b>Drift</b> otherwise: each agent's live load is compared with PostgreSQL's count of
  * their open conversations. A hash rebuilt while a claim was in flight, a reservation given
  * back to a hash seeded after it was made, or a replica dying between its two steps leave a
- * load that is off for good. {@link LoadDrift} decides what to correct (a difference seen at
- * two consecutive checks, never a single reading, since a claim in flight differs legitimately)
- * and the correction is a compare-and-set on the value read. Lowering a load dispatches the
+ * load that is off for good. {@link LoadDrift} decides what to correct (Redis off in the same
+ * direction at two consecutive checks, never a single reading, since a claim in flight differs
+ * legitimately) and the correction is an increment by the settled difference, applied once per
+ * correction generation of the hash. Lowering a load dispatches the
  * agent's groups, as any freed capacity does. Status and limit are compared the same way
  * ({@link SettingDrift}): a change whose Redis write was lost, or two changes copied in the
  * other order than they committed, leave an agent routed by a status or limit PostgreSQL no
@@ -152,7 +155,22 @@ public class LiveStateReconciler {
                 });
     }
 
+    /**
+     * The scheduler fires every job of the same interval in the same tick, so without a pause
+     * every check would read the agents just while this replica's queue sweep reserves them:
+     * the same moment each time, not a random one (see {@link LoadDrift}). A random pause of up
+     * to {@link #JITTER_MILLIS} makes each check an independent look, on every replica.
+     */
     @Scheduled(every = "${switchboard.reconcile.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return Uni.createFrom().voidItem()
+                .onItem().delayIt().by(Duration.ofMillis(ThreadLocalRandom.current().nextLong(JITTER_MILLIS)))
+                .flatMap(v -> reconcile());
+    }
+
+    /** Longest random pause before a scheduled check; well under the interval and the two-look span. */
+    static final long JITTER_MILLIS = 1_500;
+
     Uni<Void> reconcile() {
         return pool.query("select id from tenants").execute()
                 .flatMap(rows -> pool.query(AGENT_FIGURES).execute().map(agents -> {
@@ -265,7 +283,7 @@ public class LiveStateReconciler {
                 for (Reading r : readings) {
                     AgentFigures truth = r.truth();
                     LiveAgents.LiveState s = r.live();
-                    loads.add(new LoadDrift.Reading(truth.agentId(), s.present() ? s.load() : null, truth.open()));
+                    loads.add(new LoadDrift.Reading(truth.agentId(), s.present() ? s.load() : null, truth.open(), r.generation()));
                     settings.add(new SettingDrift.Reading(truth.agentId(), SettingDrift.Setting.STATUS,
                             s.present() ? s.status().wire() : null, truth.status()));
                     settings.add(new SettingDrift.Reading(truth.agentId(), SettingDrift.Setting.MAX,
@@ -280,7 +298,7 @@ public class LiveStateReconciler {
     }
 
     /** One suspect agent read again: PostgreSQL's figures, then Redis's hash right after. */
-    private record Reading(AgentFigures truth, LiveAgents.LiveState live) {}
+    private record Reading(AgentFigures truth, LiveAgents.LiveState live, String generation) {}
 
     private Uni<List<Reading>> reread(String tenantId, List<String> agentIds) {
         UUID[] ids = agentIds.stream().map(UUID::fromString).toArray(UUID[]::new);
@@ -291,10 +309,10 @@ public class LiveStateReconciler {
                     for (Row a : rows) {
                         fresh.add(AgentFigures.of(a));
                     }
-                    return live.snapshot(tenantId, fresh.stream().map(AgentFigures::agentId).toList()).map(states -> {
+                    return live.figures(tenantId, fresh.stream().map(AgentFigures::agentId).toList()).map(states -> {
                         List<Reading> readings = new ArrayList<>(fresh.size());
                         for (int i = 0; i < fresh.size(); i++) {
-                            readings.add(new Reading(fresh.get(i), states.get(i)));
+                            readings.add(new Reading(fresh.get(i), states.get(i).state(), states.get(i).generation()));
                         }
                         return readings;
                     });
@@ -307,14 +325,14 @@ public class LiveStateReconciler {
         }
         List<Uni<Void>> writes = new ArrayList<>(fixes.size());
         for (LoadDrift.Correction c : fixes) {
-            writes.add(live.correctLoad(tenantId, c.agentId(), c.from(), c.to()).flatMap(changed -> {
+            writes.add(live.correctLoad(tenantId, c.agentId(), c.generation(), c.by()).flatMap(changed -> {
                 if (!changed) {
                     return Uni.createFrom().voidItem();
                 }
                 corrections.increment();
-                LOG.infof("live load of agent %s (tenant %s) corrected from %d to %d, PostgreSQL's count of open conversations",
-                        c.agentId(), tenantId, c.from(), c.to());
-                return c.to() < c.from() ? dispatcher.dispatchForAgent(tenantId, c.agentId()) : Uni.createFrom().voidItem();
+                LOG.infof("live load of agent %s (tenant %s) corrected by %+d to PostgreSQL's count of open conversations",
+                        c.agentId(), tenantId, c.by());
+                return c.by() < 0 ? dispatcher.dispatchForAgent(tenantId, c.agentId()) : Uni.createFrom().voidItem();
             }));
         }
         return Uni.join().all(writes).andCollectFailures().replaceWithVoid();

@@ -13,8 +13,9 @@ public final class RedisKeys {
     /**
      * Hash of one agent's live state: {@code status} (online|break|offline), {@code max}
      * (max concurrent), {@code load} (open conversations assigned to them, reserved
-     * before PostgreSQL records them), {@code last} (epoch millis of the last assignment).
-     * Written only by the scripts in {@link LiveAgents}.
+     * before PostgreSQL records them), {@code last} (epoch millis of the last assignment),
+     * {@code fix} (the load's correction generation, renewed by a seed and by each drift
+     * correction, see {@link LoadDrift}). Written only by the scripts in {@link LiveAgents}.
      */
     public static String agent(String tenantId, String agentId) {
         return "sb:" + tenantId + ":agent:" + agentId;
