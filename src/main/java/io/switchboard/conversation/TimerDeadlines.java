@@ -3,12 +3,11 @@ package io.switchboard.conversation;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.routing.live.Deadlines;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 import java.time.Duration;
 import java.time.Instant;

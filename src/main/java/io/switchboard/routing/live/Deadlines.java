@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Timer deadlines (B6) in one sorted set per tenant, scored by the epoch millis they fall
@@ -113,12 +114,12 @@ public class Deadlines {
      * (at most {@code maxBackoffMillis}), its retry time should the firing fail. Returns that
      * lease, or empty when another replica took it or it moved since it was found due.
      */
-    public Uni<java.util.Optional<Long>> claim(String tenantId, Due due, long nowMillis, long backoffMillis, long maxBackoffMillis) {
+    public Uni<Optional<Long>> claim(String tenantId, Due due, long nowMillis, long backoffMillis, long maxBackoffMillis) {
         return CLAIM.run(redis, keys(tenantId), List.of(due.member(), Long.toString(due.atMillis()), Long.toString(nowMillis),
                         Long.toString(backoffMillis), Long.toString(maxBackoffMillis)))
                 .map(r -> {
                     long lease = r.toLong();
-                    return lease < 0 ? java.util.Optional.<Long>empty() : java.util.Optional.of(lease);
+                    return lease < 0 ? Optional.<Long>empty() : Optional.of(lease);
                 });
     }
 
