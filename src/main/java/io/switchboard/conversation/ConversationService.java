@@ -12,7 +12,11 @@ import org.jboss.logging.Logger;
 
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import io.vertx.core.json.JsonObject;
+
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.UUID;
 import java.util.List;
@@ -264,42 +268,56 @@ public class ConversationService {
     }
 
     /**
-     * Auto-close (B6): closes an open conversation whose visitor has been silent for
-     * {@code silence}, re-checked in PostgreSQL, with a system message saying why.
+     * Auto-close (B6), fired by a deadline that may be stale: decides and acts in one
+     * transaction. The conversation's row is locked first, so a visitor message either committed
+     * before (and is seen here: the silence is re-read and the deadline moves) or waits for this
+     * transaction and then finds the conversation closed (and starts a new one). The system line
+     * and the close commit together: a close that fails leaves no line, and nothing is published
+     * before the commit.
      *
-     * @return true when this call closed it
+     * @return when to look again; empty when no auto-close is pending any more (closed by this
+     *         call, or nothing to wait for)
      */
-    public Uni<Boolean> closeSilent(String tenantId, String conversationId, Duration silence, int minutes) {
+    public Uni<Optional<Instant>> closeSilent(String tenantId, String conversationId, Duration silence, int minutes) {
         String text = "Closed after " + minutes + " minute" + (minutes == 1 ? "" : "s") + " without a message from the visitor.";
-        return store.pool().withTransaction(conn -> conn.preparedQuery("""
-                                select 1 from conversations where id = $1 and tenant_id = $2 and state = 'open'
-                                  and coalesce(last_visitor_message_at, assigned_at) <= now() - make_interval(secs => $3)
-                                for update""")
-                        .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), silence.toMillis() / 1000.0))
-                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().item(-1L)
-                                : store.appendSystem(conn, tenantId, conversationId, text)
-                                        .call(seq -> store.event(conn, tenantId, conversationId, "auto_closed", "system", null,
-                                                new io.vertx.core.json.JsonObject().put("minutes", minutes).put("reason", "visitor silent")))))
-                .flatMap(seq -> {
-                    if (seq < 0) {
-                        return Uni.createFrom().item(false);
+        record Done(Silence.Verdict verdict, ConversationStore.Closed closed, long seq) {}
+        return store.pool().withTransaction(conn -> TimerDeadlines.lockFacts(conn, tenantId, conversationId).flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().item(new Done(new Silence.Verdict(false, null), null, -1));
                     }
-                    return store.find(tenantId, conversationId).flatMap(found -> {
-                        if (found.isEmpty() || found.get().isClosed()) {
-                            return Uni.createFrom().item(false);
-                        }
-                        ConversationRow c = found.get();
-                        String message = frames.message(new ServerFrames.MessageView(c.id(), seq, "system", null, null, text,
-                                false, java.time.Instant.now()));
-                        Uni<Void> tell = publisher.toVisitor(tenantId, c.visitorId(), message);
-                        if (c.assigneeId() != null) {
-                            tell = tell.flatMap(v -> publisher.toStaff(tenantId, c.assigneeId(), message));
-                        }
-                        return tell.onFailure().recoverWithNull()
-                                .flatMap(v -> close(tenantId, c, "timeout", "system", null))
-                                .replaceWith(true)
-                                .onFailure(Problem.class).recoverWithItem(false);
-                    });
+                    TimerDeadlines.Read read = found.get();
+                    Silence.Verdict verdict = Silence.judge(Silence.closeDueAt(read.facts(), silence), read.now());
+                    if (!verdict.fire()) {
+                        return Uni.createFrom().item(new Done(verdict, null, -1));
+                    }
+                    return store.appendSystem(conn, tenantId, conversationId, text)
+                            .call(seq -> store.event(conn, tenantId, conversationId, "auto_closed", "system", null,
+                                    new JsonObject().put("minutes", minutes).put("reason", "visitor silent")))
+                            .flatMap(seq -> store.close(conn, tenantId, conversationId, "timeout", "system", null)
+                                    .map(closed -> {
+                                        // The row is locked and open: the close cannot miss. Should it, the
+                                        // line must not stay without it, so the transaction is undone.
+                                        if (closed.isEmpty()) {
+                                            throw new IllegalStateException("auto-close found conversation " + conversationId + " closed");
+                                        }
+                                        return new Done(verdict, closed.get(), seq);
+                                    }));
+                }))
+                .flatMap(done -> {
+                    if (!done.verdict().fire()) {
+                        return Uni.createFrom().item(Optional.ofNullable(done.verdict().dueAt()));
+                    }
+                    // After commit: the line, then the close, to the visitor and the assignee.
+                    ConversationStore.Closed closed = done.closed();
+                    String message = frames.message(new ServerFrames.MessageView(conversationId, done.seq(), "system", null, null,
+                            text, false, Instant.now()));
+                    Uni<Void> tell = publisher.toVisitor(tenantId, closed.visitorId(), message);
+                    if (closed.assigneeId() != null) {
+                        tell = tell.flatMap(v -> publisher.toStaff(tenantId, closed.assigneeId(), message));
+                    }
+                    return tell.onFailure().recoverWithNull()
+                            .flatMap(v -> afterClose(tenantId, conversationId, closed, "timeout").onFailure().recoverWithNull())
+                            .replaceWith(Optional.<Instant>empty());
                 });
     }
 
@@ -310,23 +328,27 @@ public class ConversationService {
             if (result.isEmpty()) {
                 throw Problem.conflict("conversation is already closed");
             }
-            var closed = result.get();
-            String frame = frames.closed(c.id(), reason);
-            Uni<Void> after = publisher.toVisitor(tenantId, closed.visitorId(), frame);
-            if (closed.assigneeId() != null) {
-                String agentId = closed.assigneeId();
-                // Capacity is freed at once (C13) and handed to the queue.
-                after = after.flatMap(v -> publisher.toStaff(tenantId, agentId, frame))
-                        .flatMap(v -> liveState.release(tenantId, agentId))
-                        .flatMap(v -> liveState.current(tenantId, agentId))
-                        .flatMap(s -> publisher.toStaff(tenantId, agentId, frames.status(s.status().wire(), s.load(), s.maxConcurrent())))
-                        .invoke(() -> dispatcher.dispatchForAgent(tenantId, agentId).subscribe().with(x -> { }, e -> { }));
-            }
-            if (closed.wasQueued()) {
-                after = after.invoke(() -> dispatcher.publishPositions(tenantId, closed.groupId()));
-            }
-            return after.replaceWith(List.<String>of());
+            return afterClose(tenantId, c.id(), result.get(), reason).replaceWith(List.<String>of());
         });
+    }
+
+    /** After a close committed: tell the visitor and the assignee, and free the assignee's capacity. */
+    private Uni<Void> afterClose(String tenantId, String conversationId, ConversationStore.Closed closed, String reason) {
+        String frame = frames.closed(conversationId, reason);
+        Uni<Void> after = publisher.toVisitor(tenantId, closed.visitorId(), frame);
+        if (closed.assigneeId() != null) {
+            String agentId = closed.assigneeId();
+            // Capacity is freed at once (C13) and handed to the queue.
+            after = after.flatMap(v -> publisher.toStaff(tenantId, agentId, frame))
+                    .flatMap(v -> liveState.release(tenantId, agentId))
+                    .flatMap(v -> liveState.current(tenantId, agentId))
+                    .flatMap(s -> publisher.toStaff(tenantId, agentId, frames.status(s.status().wire(), s.load(), s.maxConcurrent())))
+                    .invoke(() -> dispatcher.dispatchForAgent(tenantId, agentId).subscribe().with(x -> { }, e -> { }));
+        }
+        if (closed.wasQueued()) {
+            after = after.invoke(() -> dispatcher.publishPositions(tenantId, closed.groupId()));
+        }
+        return after;
     }
 
     /** Every stored message after {@code lastSeq}, page by page, then the conversation's state. */

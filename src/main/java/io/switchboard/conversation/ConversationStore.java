@@ -170,7 +170,13 @@ public class ConversationStore {
 
     /** Closes a live conversation; empty when it was already closed or does not exist. */
     public Uni<Optional<Closed>> close(String tenantId, String conversationId, String reason, String actorKind, String actorId) {
-        return pool.withTransaction(conn -> conn.preparedQuery("""
+        return pool.withTransaction(conn -> close(conn, tenantId, conversationId, reason, actorKind, actorId));
+    }
+
+    /** Closes inside the caller's transaction, so a close can commit together with what decided it. */
+    public Uni<Optional<Closed>> close(SqlClient conn, String tenantId, String conversationId, String reason, String actorKind,
+                                       String actorId) {
+        return conn.preparedQuery("""
                         update conversations c set state = 'closed', closed_at = now(), close_reason = $3
                         from conversations prev
                         where c.id = $1 and c.tenant_id = $2 and c.state <> 'closed' and prev.id = c.id
@@ -187,7 +193,7 @@ public class ConversationStore {
                             "queued".equals(r.getString("prev_state")));
                     return event(conn, tenantId, conversationId, "closed", actorKind, actorId, new JsonObject().put("reason", reason))
                             .replaceWith(Optional.of(closed));
-                }));
+                });
     }
 
     public Uni<Void> markRead(String tenantId, String conversationId, boolean byVisitor, long seq) {

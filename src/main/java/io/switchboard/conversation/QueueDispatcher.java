@@ -487,50 +487,59 @@ public class QueueDispatcher {
     }
 
     /**
-     * Auto-reassign (B6): takes the conversation from an agent who has not replied for
-     * {@code silence} and sends it back to its queue, where the dispatcher offers it to anyone
-     * but them. The update re-checks the silence in PostgreSQL, so a reply that raced the
-     * timer wins. Leaves a system message and a {@code reassigned} event.
+     * Auto-reassign (B6), fired by a deadline that may be stale: takes the conversation from an
+     * agent who has not replied for {@code silence} and sends it back to its queue, where the
+     * dispatcher offers it to anyone but them. Decides and acts in one transaction under the
+     * conversation's row lock ({@link Silence#reassignDueAt} on the row as it is), so a reply
+     * that raced the timer wins, and the system line, the {@code reassigned} event and the
+     * change commit together; everything is published after the commit.
      *
-     * @return true when this call took it away
+     * @return when to look again; empty when no reply is owed any more (taken away by this
+     *         call, answered, or closed)
      */
-    public Uni<Boolean> reassignSilent(String tenantId, String conversationId, Duration silence, int minutes) {
+    public Uni<Optional<java.time.Instant>> reassignSilent(String tenantId, String conversationId, Duration silence, int minutes) {
         String text = "No reply from the agent for " + minutes + " minute" + (minutes == 1 ? "" : "s")
                 + ": looking for another agent.";
-        return store.pool().withTransaction(conn -> conn.preparedQuery("""
-                                update conversations c set state = 'queued', assignee_id = null, assigned_at = null,
-                                       reassign_excluded = prev.assignee_id, queued_at = coalesce(c.queued_at, c.created_at)
-                                from conversations prev
-                                where c.id = $1 and c.tenant_id = $2 and c.state = 'open' and prev.id = c.id
-                                  and c.assigned_at <= now() - make_interval(secs => $3)
-                                  and (c.last_agent_message_at is null
-                                       or c.last_agent_message_at < greatest(c.assigned_at, c.last_visitor_message_at))
-                                returning c.visitor_id, c.group_id, prev.assignee_id as silent""")
-                        .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), silence.toMillis() / 1000.0))
-                        .flatMap(rows -> {
-                            Optional<Row> row = ConversationStore.first(rows);
-                            if (row.isEmpty()) {
-                                return Uni.createFrom().item(Optional.<String[]>empty());
-                            }
-                            Row r = row.get();
-                            String silent = r.getUUID("silent").toString();
-                            String[] out = {r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("group_id")), silent, null};
-                            return store.appendSystem(conn, tenantId, conversationId, text)
-                                    .flatMap(seq -> {
-                                        out[3] = Long.toString(seq);
-                                        return store.event(conn, tenantId, conversationId, "reassigned", "system", null,
-                                                new JsonObject().put("from", silent).put("minutes", minutes).put("reason", "no agent reply"));
-                                    })
-                                    .replaceWith(Optional.of(out));
-                        }))
-                .flatMap(done -> {
-                    if (done.isEmpty()) {
-                        return Uni.createFrom().item(false);
+        record Done(Silence.Verdict verdict, String[] taken) {}
+        return store.pool().withTransaction(conn -> TimerDeadlines.lockFacts(conn, tenantId, conversationId).flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().item(new Done(new Silence.Verdict(false, null), null));
                     }
-                    String visitorId = done.get()[0];
-                    String groupId = done.get()[1];
-                    String silent = done.get()[2];
-                    String message = frames.message(new ServerFrames.MessageView(conversationId, Long.parseLong(done.get()[3]),
+                    TimerDeadlines.Read read = found.get();
+                    Silence.Verdict verdict = Silence.judge(Silence.reassignDueAt(read.facts(), silence), read.now());
+                    if (!verdict.fire()) {
+                        return Uni.createFrom().item(new Done(verdict, null));
+                    }
+                    return conn.preparedQuery("""
+                                    update conversations c set state = 'queued', assignee_id = null, assigned_at = null,
+                                           reassign_excluded = prev.assignee_id, queued_at = coalesce(c.queued_at, c.created_at)
+                                    from conversations prev
+                                    where c.id = $1 and c.tenant_id = $2 and c.state = 'open' and prev.id = c.id
+                                    returning c.visitor_id, c.group_id, prev.assignee_id as silent""")
+                            .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId)))
+                            .flatMap(rows -> {
+                                // Locked and judged open just now: the update cannot miss.
+                                Row r = ConversationStore.first(rows).orElseThrow(
+                                        () -> new IllegalStateException("auto-reassign found conversation " + conversationId + " changed"));
+                                String silent = r.getUUID("silent").toString();
+                                String[] out = {r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("group_id")), silent, null};
+                                return store.appendSystem(conn, tenantId, conversationId, text)
+                                        .flatMap(seq -> {
+                                            out[3] = Long.toString(seq);
+                                            return store.event(conn, tenantId, conversationId, "reassigned", "system", null,
+                                                    new JsonObject().put("from", silent).put("minutes", minutes).put("reason", "no agent reply"));
+                                        })
+                                        .replaceWith(new Done(verdict, out));
+                            });
+                }))
+                .flatMap(done -> {
+                    if (!done.verdict().fire()) {
+                        return Uni.createFrom().item(Optional.ofNullable(done.verdict().dueAt()));
+                    }
+                    String visitorId = done.taken()[0];
+                    String groupId = done.taken()[1];
+                    String silent = done.taken()[2];
+                    String message = frames.message(new ServerFrames.MessageView(conversationId, Long.parseLong(done.taken()[3]),
                             "system", null, null, text, false, java.time.Instant.now()));
                     return publisher.toVisitor(tenantId, visitorId, message)
                             .flatMap(v -> publisher.toStaff(tenantId, silent, message))
@@ -540,7 +549,7 @@ public class QueueDispatcher {
                             .flatMap(st -> publisher.toStaff(tenantId, silent, frames.status(st.status().wire(), st.load(), st.maxConcurrent())))
                             .onFailure().recoverWithNull()
                             .invoke(() -> dispatch(tenantId, groupId).subscribe().with(x -> { }, e -> { }))
-                            .replaceWith(true);
+                            .replaceWith(Optional.<java.time.Instant>empty());
                 });
     }
 

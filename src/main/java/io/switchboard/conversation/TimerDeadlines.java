@@ -3,20 +3,28 @@ package io.switchboard.conversation;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.routing.live.Deadlines;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 
 /**
  * Sets and clears the timer deadlines of conversations (B6) as things happen: a visitor
  * message moves the auto-close deadline and starts the agent's reply clock, an agent reply
- * stops it, an assignment restarts it. Firing re-checks PostgreSQL, so a deadline left
- * behind by a change it did not hear of does no harm.
+ * stops it, an assignment restarts both. The deadlines follow {@link Silence} from the rows
+ * PostgreSQL keeps, so {@link #rebuild} sets them again when Redis lost them, and a firing
+ * re-checks the row under its lock: a deadline left behind by a change it did not hear of
+ * does no harm, and one set too early only makes the firing look again later.
  */
 @ApplicationScoped
 public class TimerDeadlines {
@@ -81,6 +89,81 @@ public class TimerDeadlines {
         settingsCache.remove(tenantId);
     }
 
+    /**
+     * What the timers need of a conversation, with PostgreSQL's clock. The first visitor message
+     * after the agent's last reply is looked up only when a reply is owed, through the
+     * messages' (conversation, seq) index: at rebuild and firing time, never on the message path.
+     */
+    private static final String FACTS = """
+            select c.id, c.state, c.assigned_at, c.last_visitor_message_at, c.last_agent_message_at, clock_timestamp() as now,
+                   case when c.last_agent_message_at >= c.assigned_at and c.last_visitor_message_at > c.last_agent_message_at
+                        then (select min(m.created_at) from messages m where m.conversation_id = c.id
+                                and m.sender_kind = 'visitor' and m.created_at > c.last_agent_message_at) end as first_unanswered
+            from conversations c""";
+
+    /** One conversation's timer facts, and PostgreSQL's time when they were read. */
+    public record Read(String conversationId, Silence.Facts facts, Instant now) {
+
+        static Read of(Row r) {
+            return new Read(r.getUUID("id").toString(), new Silence.Facts(r.getString("state"), inst(r, "assigned_at"),
+                    inst(r, "last_visitor_message_at"), inst(r, "last_agent_message_at"), inst(r, "first_unanswered")),
+                    inst(r, "now"));
+        }
+
+        private static Instant inst(Row r, String column) {
+            OffsetDateTime t = r.getOffsetDateTime(column);
+            return t == null ? null : t.toInstant();
+        }
+    }
+
+    /**
+     * Locks the conversation's row and reads its timer facts, inside the caller's transaction:
+     * a firing decides on what no message can change before it commits.
+     */
+    public static Uni<Optional<Read>> lockFacts(SqlConnection conn, String tenantId, String conversationId) {
+        return conn.preparedQuery(FACTS + " where c.id = $1 and c.tenant_id = $2 for update of c")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId)))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    return it.hasNext() ? Optional.of(Read.of(it.next())) : Optional.<Read>empty();
+                });
+    }
+
+    /**
+     * Sets the deadlines of every open conversation of the tenant from PostgreSQL's rows (after
+     * Redis lost them, and at start-up), leaving alone any deadline pending already. Answers how
+     * many it derived.
+     */
+    public Uni<Integer> rebuild(String tenantId) {
+        forget(tenantId);
+        return settings(tenantId).flatMap(s -> {
+            if (s.autoCloseMinutes() == null && s.autoReassignMinutes() == null) {
+                return Uni.createFrom().item(0);
+            }
+            return pool.preparedQuery(FACTS + " where c.tenant_id = $1 and c.state = 'open'")
+                    .execute(Tuple.of(UUID.fromString(tenantId)))
+                    .flatMap(rows -> {
+                        Map<String, Long> due = new HashMap<>();
+                        for (Row r : rows) {
+                            Read read = Read.of(r);
+                            if (s.autoCloseMinutes() != null) {
+                                Instant at = Silence.closeDueAt(read.facts(), minutes(s.autoCloseMinutes()));
+                                if (at != null) {
+                                    due.put(CLOSE + read.conversationId(), at.toEpochMilli());
+                                }
+                            }
+                            if (s.autoReassignMinutes() != null) {
+                                Instant at = Silence.reassignDueAt(read.facts(), minutes(s.autoReassignMinutes()));
+                                if (at != null) {
+                                    due.put(REASSIGN + read.conversationId(), at.toEpochMilli());
+                                }
+                            }
+                        }
+                        return deadlines.setAllIfAbsent(tenantId, due).replaceWith(due.size());
+                    });
+        });
+    }
+
     public Uni<Void> visitorWrote(String tenantId, String conversationId, boolean assigned) {
         return settings(tenantId).flatMap(s -> {
             long now = System.currentTimeMillis();
@@ -101,11 +184,21 @@ public class TimerDeadlines {
         return deadlines.remove(tenantId, REASSIGN + conversationId).onFailure().recoverWithNull();
     }
 
-    /** A (new) agent holds the conversation: their reply is owed from now. */
+    /**
+     * A (new) agent holds the conversation: their reply is owed from now, and the visitor's
+     * silence counts from now too (waiting in the queue was not silence, see {@link Silence}).
+     */
     public Uni<Void> assigned(String tenantId, String conversationId) {
-        return settings(tenantId).flatMap(s -> s.autoReassignMinutes() == null ? Uni.createFrom().voidItem()
-                : deadlines.set(tenantId, REASSIGN + conversationId,
-                        System.currentTimeMillis() + minutes(s.autoReassignMinutes()).toMillis()))
-                .onFailure().recoverWithNull();
+        return settings(tenantId).flatMap(s -> {
+            long now = System.currentTimeMillis();
+            Uni<Void> steps = Uni.createFrom().voidItem();
+            if (s.autoCloseMinutes() != null) {
+                steps = steps.flatMap(v -> deadlines.set(tenantId, CLOSE + conversationId, now + minutes(s.autoCloseMinutes()).toMillis()));
+            }
+            if (s.autoReassignMinutes() != null) {
+                steps = steps.flatMap(v -> deadlines.set(tenantId, REASSIGN + conversationId, now + minutes(s.autoReassignMinutes()).toMillis()));
+            }
+            return steps;
+        }).onFailure().recoverWithNull();
     }
 }

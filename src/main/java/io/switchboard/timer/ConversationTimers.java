@@ -5,19 +5,24 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.conversation.ConversationService;
 import io.switchboard.conversation.QueueDispatcher;
 import io.switchboard.conversation.TimerDeadlines;
+import io.switchboard.conversation.TimerRetryConfig;
 import io.switchboard.routing.live.Deadlines;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Fires due auto-close and auto-reassign deadlines (B6). Every replica polls; each due
- * deadline is claimed with ZREM so exactly one replica fires it, and the firing re-checks
- * the silence in PostgreSQL before it changes anything.
+ * Fires due auto-close and auto-reassign deadlines (B6). Every replica polls; each due deadline
+ * is claimed in Redis by moving it to a lease (its retry time), so exactly one replica fires
+ * it, and the firing decides under the conversation's row lock in PostgreSQL before it changes
+ * anything. Afterwards the deadline is removed, or moved to when the row says to look again; a
+ * firing that failed leaves it at its lease and it is retried then, with a growing back-off.
  */
 @ApplicationScoped
 public class ConversationTimers {
@@ -31,14 +36,16 @@ public class ConversationTimers {
     private final TimerDeadlines timers;
     private final ConversationService conversations;
     private final QueueDispatcher dispatcher;
+    private final TimerRetryConfig retry;
 
     ConversationTimers(Pool pool, Deadlines deadlines, TimerDeadlines timers, ConversationService conversations,
-                       QueueDispatcher dispatcher) {
+                       QueueDispatcher dispatcher, TimerRetryConfig retry) {
         this.pool = pool;
         this.deadlines = deadlines;
         this.timers = timers;
         this.conversations = conversations;
         this.dispatcher = dispatcher;
+        this.retry = retry;
     }
 
     @Scheduled(every = "${switchboard.timers.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -59,35 +66,49 @@ public class ConversationTimers {
     }
 
     private Uni<Void> fireDue(String tenantId) {
-        return deadlines.due(tenantId, System.currentTimeMillis(), BATCH).flatMap(due -> {
+        long now = System.currentTimeMillis();
+        return deadlines.due(tenantId, now, BATCH).flatMap(due -> {
             if (due.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
             return timers.settings(tenantId).flatMap(settings -> {
                 List<Uni<Void>> fires = new ArrayList<>();
-                for (String member : due) {
-                    fires.add(deadlines.claim(tenantId, member).flatMap(mine -> mine
-                            ? fire(tenantId, member, settings).onFailure().invoke(e -> LOG.warnf(e, "timer %s failed", member))
-                                    .onFailure().recoverWithNull()
-                            : Uni.createFrom().voidItem()));
+                for (Deadlines.Due d : due) {
+                    fires.add(deadlines.claim(tenantId, d, now, retry.backoff().toMillis(), retry.maxBackoff().toMillis())
+                            .flatMap(lease -> lease.isEmpty() ? Uni.createFrom().voidItem()
+                                    : fireClaimed(tenantId, d.member(), lease.get(), settings)));
                 }
                 return Uni.join().all(fires).andCollectFailures().replaceWithVoid();
             });
         });
     }
 
-    private Uni<Void> fire(String tenantId, String member, TimerDeadlines.Settings settings) {
+    /**
+     * Fires one deadline this replica claimed, then settles it: removed when nothing is pending,
+     * moved when the row says it falls due later. A failure leaves it at its lease (the retry).
+     */
+    Uni<Void> fireClaimed(String tenantId, String member, long lease, TimerDeadlines.Settings settings) {
+        return fire(tenantId, member, settings)
+                .flatMap(again -> again.isPresent()
+                        ? deadlines.later(tenantId, member, lease, again.get().toEpochMilli())
+                        : deadlines.done(tenantId, member, lease))
+                .onFailure().invoke(e -> LOG.warnf(e, "timer %s of tenant %s failed; retried at %s", member, tenantId,
+                        Instant.ofEpochMilli(lease)))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Optional<Instant>> fire(String tenantId, String member, TimerDeadlines.Settings settings) {
         if (member.startsWith(TimerDeadlines.CLOSE) && settings.autoCloseMinutes() != null) {
             int minutes = settings.autoCloseMinutes();
             return conversations.closeSilent(tenantId, member.substring(TimerDeadlines.CLOSE.length()),
-                    timers.minutes(minutes), minutes).replaceWithVoid();
+                    timers.minutes(minutes), minutes);
         }
         if (member.startsWith(TimerDeadlines.REASSIGN) && settings.autoReassignMinutes() != null) {
             int minutes = settings.autoReassignMinutes();
             return dispatcher.reassignSilent(tenantId, member.substring(TimerDeadlines.REASSIGN.length()),
-                    timers.minutes(minutes), minutes).replaceWithVoid();
+                    timers.minutes(minutes), minutes);
         }
         // Switched off since the deadline was set.
-        return Uni.createFrom().voidItem();
+        return Uni.createFrom().item(Optional.empty());
     }
 }

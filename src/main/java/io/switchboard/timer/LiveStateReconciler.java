@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.conversation.QueueDispatcher;
+import io.switchboard.conversation.TimerDeadlines;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.AgentStatus;
@@ -23,29 +24,34 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Keeps the live agent state in Redis equal to PostgreSQL's truth (DESIGN: everything in Redis
+ * Keeps the live agent state and the timer deadlines in Redis equal to PostgreSQL's truth (DESIGN: everything in Redis
  * can be rebuilt; rule 1: a reconciler corrects drift). Every interval (5 s) and at start-up,
  * for each tenant:
  * <ul>
  * <li><b>Rebuild</b> when the tenant's marker key is missing (first start, Redis restarted or
  * flushed): every agent's hash that is missing is created from PostgreSQL's status, limit and
- * count of open conversations, the marker is set, and the tenant's queues are dispatched.
+ * count of open conversations, the timer deadlines of its open conversations are derived
+ * again from their rows ({@link TimerDeadlines#rebuild}), the marker is set, and the tenant's
+ * queues are dispatched.
  * Hashes that exist are left alone: they hold reservations PostgreSQL has not committed yet.
  * Seeding creates a hash only if none exists, so two replicas rebuilding at once agree.</li>
  * <li><b>Drift</b> otherwise: each agent's live load is compared with PostgreSQL's count of
  * their open conversations. A hash rebuilt while a claim was in flight, a reservation given
  * back to a hash seeded after it was made, or a replica dying between its two steps leave a
- * load that is off for good. {@link LoadDrift} decides what to correct (a difference seen at
- * two consecutive checks, never a single reading, since a claim in flight differs legitimately)
- * and the correction is a compare-and-set on the value read. Lowering a load dispatches the
+ * load that is off for good. {@link LoadDrift} decides what to correct (Redis off in the same
+ * direction at two consecutive checks, never a single reading, since a claim in flight differs
+ * legitimately) and the correction is an increment by the settled difference, applied once per
+ * correction generation of the hash. Lowering a load dispatches the
  * agent's groups, as any freed capacity does. Status and limit are compared the same way
  * ({@link SettingDrift}): a change whose Redis write was lost, or two changes copied in the
  * other order than they committed, leave an agent routed by a status or limit PostgreSQL no
@@ -78,6 +84,7 @@ public class LiveStateReconciler {
     private final Counter settingCorrections;
     private final Publisher publisher;
     private final ServerFrames frames;
+    private final TimerDeadlines timers;
     /** Per tenant, the differences seen at the previous check. */
     private final Map<String, TenantDrift> drift = new ConcurrentHashMap<>();
 
@@ -102,7 +109,8 @@ public class LiveStateReconciler {
     }
 
     LiveStateReconciler(Pool pool, ReactiveRedisDataSource redis, LiveAgents live, LiveAgentState liveState,
-                        QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames, MeterRegistry registry) {
+                        QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames, TimerDeadlines timers,
+                        MeterRegistry registry) {
         this.pool = pool;
         this.redis = redis;
         this.live = live;
@@ -110,6 +118,7 @@ public class LiveStateReconciler {
         this.dispatcher = dispatcher;
         this.publisher = publisher;
         this.frames = frames;
+        this.timers = timers;
         this.corrections = Counter.builder("switchboard.live.load.corrections")
                 .description("Live agent loads in Redis corrected to PostgreSQL's count of open conversations")
                 .register(registry);
@@ -120,9 +129,48 @@ public class LiveStateReconciler {
 
     void onStart(@Observes StartupEvent ev) {
         reconcile().subscribe().with(x -> { }, e -> LOG.warnf(e, "start-up reconciliation failed; it runs again shortly"));
+        // Redis may have kept its data but missed a deadline (a replica that stopped between a
+        // commit and its Redis write): every start sets the missing ones again from PostgreSQL.
+        rebuildTimers().subscribe().with(x -> { }, e -> LOG.warnf(e, "start-up rebuild of timer deadlines failed"));
     }
 
+    /** Sets every missing timer deadline (B6) of every tenant with timers on, from PostgreSQL. */
+    Uni<Void> rebuildTimers() {
+        return pool.query("""
+                        select tenant_id from tenant_settings
+                        where auto_close_minutes is not null or auto_reassign_minutes is not null""")
+                .execute()
+                .flatMap(rows -> {
+                    List<String> tenants = new ArrayList<>();
+                    for (Row r : rows) {
+                        tenants.add(r.getUUID("tenant_id").toString());
+                    }
+                    return Multi.createFrom().iterable(tenants)
+                            .onItem().transformToUni(t -> timers.rebuild(t)
+                                    .onFailure().invoke(e -> LOG.warnf(e, "timer deadlines of tenant %s not rebuilt", t))
+                                    .onFailure().recoverWithNull())
+                            .merge(RECONCILE_CONCURRENCY)
+                            .collect().last()
+                            .replaceWithVoid();
+                });
+    }
+
+    /**
+     * The scheduler fires every job of the same interval in the same tick, so without a pause
+     * every check would read the agents just while this replica's queue sweep reserves them:
+     * the same moment each time, not a random one (see {@link LoadDrift}). A random pause of up
+     * to {@link #JITTER_MILLIS} makes each check an independent look, on every replica.
+     */
     @Scheduled(every = "${switchboard.reconcile.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return Uni.createFrom().voidItem()
+                .onItem().delayIt().by(Duration.ofMillis(ThreadLocalRandom.current().nextLong(JITTER_MILLIS)))
+                .flatMap(v -> reconcile());
+    }
+
+    /** Longest random pause before a scheduled check; well under the interval and the two-look span. */
+    static final long JITTER_MILLIS = 1_500;
+
     Uni<Void> reconcile() {
         return pool.query("select id from tenants").execute()
                 .flatMap(rows -> pool.query(AGENT_FIGURES).execute().map(agents -> {
@@ -186,6 +234,9 @@ public class LiveStateReconciler {
                     }
                     return seeds.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(seeds).andFailFast().replaceWithVoid();
                 })
+                // The timer deadlines went with the rest (B6): derived again from the rows before
+                // the marker says the tenant is whole, so a failure here is retried next interval.
+                .flatMap(v -> timers.rebuild(tenantId))
                 .flatMap(v -> redis.value(String.class).set(RedisKeys.liveMarker(tenantId), "1"))
                 .invoke(() -> LOG.infof("live state of tenant %s rebuilt from PostgreSQL", tenantId))
                 .flatMap(v -> pool.preparedQuery("select distinct group_id from conversations where tenant_id = $1 and state = 'queued' and hold is null")
@@ -232,7 +283,7 @@ public class LiveStateReconciler {
                 for (Reading r : readings) {
                     AgentFigures truth = r.truth();
                     LiveAgents.LiveState s = r.live();
-                    loads.add(new LoadDrift.Reading(truth.agentId(), s.present() ? s.load() : null, truth.open()));
+                    loads.add(new LoadDrift.Reading(truth.agentId(), s.present() ? s.load() : null, truth.open(), r.generation()));
                     settings.add(new SettingDrift.Reading(truth.agentId(), SettingDrift.Setting.STATUS,
                             s.present() ? s.status().wire() : null, truth.status()));
                     settings.add(new SettingDrift.Reading(truth.agentId(), SettingDrift.Setting.MAX,
@@ -247,7 +298,7 @@ public class LiveStateReconciler {
     }
 
     /** One suspect agent read again: PostgreSQL's figures, then Redis's hash right after. */
-    private record Reading(AgentFigures truth, LiveAgents.LiveState live) {}
+    private record Reading(AgentFigures truth, LiveAgents.LiveState live, String generation) {}
 
     private Uni<List<Reading>> reread(String tenantId, List<String> agentIds) {
         UUID[] ids = agentIds.stream().map(UUID::fromString).toArray(UUID[]::new);
@@ -258,10 +309,10 @@ public class LiveStateReconciler {
                     for (Row a : rows) {
                         fresh.add(AgentFigures.of(a));
                     }
-                    return live.snapshot(tenantId, fresh.stream().map(AgentFigures::agentId).toList()).map(states -> {
+                    return live.figures(tenantId, fresh.stream().map(AgentFigures::agentId).toList()).map(states -> {
                         List<Reading> readings = new ArrayList<>(fresh.size());
                         for (int i = 0; i < fresh.size(); i++) {
-                            readings.add(new Reading(fresh.get(i), states.get(i)));
+                            readings.add(new Reading(fresh.get(i), states.get(i).state(), states.get(i).generation()));
                         }
                         return readings;
                     });
@@ -274,14 +325,14 @@ public class LiveStateReconciler {
         }
         List<Uni<Void>> writes = new ArrayList<>(fixes.size());
         for (LoadDrift.Correction c : fixes) {
-            writes.add(live.correctLoad(tenantId, c.agentId(), c.from(), c.to()).flatMap(changed -> {
+            writes.add(live.correctLoad(tenantId, c.agentId(), c.generation(), c.by()).flatMap(changed -> {
                 if (!changed) {
                     return Uni.createFrom().voidItem();
                 }
                 corrections.increment();
-                LOG.infof("live load of agent %s (tenant %s) corrected from %d to %d, PostgreSQL's count of open conversations",
-                        c.agentId(), tenantId, c.from(), c.to());
-                return c.to() < c.from() ? dispatcher.dispatchForAgent(tenantId, c.agentId()) : Uni.createFrom().voidItem();
+                LOG.infof("live load of agent %s (tenant %s) corrected by %+d to PostgreSQL's count of open conversations",
+                        c.agentId(), tenantId, c.by());
+                return c.by() < 0 ? dispatcher.dispatchForAgent(tenantId, c.agentId()) : Uni.createFrom().voidItem();
             }));
         }
         return Uni.join().all(writes).andCollectFailures().replaceWithVoid();

@@ -216,6 +216,64 @@ class LiveStateReconcilerTest {
         }
     }
 
+    /**
+     * Redis counts the agent short (1 of 3) with visitors waiting, so every dispatch reserves them
+     * in Redis until PostgreSQL refuses: the checks read them with a reservation in flight or
+     * without, alternately. The reconciler must still raise the load, and keep the reservation
+     * in flight when it does.
+     */
+    @Test
+    void anUndercountThatDrawsReservationsIsStillRaisedToPostgresCount() throws Exception {
+        Fixtures.Team team = Fixtures.team(1, 3);
+        String tenant = team.tenantId();
+        String agent = team.agents().get(0).id();
+        String key = RedisKeys.agent(tenant, agent);
+        List<WsClient> visitors = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+                visitors.add(v);
+                String c = Chat.send(v, null, clientId(), "hello " + i).path("conversationId").asText();
+                Chat.received(v, Chat.type("assigned", c));
+            }
+            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            assertThat(redisLoad(tenant, agent)).isEqualTo(3);
+            redis.hash(String.class).hset(key, "load", "1");
+
+            // First look while a dispatch holds a reservation on the agent, second look after it was given back.
+            redis.hash(String.class).hincrby(key, "load", 1);
+            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+            redis.hash(String.class).hincrby(key, "load", -1);
+            Thread.sleep(LiveStateReconciler.DRIFT_APART_MILLIS + 100);
+            reconciler.tenant(tenant).await().atMost(Duration.ofSeconds(5));
+
+            assertThat(redisLoad(tenant, agent)).isEqualTo(3).isEqualTo(pgLoad(agent));
+        } finally {
+            visitors.forEach(WsClient::close);
+            Chat.retire(tenant);
+        }
+    }
+
+    @Test
+    void aLoadCorrectionKeepsAReservationInFlightAndIsAppliedOnce() {
+        String tenant = java.util.UUID.randomUUID().toString();
+        String agent = java.util.UUID.randomUUID().toString();
+        live.seed(tenant, agent, AgentStatus.ONLINE, 3, 1).await().atMost(Duration.ofSeconds(5));
+        String generation = live.figures(tenant, List.of(agent)).await().atMost(Duration.ofSeconds(5)).get(0).generation();
+        assertThat(generation).isNotEmpty();
+        try {
+            // A claim is in flight (Redis 2, PostgreSQL will refuse it) when the correction of the settled drift (+2) lands.
+            assertThat(live.claim(tenant, agent, System.currentTimeMillis()).await().atMost(Duration.ofSeconds(5)).load()).isEqualTo(2);
+            assertThat(live.correctLoad(tenant, agent, generation, 2).await().atMost(Duration.ofSeconds(5))).isTrue();
+            // A second replica that judged the same drift does not apply it again.
+            assertThat(live.correctLoad(tenant, agent, generation, 2).await().atMost(Duration.ofSeconds(5))).isFalse();
+            live.release(tenant, agent).await().atMost(Duration.ofSeconds(5));
+            assertThat(redisLoad(tenant, agent)).isEqualTo(3);
+        } finally {
+            redis.key().del(RedisKeys.agent(tenant, agent));
+        }
+    }
+
     private static double settingCorrections() {
         String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         var m = java.util.regex.Pattern.compile("(?m)^switchboard_live_setting_corrections_total ([0-9.eE+-]+)$").matcher(body);

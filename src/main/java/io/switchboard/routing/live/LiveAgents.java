@@ -82,21 +82,25 @@ public class LiveAgents {
             return 1
             """);
 
-    // Creates the whole hash from PostgreSQL's figures unless another replica already did.
+    // Creates the whole hash from PostgreSQL's figures unless another replica already did. A
+    // new hash starts a new correction generation: drift seen on a lost hash is not applied to it.
     private static final LuaScript SEED = new LuaScript("""
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], 'status', ARGV[1], 'max', ARGV[2], 'load', ARGV[3], 'last', '0')
+            redis.call('HSET', KEYS[1], 'status', ARGV[1], 'max', ARGV[2], 'load', ARGV[3], 'last', '0', 'fix', ARGV[4])
             return 1
             """);
 
-    // Drift correction (LoadDrift): sets the load only if it still is the value the reconciler
-    // read, so a claim or release that landed since is never overwritten. -1 when the hash is
-    // missing, 0 when the load moved on, 1 when corrected.
+    // Drift correction (LoadDrift): adds the difference to the load, so a claim or release in
+    // flight keeps its unit, and only while the hash is of the correction generation the
+    // reconciler read, so the same drift is never corrected twice (by two replicas, or by a
+    // check after the one that corrected it); a correction starts a new generation. -1 when the
+    // hash is missing, 0 when another correction or a re-seed came first, 1 when corrected.
     private static final LuaScript CORRECT_LOAD = new LuaScript("""
-            local l = redis.call('HGET', KEYS[1], 'load')
-            if not l then return -1 end
-            if tonumber(l) ~= tonumber(ARGV[1]) then return 0 end
-            redis.call('HSET', KEYS[1], 'load', ARGV[2])
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            if (redis.call('HGET', KEYS[1], 'fix') or '') ~= ARGV[1] then return 0 end
+            local l = redis.call('HINCRBY', KEYS[1], 'load', ARGV[2])
+            if l < 0 then redis.call('HSET', KEYS[1], 'load', 0) end
+            redis.call('HSET', KEYS[1], 'fix', ARGV[3])
             return 1
             """);
 
@@ -107,6 +111,15 @@ public class LiveAgents {
             if v ~= ARGV[2] then return 0 end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
             return 1
+            """);
+
+    // All agents' figures with their correction generation, for the reconciler.
+    private static final LuaScript FIGURES = new LuaScript("""
+            local out = {}
+            for i, k in ipairs(KEYS) do
+              out[i] = redis.call('HMGET', k, 'status', 'max', 'load', 'last', 'fix')
+            end
+            return out
             """);
 
     // All agents' figures in one round trip.
@@ -192,14 +205,45 @@ public class LiveAgents {
     /** Creates the hash from PostgreSQL's truth unless it exists; true when this call created it. */
     public Uni<Boolean> seed(String tenantId, String agentId, AgentStatus status, int max, int load) {
         return SEED.run(redis, List.of(RedisKeys.agent(tenantId, agentId)),
-                        List.of(status.wire(), Integer.toString(max), Integer.toString(load)))
+                        List.of(status.wire(), Integer.toString(max), Integer.toString(load), newGeneration()))
                 .map(r -> r.toInteger() == 1);
     }
 
-    /** Sets the load to {@code to} only if it still is {@code from}; true when this call changed it. */
-    public Uni<Boolean> correctLoad(String tenantId, String agentId, int from, int to) {
-        return CORRECT_LOAD.run(redis, List.of(RedisKeys.agent(tenantId, agentId)), List.of(Integer.toString(from), Integer.toString(to)))
+    /**
+     * Adds {@code by} to the load (never below zero) only if the hash still is of correction
+     * {@code generation}; true when this call changed it.
+     */
+    public Uni<Boolean> correctLoad(String tenantId, String agentId, String generation, int by) {
+        return CORRECT_LOAD.run(redis, List.of(RedisKeys.agent(tenantId, agentId)),
+                        List.of(generation, Integer.toString(by), newGeneration()))
                 .map(r -> r.toInteger() == 1);
+    }
+
+    private static String newGeneration() {
+        return java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** An agent's live figures and their correction generation ("" when the hash has none). */
+    public record Figures(LiveState state, String generation) {}
+
+    /** Live figures of the given agents with their correction generations, in the same order. */
+    public Uni<List<Figures>> figures(String tenantId, List<String> agentIds) {
+        if (agentIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> keys = new ArrayList<>(agentIds.size());
+        for (String id : agentIds) {
+            keys.add(RedisKeys.agent(tenantId, id));
+        }
+        return FIGURES.run(redis, keys, List.of()).map(r -> {
+            List<Figures> out = new ArrayList<>(agentIds.size());
+            for (int i = 0; i < agentIds.size(); i++) {
+                Response fields = r.get(i);
+                Response fix = fields == null ? null : fields.get(4);
+                out.add(new Figures(parse(fields), fix == null ? "" : fix.toString()));
+            }
+            return out;
+        });
     }
 
     /** Sets a status or limit to {@code to} only if it still is {@code from}; true when this call changed it. */

@@ -20,8 +20,9 @@ public final class RedisKeys {
     /**
      * Hash of one agent's live state: {@code status} (online|break|offline), {@code max}
      * (max concurrent), {@code load} (open conversations assigned to them, reserved
-     * before PostgreSQL records them), {@code last} (epoch millis of the last assignment).
-     * Written only by the scripts in {@link LiveAgents}.
+     * before PostgreSQL records them), {@code last} (epoch millis of the last assignment),
+     * {@code fix} (the load's correction generation, renewed by a seed and by each drift
+     * correction, see {@link LoadDrift}). Written only by the scripts in {@link LiveAgents}.
      */
     public static String agent(String tenantId, String agentId) {
         return "sb:{" + tenantId + "}:agent:" + agentId;
@@ -29,11 +30,21 @@ public final class RedisKeys {
 
     /**
      * Sorted set of the tenant's timer deadlines (B6): member {@code close:<conversationId>} or
-     * {@code reassign:<conversationId>}, score the epoch millis it falls due. Rebuildable: a lost
-     * deadline is set again by the next message, and firing re-checks PostgreSQL.
+     * {@code reassign:<conversationId>}, score the epoch millis it falls due (or, while a replica
+     * fires it, the time it is retried should the firing fail). Rebuilt from PostgreSQL's rows
+     * by the reconciler and at start-up, and every firing re-checks PostgreSQL.
      */
     public static String deadlines(String tenantId) {
         return "sb:{" + tenantId + "}:deadlines";
+    }
+
+    /**
+     * Hash of the tries of the tenant's deadlines whose firing failed: field the member of
+     * {@link #deadlines}, value the tries so far, which sets the retry back-off. Used in one
+     * script with {@link #deadlines}. Lost: the back-off starts over.
+     */
+    public static String deadlineTries(String tenantId) {
+        return "sb:" + tenantId + ":deadline-tries";
     }
 
     /**
