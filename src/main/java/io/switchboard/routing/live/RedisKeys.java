@@ -44,7 +44,7 @@ public final class RedisKeys {
      * script with {@link #deadlines}. Lost: the back-off starts over.
      */
     public static String deadlineTries(String tenantId) {
-        return "sb:" + tenantId + ":deadline-tries";
+        return "sb:{" + tenantId + "}:deadline-tries";
     }
 
     /**
