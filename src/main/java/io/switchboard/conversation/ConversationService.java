@@ -38,9 +38,11 @@ public class ConversationService {
     private final LiveAgentState liveState;
     private final RuleRouting ruleRouting;
     private final TimerDeadlines timers;
+    private final ConversationAccess access;
 
     ConversationService(ConversationStore store, MessageStore messages, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
-                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers) {
+                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access) {
+        this.access = access;
         this.timers = timers;
         this.ruleRouting = ruleRouting;
         this.store = store;
@@ -374,16 +376,16 @@ public class ConversationService {
     }
 
     /**
-     * A conversation a staff member may act on: supervisors and admins any of their tenant,
-     * agents the ones assigned to them. Reading (resume, read) is open to every staff
-     * member of the tenant.
+     * A conversation a staff member may read or act on. Reading (resume, read) follows the
+     * visibility policy ({@link Visibility}): what they may not see answers 404 like an
+     * unknown id. Acting (close, typing, writing) is for supervisors and admins, and for the
+     * agent it is assigned to; another agent who sees it gets 403.
      */
     private Uni<ConversationRow> staffConversation(Caller staff, String conversationId, boolean acting) {
         if (conversationId == null) {
             return Uni.createFrom().failure(Problem.invalid("conversationId", "required"));
         }
-        return store.find(staff.tenantId(), conversationId).map(found -> {
-            ConversationRow c = found.orElseThrow(() -> Problem.notFound("conversation"));
+        return access.visible(staff, conversationId).map(c -> {
             if (acting && !staff.seesWholeTenant() && !staff.id().equals(c.assigneeId())) {
                 throw Problem.forbidden("conversation is assigned to someone else");
             }
