@@ -225,19 +225,6 @@ public class ConversationService {
         return publisher.together(fanout).replaceWith(List.of(ack));
     }
 
-    public Uni<List<String>> staffResume(Caller staff, ClientFrame.Resume r) {
-        Uni<List<String>> all = Uni.createFrom().item(new ArrayList<>());
-        for (ClientFrame.Cursor cursor : r.cursors()) {
-            all = all.flatMap(acc -> staffConversation(staff, cursor.conversationId(), false)
-                    .flatMap(c -> replay(c, cursor.lastSeq(), true))
-                    .map(frames -> {
-                        acc.addAll(frames);
-                        return acc;
-                    }));
-        }
-        return all;
-    }
-
     public Uni<List<String>> staffClose(Caller staff, String conversationId) {
         return staffConversation(staff, conversationId, true).flatMap(c -> {
             String reason = staff.id().equals(c.assigneeId()) ? "agent" : "supervisor";

@@ -103,6 +103,7 @@ class ConversationVisibilityTest {
             ws.send(frame("resume", "cursors", List.of(Map.of("conversationId", c, "lastSeq", 0))));
             JsonNode refused = ws.await(type("error"), WAIT);
             assertThat(refused.path("code").asText()).isEqualTo("not_found");
+            assertThat(refused.path("ref").asText()).isEqualTo(c);
             for (Map<String, Object> f : List.of(frame("typing", "conversationId", c), frame("read", "conversationId", c, "seq", 1),
                     frame("close", "conversationId", c))) {
                 ws.send(f);
