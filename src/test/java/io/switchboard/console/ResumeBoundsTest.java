@@ -96,6 +96,7 @@ class ResumeBoundsTest {
                 sampler.stop();
                 stream.close();
             }
+            System.out.printf("heap in use after GC grew by at most %d KiB during the resume%n", (sampler.max - baseline) >> 10);
             assertThat(stream.failures).isEmpty();
             assertThat(stream.lastSeq).hasSize(CONVERSATIONS);
             assertThat(stream.lastSeq.values()).allMatch(seq -> seq == MESSAGES);
