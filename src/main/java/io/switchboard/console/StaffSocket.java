@@ -9,7 +9,11 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentService;
 import io.switchboard.channel.widget.SocketReplies;
+import io.switchboard.common.Problem;
 import io.switchboard.conversation.ConversationService;
+import io.switchboard.conversation.StaffResume;
+import io.switchboard.protocol.FrameError;
+import jakarta.inject.Inject;
 import io.switchboard.event.LocalSessions;
 import io.switchboard.operations.Drain;
 import io.switchboard.operations.SocketMetrics;
@@ -22,6 +26,7 @@ import io.switchboard.routing.live.RedisKeys;
 import io.switchboard.security.Caller;
 import io.switchboard.security.TokenService;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public class StaffSocket {
 
     private final Map<String, Caller> callers = new ConcurrentHashMap<>();
+    /** Each open socket's resumes, by connection id. */
+    private final Map<String, ResumeLane> resumes = new ConcurrentHashMap<>();
+    @Inject
+    StaffResume staffResume;
     private final TokenService tokens;
     private final LocalSessions sessions;
     private final ConversationService conversations;
@@ -88,7 +97,7 @@ public class StaffSocket {
         if (frame instanceof ClientFrame.SendMessage m) {
             work = conversations.staffMessage(staff, connection.id(), m);
         } else if (frame instanceof ClientFrame.Resume r) {
-            work = conversations.staffResume(staff, r);
+            return resume(staff, connection, r);
         } else if (frame instanceof ClientFrame.Typing t) {
             work = conversations.staffTyping(staff, t);
         } else if (frame instanceof ClientFrame.Read r) {
@@ -104,8 +113,61 @@ public class StaffSocket {
         return drain.track(SocketReplies.reply(connection, frames, ref, work));
     }
 
+    /**
+     * A resume runs beside the frame handling (see {@link ResumeLane}), so the socket answers
+     * the frames sent after it at once; the lane holds this socket's resumes until it closes.
+     */
+    private Uni<Void> resume(Caller staff, WebSocketConnection connection, ClientFrame.Resume r) {
+        ResumeLane lane = resumes.computeIfAbsent(connection.id(), id -> new ResumeLane(
+                next -> drain.track(streamResume(staff, connection, next)), FrameCodec.MAX_RESUME_CURSORS));
+        if (lane.submit(r)) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.sendText(frames.error(new FrameError(FrameError.RATE_LIMITED,
+                "resumes already wait for " + FrameCodec.MAX_RESUME_CURSORS + " conversations; send it again when they are done", null)));
+    }
+
+    private Uni<Void> streamResume(Caller staff, WebSocketConnection connection, ClientFrame.Resume r) {
+        StaffResume.Sink sink = new StaffResume.Sink() {
+            @Override
+            public Uni<Void> write(List<String> out) {
+                return writeAll(connection, out);
+            }
+
+            @Override
+            public Uni<Void> refuse(String conversationId, Problem why) {
+                // ref names the conversation whose cursor was refused; the resume goes on with the others.
+                return connection.sendText(frames.error(SocketReplies.toError(why, conversationId)));
+            }
+        };
+        return staffResume.run(staff, r, sink)
+                .onFailure().recoverWithUni(t -> connection.isOpen()
+                        ? connection.sendText(frames.error(SocketReplies.toError(t, null)))
+                        : Uni.createFrom().voidItem())
+                .onFailure().recoverWithNull();
+    }
+
+    /**
+     * Writes the frames in order and completes once the socket has taken all of them: the
+     * window a resume waits on before it reads its next page. A socket that closed fails it.
+     */
+    private static Uni<Void> writeAll(WebSocketConnection connection, List<String> out) {
+        if (out.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!connection.isOpen()) {
+            return Uni.createFrom().failure(new IllegalStateException("socket closed"));
+        }
+        List<Uni<Void>> writes = new ArrayList<>(out.size());
+        for (String f : out) {
+            writes.add(connection.sendText(f));
+        }
+        return Uni.join().all(writes).andFailFast().replaceWithVoid();
+    }
+
     @OnClose
     public void close(WebSocketConnection connection) {
+        resumes.remove(connection.id());
         Caller staff = callers.remove(connection.id());
         limiter.forget(connection.id());
         if (staff != null) {

@@ -37,9 +37,11 @@ public class ConversationResource {
     private final ConversationService service;
     private final QueueDispatcher dispatcher;
     private final AgentStore agents;
+    private final ConversationAccess access;
 
     ConversationResource(CurrentCaller current, ConversationStore store, ConversationService service,
-                         QueueDispatcher dispatcher, AgentStore agents) {
+                         QueueDispatcher dispatcher, AgentStore agents, ConversationAccess access) {
+        this.access = access;
         this.current = current;
         this.store = store;
         this.service = service;
@@ -49,7 +51,8 @@ public class ConversationResource {
 
     /**
      * Supervisors and admins see the whole tenant; an agent sees what is assigned to them
-     * and what waits in the queues of their groups.
+     * and what waits in the queues they serve: of what they may see ({@link Visibility}), the
+     * part that is theirs to work on.
      */
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
@@ -62,9 +65,8 @@ public class ConversationResource {
         if (limit < 1 || limit > MAX_PAGE) {
             throw Problem.invalid("limit", "must be between 1 and " + MAX_PAGE);
         }
-        String visibility = caller.seesWholeTenant() ? "$3::uuid is not null" : """
-                (c.assignee_id = $3 or (c.state = 'queued' and (c.group_id is null or c.group_id in
-                  (select group_id from group_members where agent_id = $3))))""";
+        String visibility = VisibilitySql.forCaller(caller, "c", "$1", "$3")
+                + (caller.seesWholeTenant() ? "" : " and (c.assignee_id = $3 or c.state = 'queued')");
         // Both use messages' (conversation_id, seq) key: only the tail of each conversation is read.
         String sql = "select (select count(*) from messages m where m.conversation_id = c.id and m.seq > c.agent_read_seq"
                 + " and m.sender_kind = 'visitor') as unread,"
@@ -88,12 +90,10 @@ public class ConversationResource {
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     public Uni<ConversationView> get(@PathParam("id") String id) {
-        Caller caller = current.staff();
-        return store.find(caller.tenantId(), uuid(id))
-                .map(found -> ConversationView.of(found.orElseThrow(() -> Problem.notFound("conversation"))));
+        return access.visible(current.staff(), uuid(id)).map(ConversationView::of);
     }
 
-    /** Staff read every message including internal notes; a visitor reads their own, without notes. */
+    /** Staff who may see the conversation read every message including internal notes; a visitor reads their own, without notes. */
     @GET
     @Path("/{id}/messages")
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT, Roles.VISITOR})
@@ -107,12 +107,16 @@ public class ConversationResource {
         if (limit < 1 || limit > MAX_PAGE) {
             throw Problem.invalid("limit", "must be between 1 and " + MAX_PAGE);
         }
+        if (caller.isStaff()) {
+            return access.visible(caller, uuid(id))
+                    .flatMap(c -> store.messagesAfter(caller.tenantId(), c.id(), afterSeq, limit, true));
+        }
         return store.find(caller.tenantId(), uuid(id)).flatMap(found -> {
             ConversationRow c = found.orElseThrow(() -> Problem.notFound("conversation"));
-            if (!caller.isStaff() && !c.visitorId().equals(caller.id())) {
+            if (!c.visitorId().equals(caller.id())) {
                 throw Problem.notFound("conversation");
             }
-            return store.messagesAfter(caller.tenantId(), c.id(), afterSeq, limit, caller.isStaff());
+            return store.messagesAfter(caller.tenantId(), c.id(), afterSeq, limit, false);
         });
     }
 
@@ -127,7 +131,9 @@ public class ConversationResource {
 
     /**
      * An agent takes a waiting conversation by hand from a queue they serve (their groups', or
-     * one a routing rule pools with theirs); may exceed their limit (B2, B4).
+     * one a routing rule pools with theirs, of a channel they serve); may exceed their limit
+     * (B2, B4). One they may not see answers 404; one they see (they were assigned it once)
+     * but whose queue they do not serve, 403.
      */
     @POST
     @Path("/{id}/pickup")
@@ -136,14 +142,11 @@ public class ConversationResource {
     public Uni<ConversationView> pickup(@PathParam("id") String id) {
         Caller caller = current.staff();
         String conversationId = uuid(id);
-        return store.find(caller.tenantId(), conversationId).flatMap(found -> {
-            ConversationRow c = found.orElseThrow(() -> Problem.notFound("conversation"));
-            return agents.servedQueues(caller.tenantId(), caller.id()).flatMap(groups -> {
-                if (c.groupId() != null && !groups.contains(c.groupId())) {
-                    throw Problem.forbidden("the conversation waits in a queue you do not serve");
-                }
-                return dispatcher.assignByHand(caller.tenantId(), conversationId, caller.id(), caller.id(), "pickup");
-            });
+        return access.judged(caller, conversationId).flatMap(judged -> {
+            if (!judged.serves()) {
+                throw Problem.forbidden("the conversation waits in a queue you do not serve");
+            }
+            return dispatcher.assignByHand(caller.tenantId(), conversationId, caller.id(), caller.id(), "pickup");
         }).map(ConversationView::of);
     }
 
@@ -184,8 +187,7 @@ public class ConversationResource {
     public Uni<List<Map<String, Object>>> routing(@PathParam("id") String id) {
         Caller caller = current.staff();
         String conversationId = uuid(id);
-        return store.find(caller.tenantId(), conversationId)
-                .map(found -> found.orElseThrow(() -> Problem.notFound("conversation")))
+        return access.visible(caller, conversationId)
                 .flatMap(c -> store.pool().preparedQuery("""
                                 select kind, actor_kind, actor_id, data, created_at from conversation_events
                                 where conversation_id = $1 and tenant_id = $2

@@ -42,9 +42,11 @@ public class ConversationService {
     private final LiveAgentState liveState;
     private final RuleRouting ruleRouting;
     private final TimerDeadlines timers;
+    private final ConversationAccess access;
 
     ConversationService(ConversationStore store, MessageStore messages, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
-                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers) {
+                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access) {
+        this.access = access;
         this.timers = timers;
         this.ruleRouting = ruleRouting;
         this.store = store;
@@ -227,19 +229,6 @@ public class ConversationService {
         return publisher.together(fanout).replaceWith(List.of(ack));
     }
 
-    public Uni<List<String>> staffResume(Caller staff, ClientFrame.Resume r) {
-        Uni<List<String>> all = Uni.createFrom().item(new ArrayList<>());
-        for (ClientFrame.Cursor cursor : r.cursors()) {
-            all = all.flatMap(acc -> staffConversation(staff, cursor.conversationId(), false)
-                    .flatMap(c -> replay(c, cursor.lastSeq(), true))
-                    .map(frames -> {
-                        acc.addAll(frames);
-                        return acc;
-                    }));
-        }
-        return all;
-    }
-
     public Uni<List<String>> staffClose(Caller staff, String conversationId) {
         return staffConversation(staff, conversationId, true).flatMap(c -> {
             String reason = staff.id().equals(c.assigneeId()) ? "agent" : "supervisor";
@@ -396,16 +385,16 @@ public class ConversationService {
     }
 
     /**
-     * A conversation a staff member may act on: supervisors and admins any of their tenant,
-     * agents the ones assigned to them. Reading (resume, read) is open to every staff
-     * member of the tenant.
+     * A conversation a staff member may read or act on. Reading (resume, read) follows the
+     * visibility policy ({@link Visibility}): what they may not see answers 404 like an
+     * unknown id. Acting (close, typing, writing) is for supervisors and admins, and for the
+     * agent it is assigned to; another agent who sees it gets 403.
      */
     private Uni<ConversationRow> staffConversation(Caller staff, String conversationId, boolean acting) {
         if (conversationId == null) {
             return Uni.createFrom().failure(Problem.invalid("conversationId", "required"));
         }
-        return store.find(staff.tenantId(), conversationId).map(found -> {
-            ConversationRow c = found.orElseThrow(() -> Problem.notFound("conversation"));
+        return access.visible(staff, conversationId).map(c -> {
             if (acting && !staff.seesWholeTenant() && !staff.id().equals(c.assigneeId())) {
                 throw Problem.forbidden("conversation is assigned to someone else");
             }

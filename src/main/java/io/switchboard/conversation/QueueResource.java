@@ -18,14 +18,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
  * The queue as staff see it (B4): every waiting conversation they could pick up, in the
  * order it will be served, filtered by channel and by how long it has waited. An agent
- * sees the queues they serve (their groups' and those a routing rule pools with theirs);
- * supervisors and admins see the whole tenant.
+ * sees the queues they serve (their groups' and those a routing rule pools with theirs, of
+ * the channels they serve: {@link Visibility#serves}); supervisors and admins see the whole tenant.
  */
 @Path("/api/v1/queue")
 public class QueueResource {
@@ -40,12 +39,12 @@ public class QueueResource {
 
     private final CurrentCaller current;
     private final ConversationStore store;
-    private final io.switchboard.agent.AgentStore agents;
+    private final ConversationAccess access;
 
-    QueueResource(CurrentCaller current, ConversationStore store, io.switchboard.agent.AgentStore agents) {
+    QueueResource(CurrentCaller current, ConversationStore store, ConversationAccess access) {
         this.current = current;
         this.store = store;
-        this.agents = agents;
+        this.access = access;
     }
 
     @GET
@@ -64,9 +63,7 @@ public class QueueResource {
                 throw Problem.invalid("channelId", "not a channel id");
             }
         }
-        Uni<Set<String>> visibleGroups = caller.seesWholeTenant() ? Uni.createFrom().nullItem()
-                : agents.servedQueues(caller.tenantId(), caller.id()).map(Set::copyOf);
-        return visibleGroups.flatMap(groups -> store.waiting(store.pool(), caller.tenantId(), null, true, true).map(all -> {
+        return access.viewer(caller).flatMap(viewer -> store.waiting(store.pool(), caller.tenantId(), null, true, true).map(all -> {
             Instant now = Instant.now();
             Map<String, List<ConversationStore.Waiting>> byGroup = new LinkedHashMap<>();
             for (ConversationStore.Waiting w : all) {
@@ -82,7 +79,7 @@ public class QueueResource {
             List<QueuedView> out = new ArrayList<>();
             for (ConversationStore.Waiting w : ConversationStore.order(all)) {
                 long waited = Duration.between(w.queuedAt(), now).toSeconds();
-                boolean visible = groups == null || w.groupId() == null || groups.contains(w.groupId());
+                boolean visible = ConversationAccess.serves(viewer, w.groupId(), w.channelId());
                 if (!visible || (channelId != null && !channelId.equals(w.channelId()))
                         || (minWaitSeconds != null && waited < minWaitSeconds)) {
                     continue;
