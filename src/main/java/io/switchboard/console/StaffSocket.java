@@ -20,7 +20,6 @@ import io.switchboard.protocol.ServerFrames;
 import io.switchboard.protocol.Side;
 import io.switchboard.routing.live.RedisKeys;
 import io.switchboard.security.Caller;
-import io.switchboard.security.TokenService;
 
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class StaffSocket {
 
     private final Map<String, Caller> callers = new ConcurrentHashMap<>();
-    private final TokenService tokens;
+    private final StaffSessionGuard guard;
     private final LocalSessions sessions;
     private final ConversationService conversations;
     private final AgentService agents;
@@ -41,9 +40,9 @@ public class StaffSocket {
     private final SocketMetrics metrics;
     private final Drain drain;
 
-    StaffSocket(TokenService tokens, LocalSessions sessions, ConversationService conversations, AgentService agents,
+    StaffSocket(StaffSessionGuard guard, LocalSessions sessions, ConversationService conversations, AgentService agents,
                 ServerFrames frames, FrameLimiter limiter, SocketMetrics metrics, Drain drain) {
-        this.tokens = tokens;
+        this.guard = guard;
         this.sessions = sessions;
         this.conversations = conversations;
         this.agents = agents;
@@ -56,12 +55,22 @@ public class StaffSocket {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
-        var caller = tokens.verify(SocketReplies.queryParam(connection.handshakeRequest().query(), "token"))
-                .filter(Caller::isStaff);
-        if (caller.isEmpty()) {
-            return connection.close(new CloseReason(SocketReplies.UNAUTHORIZED, "unauthorized"));
+        return guard.admit(connection)
+                .onFailure().recoverWithUni(e -> connection.close(StaffSessionGuard.UNAVAILABLE).replaceWith((Caller) null))
+                .flatMap(staff -> staff == null ? closeUnauthorized(connection) : opened(connection, staff));
+    }
+
+    private static Uni<Void> closeUnauthorized(WebSocketConnection connection) {
+        return connection.isOpen() ? connection.close(new CloseReason(SocketReplies.UNAUTHORIZED, "unauthorized"))
+                : Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> opened(WebSocketConnection connection, Caller staff) {
+        if (!connection.isOpen()) {
+            // Gone while its session was checked: @OnClose has run already, so keep nothing.
+            guard.release(connection);
+            return Uni.createFrom().voidItem();
         }
-        Caller staff = caller.get();
         callers.put(connection.id(), staff);
         metrics.opened(SocketMetrics.Kind.STAFF);
         Uni<Void> registered = sessions.register(RedisKeys.staffChannel(staff.tenantId(), staff.id()), connection);
@@ -107,6 +116,7 @@ public class StaffSocket {
     @OnClose
     public void close(WebSocketConnection connection) {
         Caller staff = callers.remove(connection.id());
+        guard.release(connection);
         limiter.forget(connection.id());
         if (staff != null) {
             metrics.closed(SocketMetrics.Kind.STAFF);
