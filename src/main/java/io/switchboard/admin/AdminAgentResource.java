@@ -103,7 +103,7 @@ public class AdminAgentResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Create an agent account; the agent starts offline")
+    @Operation(summary = "Create an agent account; the agent starts online")
     public Uni<Response> create(CreateAgent body) {
         Caller caller = current.staff();
         if (body == null) {
@@ -141,6 +141,8 @@ public class AdminAgentResource {
                         body.maxConcurrent(), body.skills() == null ? Map.of() : body.skills(),
                         groups.stream().map(UUID::toString).toList(), channels.stream().map(UUID::toString).toList()))
                 .call(id -> liveState.seed(directory.pool(), caller.tenantId(), id))
+                // Online from the start (B3): whoever already waits in their groups is served now.
+                .invoke(id -> dispatcher.dispatchForAgent(caller.tenantId(), id).subscribe().with(x -> { }, e -> { }))
                 .flatMap(id -> view(caller.tenantId(), UUID.fromString(id)))
                 .map(v -> Response.status(201).entity(v).build());
     }

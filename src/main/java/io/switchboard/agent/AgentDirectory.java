@@ -87,7 +87,7 @@ public class AgentDirectory {
                 .execute(Tuple.of(email)).map(rows -> rows.size() > 0);
     }
 
-    /** Creates the staff account, its agent row and memberships in one transaction. */
+    /** Creates the staff account, its agent row (online: FEATURES B3) and memberships in one transaction. */
     public Uni<String> create(String tenantId, String email, String name, String passwordHash, List<String> roles,
                               Integer maxConcurrent, Map<String, Integer> skills, List<String> groupIds,
                               List<String> channelIds) {
@@ -100,7 +100,7 @@ public class AgentDirectory {
                         .flatMap(r -> conn.preparedQuery("""
                                         insert into agents (user_id, tenant_id, max_concurrent, skills, added_via, status)
                                         values ($1, $2, coalesce($3, (select default_max_concurrent from tenant_settings where tenant_id = $2), 10),
-                                                $4, 'admin', 'offline')""")
+                                                $4, 'admin', 'online')""")
                                 .execute(Tuple.of(id, tenant, maxConcurrent, new JsonObject(new LinkedHashMap<>(skills)))))
                         .flatMap(r -> setGroups(conn, tenant, id, groupIds))
                         .flatMap(r -> setChannels(conn, tenant, id, channelIds)))
