@@ -74,9 +74,7 @@ class SessionRevocationIT {
     private static SignedIn signIn(Fixtures.Agent agent) {
         String token = login(a, agent.email());
         WsClient onA = WsClient.open(a.base(), "/ws/agent", token);
-        // On B through a ticket got from A: the console's way, and a ticket is good on any replica.
-        String ticket = http("POST", a, "/api/v1/auth/socket-ticket", token, null, 200).path("ticket").asText();
-        WsClient onB = WsClient.open(b.base(), "/ws/agent?ticket=" + ticket, null);
+        WsClient onB = WsClient.open(b.base(), "/ws/agent", token);
         onA.awaitType("status");
         onB.awaitType("status");
         for (Replica r : new Replica[] {a, b}) {
@@ -151,6 +149,25 @@ class SessionRevocationIT {
         String fresh = login(b, agent.email());
         worksEverywhere(fresh);
         http("GET", a, "/api/v1/admin/agents", fresh, null, 200);
+    }
+
+    @Test
+    void aSocketOpenedOnOneReplicaWithATicketFromTheOtherClosesWhenTheAgentIsRemoved() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        String token = login(a, agent.email());
+        // The console's way: a ticket got from one replica is good on any.
+        String ticket = http("POST", a, "/api/v1/auth/socket-ticket", token, null, 200).path("ticket").asText();
+        String unused = http("POST", a, "/api/v1/auth/socket-ticket", token, null, 200).path("ticket").asText();
+        try (WsClient onB = WsClient.open(b.base(), "/ws/agent?ticket=" + ticket, null)) {
+            onB.awaitType("status");
+            http("DELETE", a, "/api/v1/admin/agents/" + agent.id(), login(a, team.adminEmail()), null, 204);
+            assertThat(onB.closeCode(AT_ONCE)).isEqualTo(4401);
+        }
+        // A ticket carries the session it was got in: one issued before the removal opens nothing.
+        try (WsClient late = WsClient.open(b.base(), "/ws/agent?ticket=" + unused, null)) {
+            assertThat(late.closeCode(AT_ONCE)).isEqualTo(4401);
+        }
     }
 
     @Test
