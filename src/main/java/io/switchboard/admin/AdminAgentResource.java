@@ -13,6 +13,8 @@ import io.switchboard.routing.live.LiveAgents;
 import io.switchboard.security.Caller;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
+import io.switchboard.security.SessionEpoch;
+import io.switchboard.security.SessionEpochs;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -47,16 +49,19 @@ public class AdminAgentResource {
 
     /**
      * Fields left out (null) stay as they are; {@code groupIds} replaces the agent's groups and
-     * {@code channelIds} their channels (an empty list: every channel again).
+     * {@code channelIds} their channels (an empty list: every channel again). A new
+     * {@code password} or different {@code roles} end every session the agent has.
      */
     public record UpdateAgent(String name, List<String> groupIds, Integer maxConcurrent, Map<String, Integer> skills,
-                              List<String> channelIds) {}
+                              List<String> channelIds, String password, List<String> roles) {}
 
     public record AgentView(String id, String email, String name, List<String> roles, List<AgentDirectory.GroupRef> groups,
                             List<AgentDirectory.ChannelRef> channels, int maxConcurrent, Map<String, Integer> skills, String addedVia, String status, int load,
                             String warning) {}
 
     static final int MIN_PASSWORD = 8;
+    /** bcrypt reads no further than 72 bytes. */
+    static final int MAX_PASSWORD = 72;
     static final int MAX_NAME = 100;
     static final int MAX_SKILL_LEVEL = 10;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
@@ -67,9 +72,11 @@ public class AdminAgentResource {
     private final LiveAgents live;
     private final LiveAgentState liveState;
     private final QueueDispatcher dispatcher;
+    private final SessionEpochs sessions;
 
     AdminAgentResource(CurrentCaller current, AgentDirectory directory, LiveAgents live, LiveAgentState liveState,
-                       QueueDispatcher dispatcher) {
+                       QueueDispatcher dispatcher, SessionEpochs sessions) {
+        this.sessions = sessions;
         this.current = current;
         this.directory = directory;
         this.live = live;
@@ -96,7 +103,7 @@ public class AdminAgentResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Create an agent account; the agent starts offline")
+    @Operation(summary = "Create an agent account; the agent starts online")
     public Uni<Response> create(CreateAgent body) {
         Caller caller = current.staff();
         if (body == null) {
@@ -110,14 +117,10 @@ public class AdminAgentResource {
         if (body.name() == null || body.name().isBlank() || body.name().length() > MAX_NAME) {
             errors.add("name", "required, at most " + MAX_NAME + " characters");
         }
-        if (body.password() == null || body.password().length() < MIN_PASSWORD || body.password().length() > 72) {
-            errors.add("password", "between " + MIN_PASSWORD + " and 72 characters");
-        }
+        checkPassword(body.password(), true, errors);
         List<String> roles = body.roles() == null || body.roles().isEmpty() ? List.of(Roles.AGENT)
                 : List.copyOf(new LinkedHashSet<>(body.roles()));
-        if (!STAFF_ROLES.containsAll(roles) || !roles.contains(Roles.AGENT)) {
-            errors.add("roles", "must include agent; may add admin and supervisor");
-        }
+        checkRoles(roles, errors);
         checkCapacity(body.maxConcurrent(), errors);
         checkSkills(body.skills(), errors);
         List<UUID> groups = ids(body.groupIds(), "groupIds", "group", errors);
@@ -138,6 +141,8 @@ public class AdminAgentResource {
                         body.maxConcurrent(), body.skills() == null ? Map.of() : body.skills(),
                         groups.stream().map(UUID::toString).toList(), channels.stream().map(UUID::toString).toList()))
                 .call(id -> liveState.seed(directory.pool(), caller.tenantId(), id))
+                // Online from the start (B3): whoever already waits in their groups is served now.
+                .invoke(id -> dispatcher.dispatchForAgent(caller.tenantId(), id).subscribe().with(x -> { }, e -> { }))
                 .flatMap(id -> view(caller.tenantId(), UUID.fromString(id)))
                 .map(v -> Response.status(201).entity(v).build());
     }
@@ -145,7 +150,8 @@ public class AdminAgentResource {
     @PUT
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Change an agent's name, groups, limit or skills; a limit below the load is kept with a warning")
+    @Operation(summary = "Change an agent's name, groups, limit, skills, password or roles; a limit below the load is kept with a warning; "
+            + "a new password or other roles end the agent's sessions on every replica")
     public Uni<AgentView> update(@PathParam("id") String id, UpdateAgent body) {
         Caller caller = current.staff();
         UUID agentId = uuid(id);
@@ -160,15 +166,27 @@ public class AdminAgentResource {
         checkSkills(body.skills(), errors);
         List<UUID> groups = body.groupIds() == null ? null : ids(body.groupIds(), "groupIds", "group", errors);
         List<UUID> channels = body.channelIds() == null ? null : ids(body.channelIds(), "channelIds", "channel", errors);
+        checkPassword(body.password(), body.password() != null, errors);
+        List<String> roles = body.roles() == null ? null : List.copyOf(new LinkedHashSet<>(body.roles()));
+        if (roles != null) {
+            checkRoles(roles, errors);
+            if (agentId.toString().equals(caller.id()) && !roles.contains(Roles.ADMIN)) {
+                // Nobody could give it back if this were the tenant's last admin.
+                errors.add("roles", "an admin cannot take the admin role from themselves");
+            }
+        }
         errors.throwIfAny();
         String tenantId = caller.tenantId();
         return checkGroupsExist(tenantId, groups == null ? List.of() : groups)
                 .flatMap(v -> checkChannelsExist(tenantId, channels == null ? List.of() : channels))
-                .flatMap(v -> directory.update(tenantId, agentId.toString(), body.name() == null ? null : body.name().trim(),
+                .flatMap(v -> hash(body.password()))
+                .flatMap(hash -> directory.update(tenantId, agentId.toString(), body.name() == null ? null : body.name().trim(),
                         body.maxConcurrent(), body.skills(), groups == null ? null : groups.stream().map(UUID::toString).toList(),
-                        channels == null ? null : channels.stream().map(UUID::toString).toList()))
-                .flatMap(found -> {
-                    if (!found) {
+                        channels == null ? null : channels.stream().map(UUID::toString).toList(), hash, roles))
+                .call(updated -> updated.sessionEpoch() == null ? Uni.createFrom().voidItem()
+                        : sessions.changed(tenantId, agentId.toString(), SessionEpoch.of(updated.sessionEpoch())))
+                .flatMap(updated -> {
+                    if (!updated.found()) {
                         throw Problem.notFound("agent");
                     }
                     if (body.maxConcurrent() == null) {
@@ -186,7 +204,7 @@ public class AdminAgentResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Remove an agent: the account is disabled and their open conversations go back to the queue")
+    @Operation(summary = "Remove an agent: the account is disabled, their sessions end at once and their open conversations go back to the queue")
     public Uni<Response> remove(@PathParam("id") String id) {
         Caller caller = current.staff();
         UUID agentId = uuid(id);
@@ -197,7 +215,9 @@ public class AdminAgentResource {
             }
             Set<String> groups = new HashSet<>();
             result.get().forEach(r -> groups.add(r.groupId()));
-            return live.forget(tenantId, agentId.toString()).invoke(() -> {
+            // Their tokens answer 401 and their sockets close on every replica from now on.
+            return sessions.changed(tenantId, agentId.toString(), SessionEpoch.REMOVED)
+                    .flatMap(v -> live.forget(tenantId, agentId.toString())).invoke(() -> {
                 // Each dispatch ends by telling the group's waiting visitors their places.
                 for (String g : groups) {
                     dispatcher.dispatch(tenantId, g).subscribe().with(x -> { }, e -> { });
@@ -255,6 +275,27 @@ public class AdminAgentResource {
             }
             return null;
         });
+    }
+
+    static void checkPassword(String password, boolean required, FieldErrors errors) {
+        if ((required && password == null)
+                || (password != null && (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD))) {
+            errors.add("password", "between " + MIN_PASSWORD + " and " + MAX_PASSWORD + " characters");
+        }
+    }
+
+    private static void checkRoles(List<String> roles, FieldErrors errors) {
+        if (!STAFF_ROLES.containsAll(roles) || !roles.contains(Roles.AGENT)) {
+            errors.add("roles", "must include agent; may add admin and supervisor");
+        }
+    }
+
+    /** The bcrypt hash of a new password, off the event loop (bcrypt is slow on purpose); null for none. */
+    private static Uni<String> hash(String password) {
+        if (password == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return Uni.createFrom().item(() -> BcryptUtil.bcryptHash(password)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private static void checkCapacity(Integer max, FieldErrors errors) {

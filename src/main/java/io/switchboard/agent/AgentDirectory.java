@@ -87,7 +87,7 @@ public class AgentDirectory {
                 .execute(Tuple.of(email)).map(rows -> rows.size() > 0);
     }
 
-    /** Creates the staff account, its agent row and memberships in one transaction. */
+    /** Creates the staff account, its agent row (online: FEATURES B3) and memberships in one transaction. */
     public Uni<String> create(String tenantId, String email, String name, String passwordHash, List<String> roles,
                               Integer maxConcurrent, Map<String, Integer> skills, List<String> groupIds,
                               List<String> channelIds) {
@@ -100,16 +100,26 @@ public class AgentDirectory {
                         .flatMap(r -> conn.preparedQuery("""
                                         insert into agents (user_id, tenant_id, max_concurrent, skills, added_via, status)
                                         values ($1, $2, coalesce($3, (select default_max_concurrent from tenant_settings where tenant_id = $2), 10),
-                                                $4, 'admin', 'offline')""")
+                                                $4, 'admin', 'online')""")
                                 .execute(Tuple.of(id, tenant, maxConcurrent, new JsonObject(new LinkedHashMap<>(skills)))))
                         .flatMap(r -> setGroups(conn, tenant, id, groupIds))
                         .flatMap(r -> setChannels(conn, tenant, id, channelIds)))
                 .replaceWith(id.toString());
     }
 
-    /** Changes what is given (null leaves a field as it is); false when the agent is not in the tenant. */
-    public Uni<Boolean> update(String tenantId, String agentId, String name, Integer maxConcurrent,
-                               Map<String, Integer> skills, List<String> groupIds, List<String> channelIds) {
+    /**
+     * What {@link #update} did: whether the agent was found, and the user's new session epoch
+     * when the password or roles changed (every earlier token then stops working), else null.
+     */
+    public record Updated(boolean found, Long sessionEpoch) {}
+
+    /**
+     * Changes what is given (null leaves a field as it is). A new password hash, or roles that
+     * differ from the current ones, bump the session epoch in the same transaction.
+     */
+    public Uni<Updated> update(String tenantId, String agentId, String name, Integer maxConcurrent,
+                               Map<String, Integer> skills, List<String> groupIds, List<String> channelIds,
+                               String passwordHash, List<String> roles) {
         UUID tenant = UUID.fromString(tenantId);
         UUID id = UUID.fromString(agentId);
         return pool.withTransaction(conn -> conn.preparedQuery("""
@@ -118,7 +128,7 @@ public class AgentDirectory {
                 .execute(Tuple.of(id, tenant, maxConcurrent, skills == null ? null : new JsonObject(new LinkedHashMap<>(skills))))
                 .flatMap(rows -> {
                     if (rows.rowCount() != 1) {
-                        return Uni.createFrom().item(false);
+                        return Uni.createFrom().item(new Updated(false, null));
                     }
                     Uni<Void> steps = name == null ? Uni.createFrom().voidItem()
                             : conn.preparedQuery("update staff_users set name = $2 where id = $1").execute(Tuple.of(id, name)).replaceWithVoid();
@@ -130,7 +140,18 @@ public class AgentDirectory {
                         steps = steps.flatMap(v -> conn.preparedQuery("delete from agent_channels where agent_id = $1 and tenant_id = $2")
                                 .execute(Tuple.of(id, tenant)).flatMap(d -> setChannels(conn, tenant, id, channelIds)));
                     }
-                    return steps.replaceWith(true);
+                    if (passwordHash == null && roles == null) {
+                        return steps.replaceWith(new Updated(true, null));
+                    }
+                    // Roles given in another order are the same roles: no new session for them.
+                    return steps.flatMap(v -> conn.preparedQuery("""
+                                    update staff_users set password_hash = coalesce($2, password_hash), roles = coalesce($3, roles),
+                                           session_epoch = session_epoch + 1
+                                    where id = $1 and ($2::text is not null
+                                          or ($3::text[] is not null and not (roles @> $3::text[] and roles <@ $3::text[])))
+                                    returning session_epoch""")
+                            .execute(Tuple.of(id, passwordHash, roles == null ? null : roles.toArray(String[]::new))))
+                            .map(r -> new Updated(true, r.size() == 0 ? null : r.iterator().next().getLong("session_epoch")));
                 }));
     }
 

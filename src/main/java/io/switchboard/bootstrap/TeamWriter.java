@@ -25,8 +25,9 @@ final class TeamWriter {
                         insert into staff_users (id, tenant_id, email, name, password_hash, roles)
                         values ($1, $2, $3, $4, $5, $6)""")
                 .execute(Tuple.of(id, tenantId, email, name, passwordHash, roles.toArray(String[]::new)))
+                // Agents start online (FEATURES B3); the reconciler seeds their live state from this row.
                 .flatMap(r -> roles.contains("agent")
-                        ? conn.preparedQuery("insert into agents (user_id, tenant_id) values ($1, $2)").execute(Tuple.of(id, tenantId)).replaceWith(id)
+                        ? conn.preparedQuery("insert into agents (user_id, tenant_id, status) values ($1, $2, 'online')").execute(Tuple.of(id, tenantId)).replaceWith(id)
                         : Uni.createFrom().item(id));
     }
 

@@ -13,7 +13,6 @@ import io.switchboard.common.Problem;
 import io.switchboard.conversation.ConversationService;
 import io.switchboard.conversation.StaffResume;
 import io.switchboard.protocol.FrameError;
-import jakarta.inject.Inject;
 import io.switchboard.event.LocalSessions;
 import io.switchboard.operations.Drain;
 import io.switchboard.operations.SocketMetrics;
@@ -24,7 +23,6 @@ import io.switchboard.protocol.ServerFrames;
 import io.switchboard.protocol.Side;
 import io.switchboard.routing.live.RedisKeys;
 import io.switchboard.security.Caller;
-import io.switchboard.security.TokenService;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +36,8 @@ public class StaffSocket {
     private final Map<String, Caller> callers = new ConcurrentHashMap<>();
     /** Each open socket's resumes, by connection id. */
     private final Map<String, ResumeLane> resumes = new ConcurrentHashMap<>();
-    @Inject
-    StaffResume staffResume;
-    private final TokenService tokens;
+    private final StaffResume staffResume;
+    private final StaffSessionGuard guard;
     private final LocalSessions sessions;
     private final ConversationService conversations;
     private final AgentService agents;
@@ -50,9 +47,10 @@ public class StaffSocket {
     private final SocketMetrics metrics;
     private final Drain drain;
 
-    StaffSocket(TokenService tokens, LocalSessions sessions, ConversationService conversations, AgentService agents,
-                ServerFrames frames, FrameLimiter limiter, SocketMetrics metrics, Drain drain) {
-        this.tokens = tokens;
+    StaffSocket(StaffSessionGuard guard, StaffResume staffResume, LocalSessions sessions, ConversationService conversations,
+                AgentService agents, ServerFrames frames, FrameLimiter limiter, SocketMetrics metrics, Drain drain) {
+        this.guard = guard;
+        this.staffResume = staffResume;
         this.sessions = sessions;
         this.conversations = conversations;
         this.agents = agents;
@@ -65,12 +63,22 @@ public class StaffSocket {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
-        var caller = tokens.verify(SocketReplies.queryParam(connection.handshakeRequest().query(), "token"))
-                .filter(Caller::isStaff);
-        if (caller.isEmpty()) {
-            return connection.close(new CloseReason(SocketReplies.UNAUTHORIZED, "unauthorized"));
+        return guard.admit(connection)
+                .onFailure().recoverWithUni(e -> connection.close(StaffSessionGuard.UNAVAILABLE).replaceWith((Caller) null))
+                .flatMap(staff -> staff == null ? closeUnauthorized(connection) : opened(connection, staff));
+    }
+
+    private static Uni<Void> closeUnauthorized(WebSocketConnection connection) {
+        return connection.isOpen() ? connection.close(new CloseReason(SocketReplies.UNAUTHORIZED, "unauthorized"))
+                : Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> opened(WebSocketConnection connection, Caller staff) {
+        if (!connection.isOpen()) {
+            // Gone while its session was checked: @OnClose has run already, so keep nothing.
+            guard.release(connection);
+            return Uni.createFrom().voidItem();
         }
-        Caller staff = caller.get();
         callers.put(connection.id(), staff);
         metrics.opened(SocketMetrics.Kind.STAFF);
         Uni<Void> registered = sessions.register(RedisKeys.staffChannel(staff.tenantId(), staff.id()), connection);
@@ -169,6 +177,7 @@ public class StaffSocket {
     public void close(WebSocketConnection connection) {
         resumes.remove(connection.id());
         Caller staff = callers.remove(connection.id());
+        guard.release(connection);
         limiter.forget(connection.id());
         if (staff != null) {
             metrics.closed(SocketMetrics.Kind.STAFF);

@@ -21,6 +21,10 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The one Redis connection of this replica in subscriber mode. Redis forgets
@@ -45,6 +49,9 @@ public class RedisSubscriber {
     private volatile boolean everConnected;
     private volatile long redisClientId = -1;
     private long backoffMs = 100;
+    /** Channels every replica hears for its whole life, whatever sockets it holds. */
+    private final Map<String, Consumer<String>> listeners = new ConcurrentHashMap<>();
+    private final List<Runnable> onConnected = new CopyOnWriteArrayList<>();
 
     RedisSubscriber(Vertx vertx, @ConfigProperty(name = "quarkus.redis.hosts") String redisUrl) {
         this.vertx = vertx;
@@ -65,6 +72,20 @@ public class RedisSubscriber {
         Link l = link;
         if (l != null) {
             l.connection().close();
+        }
+    }
+
+    /**
+     * Hears a deployment-wide channel for the life of the replica. {@code connected} runs after
+     * each (re)connect has subscribed again: whatever was published while the link was down is
+     * lost, so a listener that keeps derived state drops it there.
+     */
+    public void listen(String channel, Consumer<String> handler, Runnable connected) {
+        listeners.put(channel, handler);
+        onConnected.add(connected);
+        Link l = link;
+        if (l != null) {
+            l.sendInOrder(Request.cmd(Command.SUBSCRIBE).arg(channel));
         }
     }
 
@@ -94,12 +115,16 @@ public class RedisSubscriber {
             // This callback runs on the connection's event loop.
             link = new Link(conn, vertx.getOrCreateContext());
             backoffMs = 100;
-            List<String> channels = sessions == null ? List.of() : new ArrayList<>(sessions.channels());
+            List<String> channels = new ArrayList<>(listeners.keySet());
+            if (sessions != null) {
+                channels.addAll(sessions.channels());
+            }
             // The connection's id (asked before it enters subscriber mode) names it in CLIENT LIST for operators.
             conn.send(Request.cmd(Command.CLIENT).arg("ID"))
                     .onSuccess(id -> redisClientId = id.toLong())
                     .compose(id -> subscribeAll(conn, channels))
                     .onComplete(done -> {
+                onConnected.forEach(Runnable::run);
                 if (everConnected) {
                     LOG.infof("redis pub/sub reconnected; re-subscribed %d channels", channels.size());
                     if (sessions != null) {
@@ -193,6 +218,12 @@ public class RedisSubscriber {
             return;
         }
         if (!"message".equals(r.get(0).toString())) {
+            return;
+        }
+        String channel = r.get(1).toString();
+        Consumer<String> listener = listeners.get(channel);
+        if (listener != null) {
+            listener.accept(r.get(2).toString());
             return;
         }
         LocalSessions s = sessions;

@@ -67,7 +67,7 @@ public class LoginResource {
                 return Uni.createFrom().failure(new TooManyRequests(
                         "too many failed logins for this account; retry later", decision.retryAfterSeconds()));
             }
-            return pool.preparedQuery("select id, tenant_id, name, email, password_hash, roles from staff_users where lower(email) = lower($1) and disabled_at is null")
+            return pool.preparedQuery("select id, tenant_id, name, email, password_hash, roles, session_epoch from staff_users where lower(email) = lower($1) and disabled_at is null")
                     .execute(Tuple.of(request.email().trim()))
                     .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null)
                     // bcrypt is deliberately slow: keep it off the event loop.
@@ -88,7 +88,8 @@ public class LoginResource {
         Set<String> roles = new LinkedHashSet<>(Arrays.asList(row.getArrayOfStrings("roles")));
         UserView user = new UserView(row.getUUID("id").toString(), row.getUUID("tenant_id").toString(),
                 row.getString("name"), row.getString("email"), List.copyOf(roles));
-        TokenService.Issued issued = tokens.staffToken(user.tenantId(), user.id(), user.name(), user.email(), roles);
+        TokenService.Issued issued = tokens.staffToken(user.tenantId(), user.id(), user.name(), user.email(), roles,
+                row.getLong("session_epoch"));
         return new LoginResponse(issued.token(), issued.expiresAt(), user);
     }
 }

@@ -13,12 +13,19 @@ import java.util.Set;
 
 /**
  * Issues and verifies the signed tokens of staff and visitors. Both kinds carry the
- * tenant ({@code tid}); visitor tokens also carry their channel ({@code cid}).
+ * tenant ({@code tid}); visitor tokens also carry their channel ({@code cid}), staff
+ * tokens their user's session epoch ({@code sev}, see {@link SessionEpochs}).
  */
 @ApplicationScoped
 public class TokenService {
 
     public record Issued(String token, Instant expiresAt) {}
+
+    /** A verified staff token: who, the session epoch it was issued in, and when it expires. */
+    public record StaffSession(Caller caller, long epoch, Instant expiresAt) {}
+
+    /** Claim naming the session epoch a staff token was issued in. */
+    public static final String EPOCH_CLAIM = "sev";
 
     private final JWTParser parser;
     private final TokenConfig config;
@@ -28,8 +35,14 @@ public class TokenService {
         this.config = config;
     }
 
-    public Issued staffToken(String tenantId, String userId, String name, String email, Set<String> roles) {
-        Instant exp = Instant.now().plus(config.staffTtl());
+    public Issued staffToken(String tenantId, String userId, String name, String email, Set<String> roles, long epoch) {
+        return staffToken(tenantId, userId, name, email, roles, epoch, config.staffTtl());
+    }
+
+    /** A staff token valid for {@code ttl}, in the session {@code epoch} of its user. */
+    public Issued staffToken(String tenantId, String userId, String name, String email, Set<String> roles, long epoch,
+                             java.time.Duration ttl) {
+        Instant exp = Instant.now().plus(ttl);
         String token = Jwt.issuer("switchboard")
                 .subject(userId)
                 .upn(email)
@@ -37,6 +50,7 @@ public class TokenService {
                 .claim("tid", tenantId)
                 .claim("name", name)
                 .claim("kind", "staff")
+                .claim(EPOCH_CLAIM, epoch)
                 .expiresAt(exp)
                 .sign();
         return new Issued(token, exp);
@@ -67,6 +81,42 @@ public class TokenService {
         } catch (ParseException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** Verifies a staff token from a socket's query string; empty when missing, forged, expired or not staff. */
+    public Optional<StaffSession> verifyStaff(String token) {
+        if (token == null || token.isBlank() || token.length() > 8192) {
+            return Optional.empty();
+        }
+        try {
+            JsonWebToken jwt = parser.parse(token);
+            return fromJwt(jwt).filter(Caller::isStaff)
+                    .map(c -> new StaffSession(c, epochOf(jwt), Instant.ofEpochSecond(jwt.getExpirationTime())));
+        } catch (ParseException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The session epoch a staff token was issued in. Tokens issued before epochs existed carry
+     * none and count as epoch 0, which every removal, password or role change leaves behind.
+     */
+    public static long epochOf(JsonWebToken jwt) {
+        Object raw = jwt.getClaim(EPOCH_CLAIM);
+        if (raw instanceof Number n) {
+            return n.longValue();
+        }
+        if (raw instanceof jakarta.json.JsonNumber n) {
+            return n.longValue();
+        }
+        if (raw != null) {
+            try {
+                return Long.parseLong(raw.toString());
+            } catch (NumberFormatException e) {
+                return Long.MIN_VALUE;
+            }
+        }
+        return 0;
     }
 
     /** Reads a caller from a token the framework already verified. */

@@ -480,11 +480,37 @@ function send(frame) {
 
 function connect() {
   clearTimeout(S.reconnectTimer);
-  if (!S.session || (S.socket && S.socket.readyState <= WebSocket.OPEN)) {
+  if (!S.session || S.connecting || (S.socket && S.socket.readyState <= WebSocket.OPEN)) {
     return;
   }
+  // A one-time ticket, fetched for every (re)connect, opens the socket: the long-lived token
+  // never travels in a URL, where proxies and ingresses would log it.
+  const session = S.session;
+  S.connecting = true;
+  api('POST', '/auth/socket-ticket').then(t => {
+    S.connecting = false;
+    if (S.session === session) {
+      openSocket(t.ticket);
+    } else {
+      connect();
+    }
+  }, () => {
+    S.connecting = false;
+    if (S.session) {
+      retryConnect();
+    }
+  });
+}
+
+function retryConnect() {
+  const delay = Math.min(10000, 500 * 2 ** Math.min(S.attempt, 5)) * (0.8 + Math.random() * 0.4);
+  S.attempt++;
+  S.reconnectTimer = setTimeout(connect, delay);
+}
+
+function openSocket(ticket) {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}/ws/agent?token=${encodeURIComponent(S.session.token)}`);
+  const ws = new WebSocket(`${scheme}://${location.host}/ws/agent?ticket=${encodeURIComponent(ticket)}`);
   S.socket = ws;
   S.synced = false;
   ws.addEventListener('open', () => {
@@ -514,9 +540,7 @@ function connect() {
       signOut();
       return;
     }
-    const delay = Math.min(10000, 500 * 2 ** Math.min(S.attempt, 5)) * (0.8 + Math.random() * 0.4);
-    S.attempt++;
-    S.reconnectTimer = setTimeout(connect, delay);
+    retryConnect();
   });
 }
 

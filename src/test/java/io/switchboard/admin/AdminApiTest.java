@@ -55,7 +55,7 @@ class AdminApiTest {
                 .when().post("/api/v1/admin/agents")
                 .then().statusCode(201)
                 .body("addedVia", equalTo("admin"))
-                .body("status", equalTo("offline"))
+                .body("status", equalTo("online"))
                 .body("load", equalTo(0))
                 .body("maxConcurrent", equalTo(7))
                 .body("groups.id", contains(team.groupId()))

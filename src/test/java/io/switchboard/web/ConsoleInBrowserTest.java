@@ -230,6 +230,45 @@ class ConsoleInBrowserTest {
     }
 
     @Test
+    void theConsolesSocketOpensWithAOneTimeTicketAndNeverCarriesTheToken() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Page page = browser.newPage();
+        // Records every socket URL the page opens (ingress logs would hold them).
+        page.addInitScript("""
+                (() => {
+                  const Native = window.WebSocket;
+                  window.socketUrls = [];
+                  window.WebSocket = class extends Native {
+                    constructor(url, protocols) {
+                      super(url, protocols);
+                      window.socketUrls.push(String(url));
+                    }
+                  };
+                })();
+                """);
+        LinkSwitch link = LinkSwitch.on(page, "/ws/agent");
+        ConsolePage.open(page, base).login(team.agents().get(0).email());
+        assertThat(page.getByTestId("link-banner")).isHidden();
+
+        link.cut();
+        assertThat(page.getByTestId("link-banner")).isVisible();
+        link.restore();
+        assertThat(page.getByTestId("link-banner")).isHidden();
+
+        @SuppressWarnings("unchecked")
+        List<String> built = (List<String>) page.evaluate("() => window.socketUrls.filter(u => u.includes('/ws/agent'))");
+        assertThat(built).isNotEmpty()
+                .allMatch(u -> u.contains("ticket="), "carries a ticket")
+                .noneMatch(u -> u.contains("token="));
+        // What went over the network, the first socket and every reconnect.
+        assertThat(link.urls).hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(u -> u.contains("ticket="), "carries a ticket")
+                .noneMatch(u -> u.contains("token="));
+        // A fresh ticket for every (re)connect: a ticket opens one socket only.
+        assertThat(link.urls).doesNotHaveDuplicates();
+    }
+
+    @Test
     void whenTheVisitorsLinkDropsWhatTheyTypeIsSentOnceItIsBack() {
         Fixtures.Team team = Fixtures.team(1, 5);
         try {
@@ -261,11 +300,14 @@ class ConsoleInBrowserTest {
     static final class LinkSwitch {
         private final AtomicBoolean down = new AtomicBoolean();
         private final List<WebSocketRoute> open = new CopyOnWriteArrayList<>();
+        /** Every socket URL the page asked for, refused ones included. */
+        final List<String> urls = new CopyOnWriteArrayList<>();
 
         static LinkSwitch on(Page page, String path) {
             LinkSwitch link = new LinkSwitch();
             // Playwright hands the pattern to JavaScript, which knows no \Q..\E quoting: the path goes in as it is.
             page.routeWebSocket(Pattern.compile(".*" + path + "\\?.*"), ws -> {
+                link.urls.add(ws.url());
                 if (link.down.get()) {
                     ws.close();
                     return;

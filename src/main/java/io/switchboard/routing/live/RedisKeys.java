@@ -94,4 +94,23 @@ public final class RedisKeys {
     public static String assignmentWatermark() {
         return "sb:metrics:assignment-watermark";
     }
+
+    /**
+     * Pub/sub channel every replica hears: {@code <tenantId>:<userId>:<epoch|removed>} when a
+     * staff user is removed or changes password or roles. Replicas update what they know of
+     * that user's session epoch and close the user's sockets. A lost message is bounded by
+     * {@code switchboard.sessions.cache-ttl}: PostgreSQL is the truth.
+     */
+    public static String sessionsChannel() {
+        return "sb:sessions";
+    }
+
+    /**
+     * One staff socket ticket, by the hex SHA-256 of the ticket (the ticket itself is never
+     * stored): who it opens a socket for, with their session epoch. Taken with a get-and-delete
+     * so it opens one socket only; expires after {@code switchboard.sessions.ticket-ttl}.
+     */
+    public static String socketTicket(String ticketHash) {
+        return "sb:ticket:" + ticketHash;
+    }
 }
