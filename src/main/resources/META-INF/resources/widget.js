@@ -58,6 +58,8 @@
   })();
   const state = {
     visitorId: saved.visitorId || null,
+    // Re-identifies the anonymous visitor: only this browser holds it, unlike the id, which staff see.
+    visitorSecret: saved.visitorSecret || null,
     conversationId: saved.conversationId || null,
     // true once the visitor started afresh: nothing to resume until they write
     fresh: !!saved.fresh,
@@ -679,8 +681,9 @@
     if (cfg.userId) {
       body.userId = cfg.userId;
       body.userHash = cfg.userHash;
-    } else if (state.visitorId) {
+    } else if (state.visitorId && state.visitorSecret) {
       body.visitorId = state.visitorId;
+      body.visitorSecret = state.visitorSecret;
     }
     if (cfg.name) {
       body.name = cfg.name;
@@ -707,6 +710,7 @@
         state.fresh = true;
       }
       state.visitorId = answer.visitorId;
+      state.visitorSecret = answer.visitorSecret || null;
       persist();
     }
     token = answer.visitorToken;

@@ -6,6 +6,7 @@ import io.switchboard.common.Problem;
 import io.switchboard.security.Caller;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
+import io.vertx.core.json.JsonObject;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -32,9 +34,16 @@ public class AdminCustomerResource {
 
     /**
      * Name, email and tier are changed only when given. {@code ownerId} and
-     * {@code accountExternalId} are set as given: null clears them.
+     * {@code accountExternalId} are set as given: null clears them. {@code attributes} (e.g.
+     * {@code {"tags": ["vip"]}}) are merged into the customer's, an attribute given as null
+     * removed: routing rules test them as {@code customer.<name>}.
      */
-    public record PutContact(String name, String email, String tier, String ownerId, String accountExternalId) {}
+    public record PutContact(String name, String email, String tier, String ownerId, String accountExternalId,
+                             Map<String, Object> attributes) {}
+
+    /** The most attributes a customer record holds per request, and their encoded size. */
+    static final int MAX_ATTRIBUTES = 50;
+    static final int MAX_ATTRIBUTES_BYTES = 8192;
 
     static final int MAX_EXTERNAL_ID = 200;
     static final int MAX_TEXT = 200;
@@ -105,6 +114,7 @@ public class AdminCustomerResource {
             errors.add("accountExternalId", "1 to " + MAX_EXTERNAL_ID + " characters");
         }
         UUID owner = ownerId(body.ownerId(), errors);
+        JsonObject attributes = attributes(body.attributes(), errors);
         errors.throwIfAny();
         String tenantId = caller.tenantId();
         Uni<UUID> account = body.accountExternalId() == null ? Uni.createFrom().nullItem()
@@ -113,7 +123,26 @@ public class AdminCustomerResource {
         return checkOwner(tenantId, owner)
                 .flatMap(v -> account)
                 .flatMap(accountId -> directory.putContact(tenantId, externalId, blankToNull(body.name()), body.email(),
-                        blankToNull(body.tier()), owner, accountId));
+                        blankToNull(body.tier()), owner, accountId, attributes));
+    }
+
+    private static JsonObject attributes(Map<String, Object> given, FieldErrors errors) {
+        if (given == null) {
+            return null;
+        }
+        JsonObject attributes = new JsonObject(given);
+        String encoded = attributes.encode();
+        if (given.size() > MAX_ATTRIBUTES) {
+            errors.add("attributes", "at most " + MAX_ATTRIBUTES + " entries");
+        } else if (encoded.length() > MAX_ATTRIBUTES_BYTES) {
+            errors.add("attributes", "at most 8 KiB");
+        } else if (encoded.contains("\\u0000")) {
+            // PostgreSQL's jsonb cannot hold U+0000.
+            errors.add("attributes", "must not contain U+0000");
+        } else if (given.keySet().stream().anyMatch(k -> k.isBlank() || k.length() > MAX_TEXT)) {
+            errors.add("attributes", "names are 1 to " + MAX_TEXT + " characters");
+        }
+        return attributes;
     }
 
     private Uni<Void> checkOwner(String tenantId, UUID owner) {

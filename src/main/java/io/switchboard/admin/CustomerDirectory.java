@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,11 +22,12 @@ public class CustomerDirectory {
 
     public record Account(String id, String externalId, String name, String ownerId) {}
 
+    /** {@code attributes}: the customer record's attributes (tier included), as the tenant's backend set them. */
     public record Contact(String id, String externalId, String name, String email, String tier, String ownerId,
-                          Account account) {}
+                          Account account, Map<String, Object> attributes) {}
 
     private static final String CONTACT_SQL = """
-            select cu.id, cu.external_id, cu.name, cu.email, cu.attributes->>'tier' as tier, cu.owner_id,
+            select cu.id, cu.external_id, cu.name, cu.email, cu.attributes->>'tier' as tier, cu.owner_id, cu.attributes,
                    ac.id as account_id, ac.external_id as account_external_id, ac.name as account_name,
                    ac.owner_id as account_owner_id
             from customers cu left join customer_accounts ac on ac.id = cu.account_id
@@ -68,19 +70,27 @@ public class CustomerDirectory {
 
     /**
      * Creates the contact when the CRM knows it before it ever chats, or updates it: name,
-     * email and tier only when given (the widget's signed identity sets them too); owner and
-     * account always, null clearing them.
+     * email and tier only when given (the widget's signed identity fills name and email too);
+     * owner and account always, null clearing them. {@code attributes} are merged into the
+     * record's, an attribute given as null removed; routing's customer side reads them. This and
+     * {@link #putContact}'s tier are the only writers of a customer's attributes: a web page's
+     * attributes are claims, kept on its visitor.
      */
     public Uni<Contact> putContact(String tenantId, String externalId, String name, String email, String tier,
-                                   UUID ownerId, UUID accountId) {
-        JsonObject attributes = tier == null ? new JsonObject() : new JsonObject().put("tier", tier);
+                                   UUID ownerId, UUID accountId, JsonObject given) {
+        JsonObject attributes = given == null ? new JsonObject() : given.copy();
+        if (tier != null) {
+            attributes.put("tier", tier);
+        }
         return pool.preparedQuery("""
                         insert into customers (id, tenant_id, external_id, name, email, attributes, owner_id, account_id)
-                        values ($1, $2, $3, $4, $5, $6, $7, $8)
+                        values ($1, $2, $3, $4, $5, jsonb_strip_nulls($6), $7, $8)
                         on conflict (tenant_id, external_id) do update set
                           name = coalesce(excluded.name, customers.name),
                           email = coalesce(excluded.email, customers.email),
-                          attributes = customers.attributes || excluded.attributes,
+                          -- excluded.attributes has lost its nulls already: merge, then drop what $6 set to null.
+                          attributes = (customers.attributes || excluded.attributes)
+                            - (select coalesce(array_agg(key), '{}') from jsonb_each($6) where value = 'null'::jsonb),
                           owner_id = excluded.owner_id, account_id = excluded.account_id, updated_at = now()""")
                 .execute(Tuple.tuple(Arrays.asList(UUID.randomUUID(), UUID.fromString(tenantId), externalId, name, email,
                         attributes, ownerId, accountId)))
@@ -95,8 +105,10 @@ public class CustomerDirectory {
         Account account = r.getUUID("account_id") == null ? null
                 : new Account(r.getUUID("account_id").toString(), r.getString("account_external_id"), r.getString("account_name"),
                 str(r.getUUID("account_owner_id")));
+        Object attributes = r.getValue("attributes");
         return new Contact(r.getUUID("id").toString(), r.getString("external_id"), r.getString("name"), r.getString("email"),
-                r.getString("tier"), str(r.getUUID("owner_id")), account);
+                r.getString("tier"), str(r.getUUID("owner_id")), account,
+                attributes instanceof JsonObject o ? o.getMap() : new JsonObject(String.valueOf(attributes)).getMap());
     }
 
     private static String str(UUID u) {

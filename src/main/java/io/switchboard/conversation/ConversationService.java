@@ -110,10 +110,12 @@ public class ConversationService {
     /** The ack, once the message is committed; a new message also goes to the visitor's other sockets and the assignee. */
     private Uni<List<String>> visitorMessageStored(Caller visitor, String connectionId, ClientFrame.SendMessage m,
                                                    String conversationId, MessageStore.Appended a, boolean created) {
-        String ack = frames.ack(m.clientId(), conversationId, a.seq());
         if (a.duplicate()) {
-            return Uni.createFrom().item(List.of(ack));
+            // A clientId names one message of the visitor, wherever it was stored: a first message
+            // re-sent after its conversation closed gets its original ack, not a new conversation.
+            return Uni.createFrom().item(List.of(frames.ack(m.clientId(), a.conversationId(), a.seq())));
         }
+        String ack = frames.ack(m.clientId(), conversationId, a.seq());
         String message = frames.message(new ServerFrames.MessageView(conversationId, a.seq(), "visitor",
                 visitor.id(), a.visitorName(), m.text(), false, a.sentAt()));
         List<Publisher.Delivery> fanout = new ArrayList<>(2);

@@ -30,9 +30,11 @@ public class MessageStore {
      * dispatcher may assign the conversation in between and would then miss the message, since
      * its history replay can run before this append commits. {@code visitorId} and
      * {@code visitorName} are filled in where the sender's side needs them (see each append).
+     * {@code conversationId} is where the message is stored: for a visitor's duplicate it may be
+     * an earlier conversation than the one the append named.
      */
     public record Appended(long seq, Instant sentAt, boolean duplicate, String assigneeId, String visitorId,
-                           String visitorName) {}
+                           String visitorName, String conversationId) {}
 
     /*
      * Both statements share a shape. "allowed" is the conversation if the sender may write
@@ -42,14 +44,17 @@ public class MessageStore {
      * waiting for a concurrent writer, so a close or transfer committed meanwhile is honoured.
      */
 
-    /** $1 conversation, $2 tenant, $3 visitor, $4 clientId, $5 text. Only the visitor's own live conversation. */
+    /**
+     * $1 conversation, $2 tenant, $3 visitor, $4 clientId, $5 text. Only the visitor's own live
+     * conversation. A visitor's clientId names one message across all their conversations, so
+     * "existing" looks in every conversation of the visitor (the sender is the visitor of the
+     * token: nothing of anyone else's can be found) and answers a message re-sent after its
+     * conversation was closed with its original conversation and seq.
+     */
     private static final String APPEND_BY_VISITOR = """
-            with allowed as (
-              select id from conversations
-              where id = $1 and tenant_id = $2 and visitor_id = $3 and state <> 'closed'
-            ), existing as (
-              select m.seq, m.created_at from messages m join allowed a on a.id = m.conversation_id
-              where m.sender_kind = 'visitor' and m.sender_id = $3 and m.client_id = $4
+            with existing as (
+              select m.conversation_id, m.seq, m.created_at from messages m
+              where m.tenant_id = $2 and m.sender_kind = 'visitor' and m.sender_id = $3 and m.client_id = $4
             ), bump as (
               update conversations set last_seq = last_seq + 1, last_visitor_message_at = now()
               where id = $1 and tenant_id = $2 and visitor_id = $3 and state <> 'closed'
@@ -61,10 +66,11 @@ public class MessageStore {
               returning seq, created_at
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, $3 as visitor_id,
-              (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3) as visitor_name
+              (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3) as visitor_name,
+              $1 as conversation_id
             from ins, bump
             union all
-            select seq, created_at, true, null::uuid, $3, null::text from existing
+            select seq, created_at, true, null::uuid, $3, null::text, conversation_id from existing
             """;
 
     /**
@@ -91,10 +97,11 @@ public class MessageStore {
               select $2, $1, last_seq, $4, 'agent', $3, $5, $7 from bump
               returning seq, created_at
             )
-            select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, bump.visitor_id, null::text as visitor_name
+            select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, bump.visitor_id, null::text as visitor_name,
+              $1 as conversation_id
             from ins, bump
             union all
-            select seq, created_at, true, null::uuid, null::uuid, null::text from existing
+            select seq, created_at, true, null::uuid, null::uuid, null::text, $1 from existing
             """;
 
     /**
@@ -102,17 +109,23 @@ public class MessageStore {
      * without a live conversation starts one with their first message: the conversation, its
      * {@code queued} event and message 1 in one statement and one commit. Nothing is inserted
      * when the visitor already has a live conversation (the partial unique index) or the
-     * channel is not the tenant's. Starts share commits under load (GroupCommit), and a group
-     * is one transaction where now() is the same for all: queued_at, which orders the queue,
-     * takes the statement's own clock so a group's conversations queue in arrival order.
+     * channel is not the tenant's. A clientId the visitor already used, in any conversation
+     * (the first message of one an agent closed before its ack arrived), starts nothing and is
+     * answered with its original conversation and seq. Starts share commits under load
+     * (GroupCommit), and a group is one transaction where now() is the same for all: queued_at,
+     * which orders the queue, takes the statement's own clock so a group's conversations queue
+     * in arrival order.
      */
     static final String START_WITH_MESSAGE = """
-            with conv as (
+            with existing as (
+              select m.conversation_id, m.seq, m.created_at from messages m
+              where m.tenant_id = $2 and m.sender_kind = 'visitor' and m.sender_id = $4 and m.client_id = $5
+            ), conv as (
               insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at,
                                          last_seq, last_visitor_message_at, hold)
               select $1, $2, ch.id, $4, ch.group_id, 'queued', clock_timestamp(), 1, now(),
                      """ + ConversationStore.ROUTING_HOLD + """
-              from channels ch where ch.id = $3 and ch.tenant_id = $2
+              from channels ch where ch.id = $3 and ch.tenant_id = $2 and not exists (select 1 from existing)
               on conflict (visitor_id) where state <> 'closed' do nothing
               returning id, tenant_id
             ), queued as (
@@ -124,8 +137,11 @@ public class MessageStore {
               returning seq, created_at
             )
             select ins.seq, ins.created_at, false as duplicate, null::uuid as assignee_id, $4 as visitor_id,
-              (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4) as visitor_name
+              (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4) as visitor_name,
+              $1 as conversation_id
             from ins
+            union all
+            select seq, created_at, true, null::uuid, $4, null::text, conversation_id from existing
             """;
 
     private final GroupCommit commits;
@@ -149,8 +165,10 @@ public class MessageStore {
         Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(channelId),
                 UUID.fromString(visitorId), clientId, text));
         return commits.execute(START_WITH_MESSAGE, args, null)
+                // The same clientId stored meanwhile by another socket of the visitor: run again to read it.
+                .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
                 .map(MessageStore::appended)
-                .invoke(a -> a.ifPresent(x -> metrics.visitorStored()));
+                .invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.visitorStored()));
     }
 
     /**
@@ -190,6 +208,6 @@ public class MessageStore {
         return ConversationStore.first(rows).map(r -> new Appended(r.getInteger("seq"),
                 r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
                 ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("visitor_id")),
-                r.getString("visitor_name")));
+                r.getString("visitor_name"), ConversationRow.str(r.getUUID("conversation_id"))));
     }
 }

@@ -326,28 +326,46 @@ public class RuleRouting {
         return WorkingHours.weekly(zone, weekly, holidays);
     }
 
-    /** The facts rules look at: channel, the visitor's page, referrer, search keyword, tier and attributes. */
+    /**
+     * The facts rules look at: channel, the visitor's page, referrer, search keyword, the
+     * customer's tier and attributes from the customer record (what the tenant's backend set),
+     * and the page's claims from the visitor row, kept apart so that no claim passes for the CRM.
+     */
     private Uni<ConversationFacts> facts(ConversationRow c) {
         return pool.preparedQuery("""
-                        select v.attributes, cu.attributes as customer_attributes
+                        select v.claims, cu.attributes as customer_attributes
                         from visitors v left join customers cu on cu.id = v.customer_id where v.id = $1""")
                 .execute(Tuple.of(UUID.fromString(c.visitorId())))
                 .map(rows -> {
-                    Map<String, String> attributes = new HashMap<>();
-                    String tier = null;
+                    ConversationFacts facts = ConversationFacts.onChannel(c.channelId());
                     var it = rows.iterator();
-                    if (it.hasNext()) {
-                        Row r = it.next();
-                        JsonObject customer = r.getValue("customer_attributes") == null ? new JsonObject() : json(r.getValue("customer_attributes"));
-                        JsonObject visitor = json(r.getValue("attributes"));
-                        customer.forEach(e -> { if (e.getValue() != null) attributes.put(e.getKey(), String.valueOf(e.getValue())); });
-                        visitor.forEach(e -> { if (e.getValue() != null) attributes.put(e.getKey(), String.valueOf(e.getValue())); });
-                        // Only the CRM sets a customer's tier; a page's attributes cannot claim one.
-                        tier = customer.getValue("tier") != null ? String.valueOf(customer.getValue("tier")) : null;
+                    if (!it.hasNext()) {
+                        return facts;
                     }
-                    return new ConversationFacts(c.channelId(), attributes.get("pageUrl"), attributes.get("referrer"),
-                            attributes.get("searchKeyword"), tier, attributes);
+                    Row r = it.next();
+                    JsonObject customer = r.getValue("customer_attributes") == null ? new JsonObject() : json(r.getValue("customer_attributes"));
+                    JsonObject claims = json(r.getValue("claims"));
+                    facts = facts.withAttributes(plain(customer)).withClaims(plain(claims));
+                    // Only the CRM sets a customer's tier; a page's attributes cannot claim one.
+                    Object tier = customer.getValue("tier");
+                    return facts.withCustomerTier(tier instanceof String || tier instanceof Number ? String.valueOf(tier) : null)
+                            // Where the visitor is and came from: only the page can tell.
+                            .withPageUrl(text(claims, "pageUrl"))
+                            .withReferrer(text(claims, "referrer"))
+                            .withSearchKeyword(text(claims, "searchKeyword"));
                 });
+    }
+
+    /** A JSON object as plain Java values (lists for arrays), what {@link ConversationFacts#values} reads. */
+    private static Map<String, Object> plain(JsonObject o) {
+        Map<String, Object> out = new HashMap<>();
+        o.forEach(e -> out.put(e.getKey(), e.getValue() instanceof JsonArray a ? a.getList() : e.getValue()));
+        return out;
+    }
+
+    private static String text(JsonObject o, String name) {
+        Object v = o.getValue(name);
+        return v == null || v instanceof JsonObject || v instanceof JsonArray ? null : String.valueOf(v);
     }
 
     private static JsonObject json(Object value) {

@@ -31,12 +31,35 @@ public sealed interface Condition {
         return new TierIn(Set.of(tiers));
     }
 
+    /** {@code name} as rules write it: {@code customer.<attribute>}, {@code claimed.<attribute>} or a bare name (customer). */
     static Condition attributeEquals(String name, String value) {
         return new AttributeIn(name, Set.of(value));
     }
 
     static Condition attributeIn(String name, String... values) {
         return new AttributeIn(name, Set.of(values));
+    }
+
+    /**
+     * Who says an attribute: the tenant's backend (its CRM over the admin REST, behind a signed
+     * identity) about the customer, or the web page about its visitor. Anyone can write a page,
+     * so a page's word is a claim, and a rule tests it only where it says so.
+     */
+    enum Side {
+        /** The customer record, kept by the tenant's backend; what a bare attribute name means. */
+        CUSTOMER("customer."),
+        /** What the page said about its visitor (the widget's attributes). */
+        CLAIMED("claimed.");
+
+        private final String prefix;
+
+        Side(String prefix) {
+            this.prefix = prefix;
+        }
+
+        public String prefix() {
+            return prefix;
+        }
     }
 
     /** The conversation came through one of these channels. */
@@ -103,19 +126,57 @@ public sealed interface Condition {
         }
     }
 
-    /** The visitor attribute has one of these values exactly; one value is "equals". */
-    record AttributeIn(String name, Set<String> values) implements Condition {
+    /**
+     * An attribute on one side has one of these values exactly; one value is "equals". An
+     * attribute with several values (a list such as {@code tags}) holds when any of them is
+     * listed. The customer side never sees a page's claims, and the claimed side never sees the
+     * customer record: a page claiming {@code tags: vip} cannot reach a rule on the customer's tags.
+     */
+    record AttributeIn(Side side, String name, Set<String> values) implements Condition {
         public AttributeIn {
+            Objects.requireNonNull(side, "side");
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("attribute name must not be blank");
             }
             values = nonEmpty(values, "values");
         }
 
+        /**
+         * From the name as rules write it. A bare name is the customer side: rules written before
+         * claims were told apart keep working, now against what the tenant's backend says only.
+         */
+        public AttributeIn(String qualifiedName, Set<String> values) {
+            this(sideOf(qualifiedName), unqualified(qualifiedName), values);
+        }
+
         @Override
         public boolean test(ConversationFacts facts) {
-            String value = facts.attributes().get(name);
-            return value != null && values.contains(value);
+            Set<String> present = facts.attribute(side, name);
+            for (String value : present) {
+                if (values.contains(value)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static Side sideOf(String qualifiedName) {
+            if (qualifiedName != null && qualifiedName.startsWith(Side.CLAIMED.prefix())) {
+                return Side.CLAIMED;
+            }
+            return Side.CUSTOMER;
+        }
+
+        private static String unqualified(String qualifiedName) {
+            if (qualifiedName == null) {
+                return null;
+            }
+            for (Side side : Side.values()) {
+                if (qualifiedName.startsWith(side.prefix())) {
+                    return qualifiedName.substring(side.prefix().length());
+                }
+            }
+            return qualifiedName;
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.Set;
  * @param values  channel ids, source terms, tiers or attribute values
  * @param match   for {@code pageUrl}: {@code contains}, {@code prefix} or {@code regex}
  * @param pattern for {@code pageUrl}: the text or expression
- * @param name    for {@code attribute}: the attribute's name
+ * @param name    for {@code attribute}: the attribute's name with its side, {@code customer.<name>} (what the
+ *                tenant's backend says; a bare name means this side) or {@code claimed.<name>} (what the page
+ *                said about its visitor)
  */
 public record ConditionSpec(String type, List<String> values, String match, String pattern, String name) {
 

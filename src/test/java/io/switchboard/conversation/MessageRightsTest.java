@@ -65,7 +65,7 @@ class MessageRightsTest {
     }
 
     @Test
-    void closedConversationTakesNoMoreMessagesNotEvenAResentClientId() {
+    void closedConversationTakesNoMoreMessagesAndAResentClientIdGetsItsOriginalAck() {
         Scene scene = assignedConversation();
         String first = scene.conversationId();
         try (WsClient ws = Chat.visitorSocket(base, scene.visitor().token())) {
@@ -74,14 +74,19 @@ class MessageRightsTest {
             ws.send(frame("close", "conversationId", first));
             ws.await(type("closed", first), WAIT);
 
-            // The widget never saw the ack, say, and sends the message again after the close.
+            // The widget never saw the ack, say, and sends the message again after the close:
+            // it is the same message, answered with its original ack, stored once.
             JsonNode ack = Chat.send(ws, first, id, "are you there?");
-            String second = ack.path("conversationId").asText();
+            assertThat(ack.path("conversationId").asText()).isEqualTo(first);
+            assertThat(ack.path("seq").asLong()).isEqualTo(2);
+            assertThat(Fixtures.count("select count(*) from messages where client_id = ?", id)).isEqualTo(1);
+
+            // A new message does not go into the closed conversation: it starts another.
+            JsonNode next = Chat.send(ws, first, clientId(), "one more thing");
+            String second = next.path("conversationId").asText();
             assertThat(second).isNotEqualTo(first);
-            assertThat(ack.path("seq").asLong()).isEqualTo(1);
+            assertThat(next.path("seq").asLong()).isEqualTo(1);
             assertThat(messages(first)).isEqualTo(2);
-            assertThat(Fixtures.count("select count(*) from messages where conversation_id = ? and client_id = ?", second, id))
-                    .isEqualTo(1);
         } finally {
             Chat.retire(scene.team().tenantId());
         }

@@ -190,20 +190,24 @@ class AuthTest {
     }
 
     @Test
-    void anonymousVisitorComesBackWithTheirVisitorId() {
+    void anonymousVisitorComesBackWithTheirVisitorIdAndSecret() {
         Fixtures.Team team = Fixtures.team(1, 5);
-        Chat.Visitor first = Chat.visitor(team.channelKey());
-        String again = given().contentType(ContentType.JSON).body(Map.of("visitorId", first.id()))
+        var created = given().contentType(ContentType.JSON).body(Map.of())
+                .when().post("/api/v1/widget/" + team.channelKey() + "/visitors")
+                .then().statusCode(200).extract();
+        String firstId = created.path("visitorId");
+        String secret = created.path("visitorSecret");
+        String again = given().contentType(ContentType.JSON).body(Map.of("visitorId", firstId, "visitorSecret", secret))
                 .when().post("/api/v1/widget/" + team.channelKey() + "/visitors")
                 .then().statusCode(200).extract().path("visitorId");
-        assertThat(again).isEqualTo(first.id());
+        assertThat(again).isEqualTo(firstId);
 
         // Another tenant's channel cannot adopt this visitor: it gets a new identity.
         Fixtures.Team other = Fixtures.team(1, 5);
-        String elsewhere = given().contentType(ContentType.JSON).body(Map.of("visitorId", first.id()))
+        String elsewhere = given().contentType(ContentType.JSON).body(Map.of("visitorId", firstId, "visitorSecret", secret))
                 .when().post("/api/v1/widget/" + other.channelKey() + "/visitors")
                 .then().statusCode(200).extract().path("visitorId");
-        assertThat(elsewhere).isNotEqualTo(first.id());
+        assertThat(elsewhere).isNotEqualTo(firstId);
     }
 
     // ---------------------------------------------------------------- agent settings

@@ -1,9 +1,12 @@
 package io.switchboard.channel.widget;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.Problem;
 import io.switchboard.security.IdentityHash;
 import io.switchboard.security.TokenService;
+import io.switchboard.security.VisitorSecret;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -24,8 +27,10 @@ import java.util.UUID;
 
 /**
  * Gives the widget a visitor identity and token (E1, A9). Anonymous visitors come back
- * with their visitorId; identified customers prove who they are with the HMAC their
- * tenant's backend computed with the channel secret.
+ * with their visitorId and the visitorSecret only their browser holds; identified customers
+ * prove who they are with the HMAC their tenant's backend computed with the channel secret.
+ * The attributes a page passes are claims: kept on the visitor apart from the customer
+ * record, which only the tenant's backend writes (admin REST).
  */
 @Path("/api/v1/widget/{channelKey}/visitors")
 public class WidgetVisitorResource {
@@ -33,13 +38,19 @@ public class WidgetVisitorResource {
     public static final int MAX_ATTRIBUTES = 50;
 
     public record VisitorRequest(@Size(max = 64) String visitorId,
+                                 @Size(max = 128) String visitorSecret,
                                  @Size(max = 200) String userId,
                                  @Size(max = 128) String userHash,
                                  @Size(max = 200) String name,
                                  @Email @Size(max = 320) String email,
                                  Map<String, Object> attributes) {}
 
-    public record VisitorResponse(String visitorId, String visitorToken, Instant expiresAt) {}
+    /** {@code visitorSecret}: for anonymous visitors only, to present with {@code visitorId} next time. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VisitorResponse(String visitorId, String visitorToken, Instant expiresAt, String visitorSecret) {}
+
+    /** A visitor the request resolved to; {@code secret} is null for identified customers. */
+    private record Resolved(UUID visitorId, ChannelRef channel, String secret) {}
 
     private record ChannelRef(UUID id, UUID tenantId, String secret) {}
 
@@ -54,13 +65,14 @@ public class WidgetVisitorResource {
     @POST
     @PermitAll
     public Uni<VisitorResponse> create(@PathParam("channelKey") String channelKey, @Valid VisitorRequest body) {
-        VisitorRequest req = body == null ? new VisitorRequest(null, null, null, null, null, null) : body;
+        VisitorRequest req = body == null ? new VisitorRequest(null, null, null, null, null, null, null) : body;
         if (req.attributes() != null && req.attributes().size() > MAX_ATTRIBUTES) {
             throw Problem.invalid("attributes", "at most " + MAX_ATTRIBUTES + " entries");
         }
         if (req.userId() != null && req.userHash() == null) {
             throw Problem.invalid("userHash", "required with userId");
         }
+        // What the page says about its visitor: claims, see the class comment.
         JsonObject attributes = req.attributes() == null ? new JsonObject() : new JsonObject(req.attributes());
         if (attributes.encode().length() > 8192) {
             throw Problem.invalid("attributes", "at most 8 KiB");
@@ -87,69 +99,87 @@ public class WidgetVisitorResource {
                     return anonymous(ch, req, attributes);
                 })
                 // Tenant and channel come from the channel row, never from the request.
-                .map(ids -> {
-                    TokenService.Issued issued = tokens.visitorToken(ids[1], ids[0], ids[2], req.name());
-                    return new VisitorResponse(ids[0], issued.token(), issued.expiresAt());
+                .map(v -> {
+                    TokenService.Issued issued = tokens.visitorToken(v.channel().tenantId().toString(), v.visitorId().toString(),
+                            v.channel().id().toString(), req.name());
+                    return new VisitorResponse(v.visitorId().toString(), issued.token(), issued.expiresAt(), v.secret());
                 });
     }
 
-    /** Returns {visitorId, tenantId, channelId}. */
-    private Uni<String[]> anonymous(ChannelRef ch, VisitorRequest req, JsonObject attributes) {
-        Uni<Boolean> reuse = Uni.createFrom().item(false);
+    /**
+     * An anonymous visitor comes back only with the secret their browser was given: the
+     * visitorId alone is no credential, since staff see it on every message of the visitor.
+     * Without a matching secret (none, a wrong one, a visitor of another channel or tenant, or
+     * one created before secrets existed) the caller becomes a new visitor, so a widget of an
+     * older version, which sends the id alone, keeps working and merely starts afresh.
+     */
+    private Uni<Resolved> anonymous(ChannelRef ch, VisitorRequest req, JsonObject claims) {
         UUID existing = parse(req.visitorId());
-        if (existing != null) {
-            reuse = pool.preparedQuery("""
-                            update visitors set last_seen_at = now(),
-                              name = coalesce($4, name), email = coalesce($5, email), attributes = attributes || $6
-                            where id = $1 and channel_id = $2 and tenant_id = $3 and customer_id is null""")
-                    .execute(Tuple.tuple(Arrays.asList(existing, ch.id(), ch.tenantId(), req.name(), req.email(), attributes)))
-                    .map(rows -> rows.rowCount() == 1);
+        if (existing == null || req.visitorSecret() == null) {
+            return newAnonymous(ch, req, claims);
         }
-        return reuse.flatMap(found -> {
-            if (found) {
-                return Uni.createFrom().item(ids(existing, ch));
-            }
-            UUID id = UUID.randomUUID();
-            return pool.preparedQuery("""
-                            insert into visitors (id, tenant_id, channel_id, name, email, attributes)
-                            values ($1, $2, $3, $4, $5, $6)""")
-                    .execute(Tuple.tuple(Arrays.asList(id, ch.tenantId(), ch.id(), req.name(), req.email(), attributes)))
-                    .map(x -> ids(id, ch));
-        });
+        return pool.preparedQuery("""
+                        select secret_hash from visitors
+                        where id = $1 and channel_id = $2 and tenant_id = $3 and customer_id is null""")
+                .execute(Tuple.of(existing, ch.id(), ch.tenantId()))
+                .flatMap(rows -> {
+                    byte[] stored = rows.iterator().hasNext() ? bytes(rows.iterator().next().getBuffer("secret_hash")) : null;
+                    // Compared here in constant time, not in SQL.
+                    if (!VisitorSecret.matches(req.visitorSecret(), stored)) {
+                        return newAnonymous(ch, req, claims);
+                    }
+                    return pool.preparedQuery("""
+                                    update visitors set last_seen_at = now(),
+                                      name = coalesce($2, name), email = coalesce($3, email), claims = claims || $4
+                                    where id = $1""")
+                            .execute(Tuple.tuple(Arrays.asList(existing, req.name(), req.email(), claims)))
+                            .map(x -> new Resolved(existing, ch, req.visitorSecret()));
+                });
     }
 
-    private Uni<String[]> identified(SqlClient conn, ChannelRef ch, VisitorRequest req, JsonObject attributes) {
-        // The signature covers the user id only, not the attributes a page passes: the tier,
-        // which routing trusts (rules for VIPs), is set by the tenant's CRM over the admin REST.
-        JsonObject unsignedAttributes = attributes.copy();
-        unsignedAttributes.remove("tier");
+    private Uni<Resolved> newAnonymous(ChannelRef ch, VisitorRequest req, JsonObject claims) {
+        UUID id = UUID.randomUUID();
+        String secret = VisitorSecret.generate();
+        return pool.preparedQuery("""
+                        insert into visitors (id, tenant_id, channel_id, name, email, claims, secret_hash)
+                        values ($1, $2, $3, $4, $5, $6, $7)""")
+                .execute(Tuple.tuple(Arrays.asList(id, ch.tenantId(), ch.id(), req.name(), req.email(), claims,
+                        // The SQL client encodes the core Buffer, not its Mutiny wrapper.
+                        io.vertx.core.buffer.Buffer.buffer(VisitorSecret.hash(secret)))))
+                .map(x -> new Resolved(id, ch, secret));
+    }
+
+    private Uni<Resolved> identified(SqlClient conn, ChannelRef ch, VisitorRequest req, JsonObject claims) {
+        // The signature covers the user id only. The page's attributes are claims and never
+        // reach the customer record, which routing's customer side reads: only the tenant's
+        // backend writes that (admin REST /customers). Name and email fill gaps as before.
         return conn.preparedQuery("""
-                        insert into customers (id, tenant_id, external_id, name, email, attributes)
-                        values ($1, $2, $3, $4, $5, $6)
+                        insert into customers (id, tenant_id, external_id, name, email)
+                        values ($1, $2, $3, $4, $5)
                         on conflict (tenant_id, external_id) do update set
                           name = coalesce(excluded.name, customers.name),
-                          email = coalesce(excluded.email, customers.email),
-                          attributes = customers.attributes || excluded.attributes
+                          email = coalesce(excluded.email, customers.email)
                         returning id""")
-                .execute(Tuple.tuple(Arrays.asList(UUID.randomUUID(), ch.tenantId(), req.userId(), req.name(), req.email(), unsignedAttributes)))
+                .execute(Tuple.tuple(Arrays.asList(UUID.randomUUID(), ch.tenantId(), req.userId(), req.name(), req.email())))
                 .flatMap(rows -> {
                     UUID customerId = rows.iterator().next().getUUID("id");
                     return conn.preparedQuery("""
-                                    insert into visitors (id, tenant_id, channel_id, customer_id, name, email, attributes)
+                                    insert into visitors (id, tenant_id, channel_id, customer_id, name, email, claims)
                                     values ($1, $2, $3, $4, $5, $6, $7)
                                     on conflict (channel_id, customer_id) where customer_id is not null do update set
                                       last_seen_at = now(),
                                       name = coalesce(excluded.name, visitors.name),
-                                      email = coalesce(excluded.email, visitors.email)
+                                      email = coalesce(excluded.email, visitors.email),
+                                      claims = visitors.claims || excluded.claims
                                     returning id""")
                             .execute(Tuple.tuple(Arrays.asList(UUID.randomUUID(), ch.tenantId(), ch.id(), customerId,
-                                    req.name(), req.email(), attributes)));
+                                    req.name(), req.email(), claims)));
                 })
-                .map(rows -> ids(rows.iterator().next().getUUID("id"), ch));
+                .map(rows -> new Resolved(rows.iterator().next().getUUID("id"), ch, null));
     }
 
-    private static String[] ids(UUID visitorId, ChannelRef ch) {
-        return new String[] {visitorId.toString(), ch.tenantId().toString(), ch.id().toString()};
+    private static byte[] bytes(Buffer b) {
+        return b == null ? null : b.getBytes();
     }
 
     private static UUID parse(String id) {
