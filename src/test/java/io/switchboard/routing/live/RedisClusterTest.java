@@ -128,13 +128,19 @@ class RedisClusterTest {
             assertThat(live.claim(tenant, agents.get(0), 2L).await().atMost(WAIT).outcome()).isEqualTo(LiveAgents.ClaimOutcome.REFUSED);
             assertThat(live.forceClaim(tenant, agents.get(0), 3L).await().atMost(WAIT).load()).isEqualTo(3);
             assertThat(live.release(tenant, agents.get(0)).await().atMost(WAIT)).isTrue();
-            assertThat(live.correctLoad(tenant, agents.get(1), 1, 0).await().atMost(WAIT)).isTrue();
+            // The reconciler's read of every agent's figures is one script over all their keys.
+            List<LiveAgents.Figures> figures = live.figures(tenant, agents).await().atMost(WAIT);
+            assertThat(figures).extracting(f -> f.state().load()).containsExactly(2, 1, 1);
+            assertThat(live.correctLoad(tenant, agents.get(1), figures.get(1).generation(), -1).await().atMost(WAIT)).isTrue();
             assertThat(live.setStatus(tenant, agents.get(2), AgentStatus.BREAK).await().atMost(WAIT)).isTrue();
 
             deadlines.set(tenant, "close:c1", 10).await().atMost(WAIT);
             deadlines.setIfAbsent(tenant, "close:c1", 99).await().atMost(WAIT);
-            assertThat(deadlines.due(tenant, 50, 10).await().atMost(WAIT)).containsExactly("close:c1");
-            assertThat(deadlines.claim(tenant, "close:c1").await().atMost(WAIT)).isTrue();
+            List<Deadlines.Due> due = deadlines.due(tenant, 50, 10).await().atMost(WAIT);
+            assertThat(due).extracting(Deadlines.Due::member).containsExactly("close:c1");
+            // Claiming takes the deadline and its count of tries in one script: two keys, one slot.
+            assertThat(deadlines.claim(tenant, due.get(0), 50, 1_000, 60_000).await().atMost(WAIT)).isPresent();
+            deadlines.remove(tenant, "close:c1").await().atMost(WAIT);
 
             servingNodes.add(nodeOf(RedisKeys.agent(tenant, agents.get(0))));
         }
