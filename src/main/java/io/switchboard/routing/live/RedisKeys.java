@@ -2,9 +2,9 @@ package io.switchboard.routing.live;
 
 /**
  * Every Redis key and pub/sub channel Switchboard uses, in one place. All start with
- * {@code sb:}; those holding a tenant's data then name the tenant (DESIGN rule 5), and the
- * last two, which belong to the deployment rather than a tenant, do not. Everything here can
- * be rebuilt from PostgreSQL or may be lost at no cost.
+ * {@code sb:}; those holding a tenant's data then name the tenant (DESIGN rule 5), and those
+ * that belong to the deployment rather than a tenant (rate limits, metrics, sessions, socket
+ * tickets) do not. Everything here can be rebuilt from PostgreSQL or may be lost at no cost.
  *
  * <p>A tenant's keys spell the tenant as a Redis Cluster hash tag, {@code sb:{<tenantId>}:...}:
  * Cluster hashes only what is between the braces, so all of one tenant's keys live in one slot
