@@ -75,9 +75,9 @@ public class AgentDirectory {
                 .map(rows -> rows.iterator().next().getLong("n").intValue());
     }
 
-    /** How many of the ids are channels of the tenant. */
+    /** How many of the ids are channels of the tenant that were not removed. */
     public Uni<Integer> countChannels(String tenantId, List<UUID> channelIds) {
-        return pool.preparedQuery("select count(*) as n from channels where tenant_id = $1 and id = any($2)")
+        return pool.preparedQuery("select count(*) as n from channels where tenant_id = $1 and id = any($2) and deleted_at is null")
                 .execute(Tuple.of(UUID.fromString(tenantId), channelIds.toArray(UUID[]::new)))
                 .map(rows -> rows.iterator().next().getLong("n").intValue());
     }

@@ -1,5 +1,7 @@
 package io.switchboard.conversation;
 
+import io.switchboard.common.Problem;
+
 import io.smallrye.mutiny.Uni;
 import io.switchboard.protocol.ServerFrames.MessageView;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -80,7 +82,8 @@ public class ConversationStore {
 
     /**
      * Starts a queued conversation for the visitor, or returns the live one if another
-     * request started it first (the partial unique index makes that race harmless).
+     * request started it first (the partial unique index makes that race harmless). A removed
+     * channel starts nothing: 404.
      * The boolean is true when this call created it.
      */
     public Uni<Started> startForVisitor(String tenantId, String channelId, String visitorId) {
@@ -89,7 +92,7 @@ public class ConversationStore {
                         insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at, hold)
                         select $1, $2, ch.id, $4, ch.group_id, 'queued', now(),
                                """ + ROUTING_HOLD + """
-                        from channels ch where ch.id = $3 and ch.tenant_id = $2
+                        from channels ch where ch.id = $3 and ch.tenant_id = $2 and ch.deleted_at is null
                         on conflict (visitor_id) where state <> 'closed' do nothing
                         returning id""")
                 .execute(Tuple.of(id, UUID.fromString(tenantId), UUID.fromString(channelId), UUID.fromString(visitorId)))
@@ -99,8 +102,10 @@ public class ConversationStore {
                     }
                     return event(conn, tenantId, id.toString(), "queued", "visitor", visitorId, null).replaceWith(true);
                 }))
+                // Nothing live and nothing started: the channel was removed (a visitor token outlives
+                // it, but a removed channel takes no new conversations; live ones run to their close).
                 .flatMap(created -> liveForVisitor(tenantId, visitorId)
-                        .map(row -> new Started(row.orElseThrow(() -> new IllegalStateException("no live conversation")), created)));
+                        .map(row -> new Started(row.orElseThrow(() -> Problem.notFound("channel")), created)));
     }
 
     public record Started(ConversationRow conversation, boolean created) {}

@@ -109,7 +109,7 @@ public class MessageStore {
      * without a live conversation starts one with their first message: the conversation, its
      * {@code queued} event and message 1 in one statement and one commit. Nothing is inserted
      * when the visitor already has a live conversation (the partial unique index) or the
-     * channel is not the tenant's. A clientId the visitor already used, in any conversation
+     * channel is not the tenant's or was removed. A clientId the visitor already used, in any conversation
      * (the first message of one an agent closed before its ack arrived), starts nothing and is
      * answered with its original conversation and seq. Starts share commits under load
      * (GroupCommit), and a group is one transaction where now() is the same for all: queued_at,
@@ -125,7 +125,7 @@ public class MessageStore {
                                          last_seq, last_visitor_message_at, hold)
               select $1, $2, ch.id, $4, ch.group_id, 'queued', clock_timestamp(), 1, now(),
                      """ + ConversationStore.ROUTING_HOLD + """
-              from channels ch where ch.id = $3 and ch.tenant_id = $2 and not exists (select 1 from existing)
+              from channels ch where ch.id = $3 and ch.tenant_id = $2 and ch.deleted_at is null and not exists (select 1 from existing)
               on conflict (visitor_id) where state <> 'closed' do nothing
               returning id, tenant_id
             ), queued as (

@@ -244,6 +244,8 @@ class AdminChannelTest {
         String admin = Chat.login(team.adminEmail());
         String agentJwt = Chat.login(team.agents().get(0).email());
         Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        // A visitor whose token was handed out before the removal, and who had not written yet.
+        Chat.Visitor late = Chat.visitor(team.channelKey());
         String conversationId;
         try (WsClient agentWs = Chat.agentSocket(base, agentJwt);
              WsClient visitorWs = Chat.visitorSocket(base, visitor.token())) {
@@ -260,6 +262,16 @@ class AdminChannelTest {
         given().contentType(ContentType.JSON).body(Map.of()).when().post("/api/v1/widget/" + team.channelKey() + "/visitors")
                 .then().statusCode(404).contentType(startsWith(PROBLEM_JSON));
         assertThat(visitorStatus(team.channelKey(), "cust", IdentityHash.sign("cust", team.channelSecret()))).isEqualTo(404);
+        // A token handed out before the removal outlives it, but starts no conversation there.
+        try (WsClient lateWs = Chat.visitorSocket(base, late.token())) {
+            String first = clientId();
+            lateWs.send(Chat.frame("message", "clientId", first, "text", "Is anyone still here?"));
+            assertThat(lateWs.await(Chat.errorFor(first), WAIT).path("code").asText()).isEqualTo("not_found");
+        }
+        assertThat(Fixtures.count("select count(*) from conversations where visitor_id = ?", late.id())).isZero();
+        // Nor can an agent be limited to it any more.
+        as(admin).body(Map.of("channelIds", List.of(team.channelId())))
+                .when().put("/api/v1/admin/agents/" + team.agents().get(0).id()).then().statusCode(400);
         // Administration no longer shows it; a second removal or a rotation finds nothing.
         as(admin).when().get(CHANNELS).then().statusCode(200).body("id", not(hasItem(team.channelId())));
         as(admin).when().get(CHANNELS + "/" + team.channelId()).then().statusCode(404);
