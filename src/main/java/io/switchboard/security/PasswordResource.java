@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.switchboard.common.FieldErrors;
 import io.switchboard.common.Problem;
+import io.switchboard.common.TooManyRequests;
+import io.switchboard.ratelimit.AccountLimiter;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -38,8 +40,10 @@ public class PasswordResource {
     private final Pool pool;
     private final TokenService tokens;
     private final SessionEpochs sessions;
+    private final AccountLimiter accounts;
 
-    PasswordResource(CurrentCaller current, Pool pool, TokenService tokens, SessionEpochs sessions) {
+    PasswordResource(CurrentCaller current, Pool pool, TokenService tokens, SessionEpochs sessions, AccountLimiter accounts) {
+        this.accounts = accounts;
         this.current = current;
         this.pool = pool;
         this.tokens = tokens;
@@ -76,14 +80,22 @@ public class PasswordResource {
                     }
                     return rows.iterator().next();
                 })
+                // A wrong current password is a failed login to the account: the same per-account
+                // limit holds here, or a stolen token would be a way to guess the password.
+                .call(row -> accounts.check(row.getString("email")).invoke(decision -> {
+                    if (!decision.allowed()) {
+                        throw new TooManyRequests("too many failed logins for this account; retry later",
+                                decision.retryAfterSeconds());
+                    }
+                }))
                 // bcrypt is deliberately slow: keep both hashes off the event loop.
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(row -> {
-                    if (!BcryptUtil.matches(body.currentPassword(), row.getString("password_hash"))) {
-                        throw Problem.invalid("currentPassword", "is not your current password");
-                    }
-                    return new Checked(row, BcryptUtil.bcryptHash(next));
-                })
+                .map(row -> BcryptUtil.matches(body.currentPassword(), row.getString("password_hash"))
+                        ? new Checked(row, BcryptUtil.bcryptHash(next)) : new Checked(row, null))
+                .call(checked -> checked.hash() != null ? Uni.createFrom().voidItem()
+                        : accounts.failed(checked.row().getString("email")).invoke(() -> {
+                            throw Problem.invalid("currentPassword", "is not your current password");
+                        }))
                 .flatMap(checked -> pool.preparedQuery("""
                                 update staff_users set password_hash = $3, session_epoch = session_epoch + 1
                                 where id = $1 and tenant_id = $2 and disabled_at is null and session_epoch = $4

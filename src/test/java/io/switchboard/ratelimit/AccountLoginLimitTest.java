@@ -71,6 +71,29 @@ class AccountLoginLimitTest {
     }
 
     @Test
+    void wrongCurrentPasswordsAtAPasswordChangeSpendTheSameAccountLimit() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String email = team.agents().get(0).email();
+        String token = login(email, Fixtures.PASSWORD).then().statusCode(200).extract().path("token");
+        // A stolen token is no way around the limit: each wrong current password counts as a failed login.
+        for (int i = 0; i < 3; i++) {
+            given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token)
+                    .body(Map.of("currentPassword", "guess-" + i, "newPassword", "another-password-1"))
+                    .when().put("/api/v1/me/password").then().statusCode(400);
+        }
+        Response locked = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token)
+                .body(Map.of("currentPassword", Fixtures.PASSWORD, "newPassword", "another-password-1"))
+                .when().put("/api/v1/me/password");
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.contentType()).startsWith("application/problem+json");
+        assertThat(Long.parseLong(locked.header("Retry-After"))).isBetween(1L, 60L);
+        // Nothing changed: the password is the old one, and logins to the account wait out the window too.
+        assertThat(login(email, Fixtures.PASSWORD).statusCode()).isEqualTo(429);
+        assertThat(Fixtures.count("select count(*) from staff_users where lower(email) = lower(?) and session_epoch = 0", email))
+                .isEqualTo(1);
+    }
+
+    @Test
     void aSuccessfulLoginDoesNotResetTheCount() {
         Fixtures.Team team = Fixtures.team(1, 5);
         String email = team.agents().get(0).email();
