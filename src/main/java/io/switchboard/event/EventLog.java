@@ -1,0 +1,28 @@
+package io.switchboard.event;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * Appends domain events to the log in the caller's transaction: the event commits with the
+ * change or not at all. Reactions run after commit, from what was recorded.
+ */
+@ApplicationScoped
+public class EventLog {
+
+    /** Records the event on {@code conn} (inside the caller's transaction); answers its id. */
+    public Uni<Long> append(SqlClient conn, DomainEvent e) {
+        return conn.preparedQuery("""
+                        insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
+                        values ($1, $2, $3, $4, $5, $6) returning id""")
+                .execute(Tuple.tuple(Arrays.asList(UUID.fromString(e.tenantId()),
+                        e.conversationId() == null ? null : UUID.fromString(e.conversationId()), e.kind(),
+                        e.actor().kind(), e.actor().id() == null ? null : UUID.fromString(e.actor().id()), e.data())))
+                .map(rows -> rows.iterator().next().getLong("id"));
+    }
+}
