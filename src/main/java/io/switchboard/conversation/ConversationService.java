@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.common.Problem;
 import io.switchboard.event.Publisher;
+import io.switchboard.operations.Faults;
 import io.switchboard.protocol.ClientFrame;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.security.Caller;
@@ -43,10 +44,15 @@ public class ConversationService {
     private final RuleRouting ruleRouting;
     private final TimerDeadlines timers;
     private final ConversationAccess access;
+    private final MessageFanout fanout;
+    private final Faults faults;
 
     ConversationService(ConversationStore store, MessageStore messages, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
-                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access) {
+                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access,
+                        MessageFanout fanout, Faults faults) {
         this.access = access;
+        this.fanout = fanout;
+        this.faults = faults;
         this.timers = timers;
         this.ruleRouting = ruleRouting;
         this.store = store;
@@ -107,24 +113,30 @@ public class ConversationService {
                 });
     }
 
-    /** The ack, once the message is committed; a new message also goes to the visitor's other sockets and the assignee. */
+    /**
+     * The ack, once the message is committed; the message also goes to the visitor's other
+     * sockets and the assignee. A duplicate is acked from the stored row and published again:
+     * the replica that stored it may have died before publishing (the re-send is how the
+     * widget learns that), and a recipient that has its seq drops the copy.
+     */
     private Uni<List<String>> visitorMessageStored(Caller visitor, String connectionId, ClientFrame.SendMessage m,
                                                    String conversationId, MessageStore.Appended a, boolean created) {
         if (a.duplicate()) {
             // A clientId names one message of the visitor, wherever it was stored: a first message
             // re-sent after its conversation closed gets its original ack, not a new conversation.
-            return Uni.createFrom().item(List.of(frames.ack(m.clientId(), a.conversationId(), a.seq())));
+            String ack = frames.ack(m.clientId(), a.conversationId(), a.seq());
+            MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), visitor.tenantId(),
+                    new ServerFrames.MessageView(a.conversationId(), a.seq(), "visitor", visitor.id(), a.visitorName(),
+                            a.storedText(), false, a.sentAt()), a.assigneeId(), visitor.id());
+            return fanout.publish(stored, connectionId).replaceWith(List.of(ack));
         }
+        faults.messageCommitted(m.text());
         String ack = frames.ack(m.clientId(), conversationId, a.seq());
-        String message = frames.message(new ServerFrames.MessageView(conversationId, a.seq(), "visitor",
-                visitor.id(), a.visitorName(), m.text(), false, a.sentAt()));
-        List<Publisher.Delivery> fanout = new ArrayList<>(2);
-        fanout.add(publisher.visitorExcept(visitor.tenantId(), visitor.id(), message, connectionId));
         // The assignee as of the append (see MessageStore.Appended).
         String assignee = a.assigneeId();
-        if (assignee != null) {
-            fanout.add(publisher.staff(visitor.tenantId(), assignee, message));
-        }
+        MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), visitor.tenantId(),
+                new ServerFrames.MessageView(conversationId, a.seq(), "visitor", visitor.id(), a.visitorName(), m.text(),
+                        false, a.sentAt()), assignee, visitor.id());
         timers.visitorWrote(visitor.tenantId(), conversationId, assignee != null).subscribe().with(x -> { }, e -> { });
         if (created) {
             // Routed through the queue, after the first message is safely stored; the ack does not wait for it.
@@ -132,7 +144,7 @@ public class ConversationService {
                     .flatMap(row -> row.map(ruleRouting::routeNew).orElseGet(() -> Uni.createFrom().voidItem()))
                     .subscribe().with(x -> { }, e -> LOG.warnf(e, "routing of conversation %s failed; it stays queued", conversationId));
         }
-        return publisher.together(fanout).replaceWith(List.of(ack));
+        return fanout.publish(stored, connectionId).replaceWith(List.of(ack));
     }
 
     /** Everything after the cursor, plus the conversation's current state so a reloaded widget can draw it. */
@@ -208,27 +220,29 @@ public class ConversationService {
                 });
     }
 
-    /** The ack, once the message is committed; a new one goes to the sender's other sessions, the assignee and the visitor. */
+    /**
+     * The ack, once the message is committed; the message goes to the sender's other sessions,
+     * the assignee and (unless internal) the visitor. A duplicate is acked from the stored row
+     * and published again as stored, as for a visitor's.
+     */
     private Uni<List<String>> staffMessageStored(Caller staff, String connectionId, ClientFrame.SendMessage m,
                                                  MessageStore.Appended a) {
         String conversationId = m.conversationId();
         String ack = frames.ack(m.clientId(), conversationId, a.seq());
         if (a.duplicate()) {
-            return Uni.createFrom().item(List.of(ack));
+            MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), staff.tenantId(),
+                    new ServerFrames.MessageView(conversationId, a.seq(), "agent", staff.id(), staff.name(), a.storedText(),
+                            a.internal(), a.sentAt()), a.assigneeId(), a.visitorId());
+            return fanout.publish(stored, connectionId).replaceWith(List.of(ack));
         }
-        String message = frames.message(new ServerFrames.MessageView(conversationId, a.seq(), "agent",
-                staff.id(), staff.name(), m.text(), m.internal(), a.sentAt()));
-        List<Publisher.Delivery> fanout = new ArrayList<>(3);
-        fanout.add(publisher.staffExcept(staff.tenantId(), staff.id(), message, connectionId));
-        String assignee = a.assigneeId();
-        if (assignee != null && !assignee.equals(staff.id())) {
-            fanout.add(publisher.staff(staff.tenantId(), assignee, message));
-        }
+        faults.messageCommitted(m.text());
+        MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), staff.tenantId(),
+                new ServerFrames.MessageView(conversationId, a.seq(), "agent", staff.id(), staff.name(), m.text(),
+                        m.internal(), a.sentAt()), a.assigneeId(), a.visitorId());
         if (!m.internal()) {
             timers.agentReplied(staff.tenantId(), conversationId).subscribe().with(x -> { }, e -> { });
-            fanout.add(publisher.visitor(staff.tenantId(), a.visitorId(), message));
         }
-        return publisher.together(fanout).replaceWith(List.of(ack));
+        return fanout.publish(stored, connectionId).replaceWith(List.of(ack));
     }
 
     public Uni<List<String>> staffClose(Caller staff, String conversationId) {

@@ -25,16 +25,31 @@ public class MessageStore {
 
     /**
      * A stored message: its sequence, whether it was already stored under that clientId, and
-     * the conversation's assignee as the append's own row update saw it (null for a duplicate
-     * or while queued). Fan-out must use this assignee, not one read before the append: the
-     * dispatcher may assign the conversation in between and would then miss the message, since
-     * its history replay can run before this append commits. {@code visitorId} and
-     * {@code visitorName} are filled in where the sender's side needs them (see each append).
-     * {@code conversationId} is where the message is stored: for a visitor's duplicate it may be
-     * an earlier conversation than the one the append named.
+     * the conversation's assignee as the append's own row update saw it (null while queued).
+     * Fan-out must use this assignee, not one read before the append: the dispatcher may assign
+     * the conversation in between and would then miss the message, since its history replay can
+     * run before this append commits. For a duplicate it is the assignee now, and null once the
+     * conversation is closed (the re-published message goes to whoever holds it now, see
+     * {@link MessageRecipients}). {@code visitorId} and {@code visitorName} are filled in where
+     * the sender's side needs them (see each append). {@code conversationId} is where the
+     * message is stored: for a visitor's duplicate it may be an earlier conversation than the
+     * one the append named.
+     *
+     * <p>{@code messageId} is the row, whose delivery is marked once published
+     * ({@link DeliveryMarks}). {@code storedText} and {@code internal} are the stored message's,
+     * for a duplicate that publishes it again; {@code storedText} is null for a new message,
+     * whose text the caller has (the hot path does not ship it back).
      */
     public record Appended(long seq, Instant sentAt, boolean duplicate, String assigneeId, String visitorId,
-                           String visitorName, String conversationId) {}
+                           String visitorName, String conversationId, long messageId, String storedText, boolean internal) {}
+
+    /**
+     * Records the new message as not yet published, in the append's own statement and commit
+     * (docs/operations.md, "Message delivery"): the replica that publishes it deletes the row
+     * ({@link DeliveryMarks}); should it die first, the delivery sweep of any replica publishes
+     * it ({@link DeliverySweep}). One more row in the same statement, no extra round trip.
+     */
+    static final String PENDING = "insert into message_deliveries (message_id) select id from ins";
 
     /*
      * Both statements share a shape. "allowed" is the conversation if the sender may write
@@ -53,7 +68,9 @@ public class MessageStore {
      */
     private static final String APPEND_BY_VISITOR = """
             with existing as (
-              select m.conversation_id, m.seq, m.created_at from messages m
+              select m.id, m.conversation_id, m.seq, m.created_at, m.text,
+                case when c.state <> 'closed' then c.assignee_id end as assignee_id
+              from messages m join conversations c on c.id = m.conversation_id
               where m.tenant_id = $2 and m.sender_kind = 'visitor' and m.sender_id = $3 and m.client_id = $4
             ), bump as (
               update conversations set last_seq = last_seq + 1, last_visitor_message_at = now()
@@ -63,14 +80,18 @@ public class MessageStore {
             ), ins as (
               insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
               select $2, $1, last_seq, $4, 'visitor', $3, $5, false from bump
-              returning seq, created_at
+              returning id, seq, created_at
+            ), pending as (
+              """ + PENDING + """
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, $3 as visitor_id,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3) as visitor_name,
-              $1 as conversation_id
+              $1 as conversation_id, ins.id as message_id, null::text as stored_text, false as internal
             from ins, bump
             union all
-            select seq, created_at, true, null::uuid, $3, null::text, conversation_id from existing
+            select seq, created_at, true, assignee_id, $3,
+              (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3),
+              conversation_id, id, text, false from existing
             """;
 
     /**
@@ -80,10 +101,11 @@ public class MessageStore {
      */
     private static final String APPEND_BY_STAFF = """
             with allowed as (
-              select id from conversations
+              select id, visitor_id, case when state <> 'closed' then assignee_id end as assignee_id from conversations
               where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3)
             ), existing as (
-              select m.seq, m.created_at from messages m join allowed a on a.id = m.conversation_id
+              select m.id, m.seq, m.created_at, m.text, m.internal, a.assignee_id, a.visitor_id
+              from messages m join allowed a on a.id = m.conversation_id
               where m.sender_kind = 'agent' and m.sender_id = $3 and m.client_id = $4
             ), bump as (
               update conversations set last_seq = last_seq + 1,
@@ -95,13 +117,15 @@ public class MessageStore {
             ), ins as (
               insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
               select $2, $1, last_seq, $4, 'agent', $3, $5, $7 from bump
-              returning seq, created_at
+              returning id, seq, created_at
+            ), pending as (
+              """ + PENDING + """
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, bump.visitor_id, null::text as visitor_name,
-              $1 as conversation_id
+              $1 as conversation_id, ins.id as message_id, null::text as stored_text, $7 as internal
             from ins, bump
             union all
-            select seq, created_at, true, null::uuid, null::uuid, null::text, $1 from existing
+            select seq, created_at, true, assignee_id, visitor_id, null::text, $1, id, text, internal from existing
             """;
 
     /**
@@ -118,7 +142,9 @@ public class MessageStore {
      */
     static final String START_WITH_MESSAGE = """
             with existing as (
-              select m.conversation_id, m.seq, m.created_at from messages m
+              select m.id, m.conversation_id, m.seq, m.created_at, m.text,
+                case when c.state <> 'closed' then c.assignee_id end as assignee_id
+              from messages m join conversations c on c.id = m.conversation_id
               where m.tenant_id = $2 and m.sender_kind = 'visitor' and m.sender_id = $4 and m.client_id = $5
             ), conv as (
               insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, queued_at,
@@ -134,14 +160,18 @@ public class MessageStore {
             ), ins as (
               insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
               select tenant_id, id, 1, $5, 'visitor', $4, $6, false from conv
-              returning seq, created_at
+              returning id, seq, created_at
+            ), pending as (
+              """ + PENDING + """
             )
             select ins.seq, ins.created_at, false as duplicate, null::uuid as assignee_id, $4 as visitor_id,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4) as visitor_name,
-              $1 as conversation_id
+              $1 as conversation_id, ins.id as message_id, null::text as stored_text, false as internal
             from ins
             union all
-            select seq, created_at, true, null::uuid, $4, null::text, conversation_id from existing
+            select seq, created_at, true, assignee_id, $4,
+              (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4),
+              conversation_id, id, text, false from existing
             """;
 
     private final GroupCommit commits;
@@ -208,6 +238,7 @@ public class MessageStore {
         return ConversationStore.first(rows).map(r -> new Appended(r.getInteger("seq"),
                 r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
                 ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("visitor_id")),
-                r.getString("visitor_name"), ConversationRow.str(r.getUUID("conversation_id"))));
+                r.getString("visitor_name"), ConversationRow.str(r.getUUID("conversation_id")),
+                r.getLong("message_id"), r.getString("stored_text"), r.getBoolean("internal")));
     }
 }

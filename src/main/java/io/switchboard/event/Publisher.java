@@ -27,11 +27,11 @@ public class Publisher {
     }
 
     public Uni<Void> toVisitor(String tenantId, String visitorId, String frame) {
-        return publish(RedisKeys.visitorChannel(tenantId, visitorId), new Envelope(null, frame));
+        return publish(RedisKeys.visitorChannel(tenantId, visitorId), new Envelope(null, frame)).replaceWithVoid();
     }
 
     public Uni<Void> toStaff(String tenantId, String userId, String frame) {
-        return publish(RedisKeys.staffChannel(tenantId, userId), new Envelope(null, frame));
+        return publish(RedisKeys.staffChannel(tenantId, userId), new Envelope(null, frame)).replaceWithVoid();
     }
 
     /** One frame for one channel, to be sent with others by {@link #together}. */
@@ -64,8 +64,16 @@ public class Publisher {
      * in the given order, so each recipient gets its frames in that order.
      */
     public Uni<Void> together(List<Delivery> deliveries) {
+        return delivered(deliveries).replaceWithVoid();
+    }
+
+    /**
+     * {@link #together}, telling whether Redis took every frame: a message whose publish
+     * failed stays recorded as undelivered, and the delivery sweep tries it again.
+     */
+    public Uni<Boolean> delivered(List<Delivery> deliveries) {
         if (deliveries.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
         }
         if (deliveries.size() == 1) {
             return publish(deliveries.get(0).channel(), deliveries.get(0).envelope());
@@ -76,17 +84,18 @@ public class Publisher {
         }
         // As for a single publish: fan-out trouble after commit is logged, never the caller's failure.
         return redis.getRedis().batch(batch)
-                .replaceWithVoid()
+                .replaceWith(true)
                 .onFailure().invoke(e -> LOG.warnf("publish to %d channels failed: %s", deliveries.size(), e.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithItem(false);
     }
 
-    private Uni<Void> publish(String channel, Envelope envelope) {
-        // A lost publish is recoverable (clients resume by sequence), a failed request is not:
-        // never fail the caller's operation because fan-out hiccupped after commit.
+    private Uni<Boolean> publish(String channel, Envelope envelope) {
+        // A lost publish is recoverable (clients resume by sequence, undelivered messages are
+        // swept), a failed request is not: never fail the caller's operation because fan-out
+        // hiccupped after commit.
         return redis.execute(Command.PUBLISH, channel, envelope.encode())
-                .replaceWithVoid()
+                .replaceWith(true)
                 .onFailure().invoke(e -> LOG.warnf("publish to %s failed: %s", channel, e.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithItem(false);
     }
 }

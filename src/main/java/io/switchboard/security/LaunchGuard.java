@@ -4,10 +4,13 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.switchboard.bootstrap.BootstrapConfig;
 import io.switchboard.bootstrap.DemoConfig;
+import io.switchboard.operations.Faults;
+import io.smallrye.config.SmallRyeConfig;
 import io.switchboard.security.LaunchSafety.KeyInput;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -16,6 +19,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,12 +40,15 @@ class LaunchGuard {
     private final Optional<String> privateKeyInline;
     private final DemoConfig demo;
     private final BootstrapConfig bootstrap;
+    private final Optional<String> haltAfterCommitText;
 
     LaunchGuard(@ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> publicKeyLocation,
                 @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicKeyInline,
                 @ConfigProperty(name = "smallrye.jwt.sign.key.location") Optional<String> privateKeyLocation,
                 @ConfigProperty(name = "smallrye.jwt.sign.key") Optional<String> privateKeyInline,
-                DemoConfig demo, BootstrapConfig bootstrap) {
+                DemoConfig demo, BootstrapConfig bootstrap,
+                @ConfigProperty(name = Faults.HALT_AFTER_COMMIT_TEXT) Optional<String> haltAfterCommitText) {
+        this.haltAfterCommitText = haltAfterCommitText;
         this.publicKeyLocation = publicKeyLocation;
         this.publicKeyInline = publicKeyInline;
         this.privateKeyLocation = privateKeyLocation;
@@ -55,9 +62,11 @@ class LaunchGuard {
         if (LaunchMode.current().isDevOrTest()) {
             return;
         }
-        List<String> refusals = LaunchSafety.refusals(
+        List<String> refusals = new ArrayList<>(LaunchSafety.refusals(
                 key(publicKeyLocation, publicKeyInline), key(privateKeyLocation, privateKeyInline),
-                demo.enabled(), bootstrap.adminPassword());
+                demo.enabled(), bootstrap.adminPassword()));
+        refusals.addAll(LaunchSafety.faultRefusals(haltAfterCommitText,
+                ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles()));
         if (refusals.isEmpty()) {
             return;
         }

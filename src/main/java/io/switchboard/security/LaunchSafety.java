@@ -115,6 +115,24 @@ public final class LaunchSafety {
         return out;
     }
 
+    /**
+     * A fault hook (io.switchboard.operations.Faults) halts the replica on purpose; it exists for
+     * the integration tests. A launch with one set is refused unless the {@code faults} profile
+     * is active too ({@code QUARKUS_PROFILE=prod,faults}), which no production manifest names: a
+     * hook left behind in an environment file must not take a replica down in production.
+     */
+    public static List<String> faultRefusals(Optional<String> haltAfterCommitText, List<String> profiles) {
+        if (haltAfterCommitText.filter(t -> !t.isEmpty()).isEmpty() || profiles.contains(FAULTS_PROFILE)) {
+            return List.of();
+        }
+        return List.of(FAULT_HALT_AFTER_COMMIT + " is a fault hook for tests that halts this replica after a commit:"
+                + " unset it in production (it is honoured only under the '" + FAULTS_PROFILE + "' profile)");
+    }
+
+    /** Named here as well as in Faults so that this class stays free of CDI beans. */
+    static final String FAULT_HALT_AFTER_COMMIT = "switchboard.faults.halt-after-commit-text";
+    static final String FAULTS_PROFILE = "faults";
+
     static boolean weak(String password) {
         String p = password.trim().toLowerCase(Locale.ROOT);
         return p.length() < MIN_ADMIN_PASSWORD || PLACEHOLDERS.contains(p) || p.contains("replace-me");

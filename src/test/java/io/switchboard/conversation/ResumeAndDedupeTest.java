@@ -132,7 +132,7 @@ class ResumeAndDedupeTest {
     }
 
     @Test
-    void resentVisitorClientIdGetsTheSameAckAndIsStoredOnce() {
+    void resentVisitorClientIdGetsTheSameAckIsStoredOnceAndIsPublishedAgain() {
         Live live = start();
         String c = live.conversationId();
         try (WsClient agentWs = live.agentWs(); WsClient visitorWs = live.visitorWs()) {
@@ -153,15 +153,18 @@ class ResumeAndDedupeTest {
                     .isEqualTo(1);
             assertThat(Fixtures.count("select last_seq from conversations where id = ?", c)).isEqualTo(2);
 
-            // The agent heard it once: the next new message is the next frame after it.
+            // Each re-send published the stored message again (the replica that stored it may have
+            // died before publishing): the agent holds seq 2 and drops the copies.
             Chat.send(visitorWs, c, clientId(), "hello?");
             agentWs.await(Chat.messageSeq(3), WAIT);
-            assertThat(messageSeqs(agentWs.seen())).containsExactly(1L, 2L, 3L);
+            assertThat(messageSeqs(agentWs.seen())).containsExactly(1L, 2L, 2L, 2L, 3L);
+            assertThat(Chat.ofType(agentWs.seen(), "message").stream().filter(Chat.messageSeq(2)).map(f -> f.path("text").asText()))
+                    .containsOnly("where is my parcel?");
         }
     }
 
     @Test
-    void resentAgentClientIdGetsTheSameAckAndIsStoredOnce() {
+    void resentAgentClientIdGetsTheSameAckIsStoredOnceAndIsPublishedAgain() {
         Live live = start();
         String c = live.conversationId();
         try (WsClient agentWs = live.agentWs(); WsClient visitorWs = live.visitorWs()) {
@@ -175,7 +178,7 @@ class ResumeAndDedupeTest {
 
             Chat.send(agentWs, c, clientId(), "done");
             visitorWs.await(Chat.messageSeq(3), WAIT);
-            assertThat(messageSeqs(visitorWs.seen())).containsExactly(2L, 3L);
+            assertThat(messageSeqs(visitorWs.seen())).containsExactly(2L, 2L, 3L);
         }
     }
 

@@ -130,4 +130,15 @@ class LaunchSafetyTest {
         assertThat(LaunchSafety.refusals(Optional.empty(), Optional.empty(), false, Optional.of("change-me")))
                 .anyMatch(r -> r.startsWith("BOOTSTRAP_ADMIN_PASSWORD is a placeholder or shorter than 12 characters"));
     }
+
+    @Test
+    void aFaultHookIsRefusedUnlessTheFaultsProfileIsActive() {
+        Optional<String> hook = Optional.of("halt here");
+        assertThat(LaunchSafety.faultRefusals(hook, List.of("prod")))
+                .singleElement().asString().contains("switchboard.faults.halt-after-commit-text");
+        assertThat(LaunchSafety.faultRefusals(hook, List.of("staging"))).hasSize(1);
+        assertThat(LaunchSafety.faultRefusals(hook, List.of("prod", "faults"))).isEmpty();
+        assertThat(LaunchSafety.faultRefusals(Optional.empty(), List.of("prod"))).isEmpty();
+        assertThat(LaunchSafety.faultRefusals(Optional.of(""), List.of("prod"))).isEmpty();
+    }
 }

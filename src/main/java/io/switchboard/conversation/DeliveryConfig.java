@@ -1,0 +1,28 @@
+package io.switchboard.conversation;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** The delivery sweep (docs/operations.md, "Message delivery"). */
+@ConfigMapping(prefix = "switchboard.delivery")
+public interface DeliveryConfig {
+
+    /**
+     * How long a stored message may stay unpublished before the sweep publishes it. Long
+     * enough that the replica that stored it has published and marked it (milliseconds when
+     * healthy), so the sweep does not double the live path's work; short enough that a
+     * visitor's last word reaches the agent within seconds when that replica died.
+     */
+    @WithDefault("2s")
+    Duration grace();
+
+    /** How often every replica looks for such messages ({@code switchboard.delivery.sweep-interval}, read by the scheduler). */
+    @WithDefault("1s")
+    Duration sweepInterval();
+
+    /** The most messages one sweep claims and publishes; the next sweep takes the rest. */
+    @WithDefault("200")
+    int batch();
+}

@@ -1,0 +1,48 @@
+package io.switchboard.conversation;
+
+import io.switchboard.protocol.Side;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who hears of a stored message (DESIGN rule 3): the same answer whether the replica that
+ * stored it publishes it, a duplicate re-send publishes it again, or the delivery sweep
+ * publishes what a dead replica stored. Pure, so the three paths cannot drift apart.
+ *
+ * <ul>
+ *   <li>A visitor's message: the visitor's sockets (all but the one that sent it, which has its
+ *       ack) and the conversation's assignee.</li>
+ *   <li>A staff message: the sender's other sessions, the assignee when someone else (a
+ *       supervisor writing into an agent's conversation), and the visitor unless it is an
+ *       internal note, which never leaves the staff side.</li>
+ * </ul>
+ * The assignee is the one the conversation has as the message is published, null while queued
+ * and once closed: a message re-published after the close stays out of the agent's live list.
+ */
+final class MessageRecipients {
+
+    /** A socket owner; {@code sender} marks the one whose sending socket is left out. */
+    record Recipient(Side side, String id, boolean sender) {}
+
+    private MessageRecipients() {}
+
+    static List<Recipient> of(String senderKind, String senderId, String assigneeId, String visitorId, boolean internal) {
+        List<Recipient> out = new ArrayList<>(3);
+        if ("visitor".equals(senderKind)) {
+            out.add(new Recipient(Side.VISITOR, senderId, true));
+            if (assigneeId != null) {
+                out.add(new Recipient(Side.STAFF, assigneeId, false));
+            }
+            return out;
+        }
+        out.add(new Recipient(Side.STAFF, senderId, true));
+        if (assigneeId != null && !assigneeId.equals(senderId)) {
+            out.add(new Recipient(Side.STAFF, assigneeId, false));
+        }
+        if (!internal && visitorId != null) {
+            out.add(new Recipient(Side.VISITOR, visitorId, false));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,42 @@
+package io.switchboard.conversation;
+
+import io.switchboard.conversation.MessageRecipients.Recipient;
+import io.switchboard.protocol.Side;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One rule for who hears of a message, whether published live, again on a re-send, or by the sweep. */
+class MessageRecipientsTest {
+
+    @Test
+    void aVisitorMessageGoesToTheVisitorsOtherSocketsAndTheAssignee() {
+        assertThat(MessageRecipients.of("visitor", "v", "a", "v", false)).containsExactly(
+                new Recipient(Side.VISITOR, "v", true), new Recipient(Side.STAFF, "a", false));
+    }
+
+    @Test
+    void aVisitorMessageWithoutAssigneeGoesOnlyToTheVisitor() {
+        assertThat(MessageRecipients.of("visitor", "v", null, "v", false)).containsExactly(
+                new Recipient(Side.VISITOR, "v", true));
+    }
+
+    @Test
+    void anAgentMessageGoesToTheSendersOtherSessionsAndTheVisitor() {
+        assertThat(MessageRecipients.of("agent", "a", "a", "v", false)).containsExactly(
+                new Recipient(Side.STAFF, "a", true), new Recipient(Side.VISITOR, "v", false));
+    }
+
+    @Test
+    void aSupervisorWritingIntoAnAgentsConversationAlsoReachesTheAssignee() {
+        assertThat(MessageRecipients.of("agent", "s", "a", "v", false)).containsExactly(
+                new Recipient(Side.STAFF, "s", true), new Recipient(Side.STAFF, "a", false),
+                new Recipient(Side.VISITOR, "v", false));
+    }
+
+    @Test
+    void anInternalNoteNeverReachesTheVisitor() {
+        assertThat(MessageRecipients.of("agent", "s", "a", "v", true)).containsExactly(
+                new Recipient(Side.STAFF, "s", true), new Recipient(Side.STAFF, "a", false));
+    }
+}
