@@ -46,10 +46,12 @@ public class ConversationService {
     private final ConversationAccess access;
     private final MessageFanout fanout;
     private final Faults faults;
+    private final Surveys surveys;
 
     ConversationService(ConversationStore store, MessageStore messages, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
                         LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access,
-                        MessageFanout fanout, Faults faults) {
+                        MessageFanout fanout, Faults faults, Surveys surveys) {
+        this.surveys = surveys;
         this.access = access;
         this.fanout = fanout;
         this.faults = faults;
@@ -127,16 +129,17 @@ public class ConversationService {
             String ack = frames.ack(m.clientId(), a.conversationId(), a.seq());
             MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), visitor.tenantId(),
                     new ServerFrames.MessageView(a.conversationId(), a.seq(), "visitor", visitor.id(), a.visitorName(),
-                            a.storedText(), false, a.sentAt()), a.assigneeId(), visitor.id());
+                            a.storedText(), false, a.sentAt()), a.assigneeId(), visitor.id(), a.participants(), List.of());
             return fanout.publish(stored, connectionId).replaceWith(List.of(ack));
         }
         faults.messageCommitted(m.text());
         String ack = frames.ack(m.clientId(), conversationId, a.seq());
         // The assignee as of the append (see MessageStore.Appended).
         String assignee = a.assigneeId();
+        // Invited experts follow the conversation live (C7).
         MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), visitor.tenantId(),
                 new ServerFrames.MessageView(conversationId, a.seq(), "visitor", visitor.id(), a.visitorName(), m.text(),
-                        false, a.sentAt()), assignee, visitor.id());
+                        false, a.sentAt()), assignee, visitor.id(), a.participants(), List.of());
         timers.visitorWrote(visitor.tenantId(), conversationId, assignee != null).subscribe().with(x -> { }, e -> { });
         if (created) {
             // Routed through the queue, after the first message is safely stored; the ack does not wait for it.
@@ -149,13 +152,15 @@ public class ConversationService {
 
     /** Everything after the cursor, plus the conversation's current state so a reloaded widget can draw it. */
     public Uni<List<String>> visitorResume(Caller visitor, ClientFrame.Resume r) {
+        // A survey still unanswered is asked again, so the card survives a reload (C8).
         if (r.cursors().isEmpty()) {
             return store.latestForVisitor(visitor.tenantId(), visitor.id()).flatMap(found -> found
-                    .map(c -> replay(c, 0, false))
+                    .map(c -> replay(c, 0, false).flatMap(out -> surveys.askAgainIfPending(c, out)))
                     .orElseGet(() -> Uni.createFrom().item(List.of())));
         }
         ClientFrame.Cursor cursor = r.cursors().get(0);
-        return ownConversation(visitor, cursor.conversationId()).flatMap(c -> replay(c, cursor.lastSeq(), false));
+        return ownConversation(visitor, cursor.conversationId())
+                .flatMap(c -> replay(c, cursor.lastSeq(), false).flatMap(out -> surveys.askAgainIfPending(c, out)));
     }
 
     public Uni<List<String>> visitorClose(Caller visitor, ClientFrame.Close f) {
@@ -183,9 +188,10 @@ public class ConversationService {
                         : publisher.toStaff(c.tenantId(), c.assigneeId(), frames.read(c.id(), f.seq())).replaceWith(List.of()));
     }
 
+    /** The visitor's answer to a survey, once per conversation (C8): see {@link Surveys#rate}. */
     public Uni<List<String>> visitorRate(Caller visitor, ClientFrame.Rate f) {
         return ownConversation(visitor, f.conversationId())
-                .flatMap(c -> store.rate(c.tenantId(), c.id(), visitor.id(), f.score(), f.comment()))
+                .flatMap(c -> surveys.rate(c, f.score(), f.comment()))
                 .map(ok -> List.of(frames.notice(f.conversationId(), "rating_saved", "thank you for your rating")));
     }
 
@@ -210,7 +216,7 @@ public class ConversationService {
                     if (appended.isPresent()) {
                         return staffMessageStored(staff, connectionId, m, appended.get());
                     }
-                    return staffConversation(staff, m.conversationId(), true).flatMap(c -> {
+                    return staffWriter(staff, m.conversationId()).flatMap(c -> {
                         if (c.isClosed() || !mayRetry) {
                             throw Problem.conflict("conversation is closed");
                         }
@@ -222,7 +228,7 @@ public class ConversationService {
 
     /**
      * The ack, once the message is committed; the message goes to the sender's other sessions,
-     * the assignee and (unless internal) the visitor. A duplicate is acked from the stored row
+     * the assignee, the experts and (unless internal) the visitor. A duplicate is acked from the stored row
      * and published again as stored, as for a visitor's.
      */
     private Uni<List<String>> staffMessageStored(Caller staff, String connectionId, ClientFrame.SendMessage m,
@@ -230,30 +236,43 @@ public class ConversationService {
         String conversationId = m.conversationId();
         String ack = frames.ack(m.clientId(), conversationId, a.seq());
         if (a.duplicate()) {
-            MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), staff.tenantId(),
-                    new ServerFrames.MessageView(conversationId, a.seq(), "agent", staff.id(), staff.name(), a.storedText(),
-                            a.internal(), a.sentAt()), a.assigneeId(), a.visitorId());
-            return fanout.publish(stored, connectionId).replaceWith(List.of(ack));
+            ServerFrames.MessageView view = new ServerFrames.MessageView(conversationId, a.seq(), "agent", staff.id(), staff.name(),
+                    a.storedText(), a.internal(), a.sentAt());
+            return publishStaffMessage(staff.tenantId(), a, view, connectionId).replaceWith(List.of(ack));
         }
         faults.messageCommitted(m.text());
-        MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), staff.tenantId(),
-                new ServerFrames.MessageView(conversationId, a.seq(), "agent", staff.id(), staff.name(), m.text(),
-                        m.internal(), a.sentAt()), a.assigneeId(), a.visitorId());
         if (!m.internal()) {
             timers.agentReplied(staff.tenantId(), conversationId).subscribe().with(x -> { }, e -> { });
         }
-        return fanout.publish(stored, connectionId).replaceWith(List.of(ack));
+        ServerFrames.MessageView view = new ServerFrames.MessageView(conversationId, a.seq(), "agent", staff.id(), staff.name(),
+                m.text(), m.internal(), a.sentAt());
+        return publishStaffMessage(staff.tenantId(), a, view, connectionId).replaceWith(List.of(ack));
+    }
+
+    /**
+     * Experts get messages and internal notes alike; a note also reaches the tenant's
+     * supervisors and admins, and never the visitor (C7, {@link MessageRecipients}).
+     */
+    private Uni<Void> publishStaffMessage(String tenantId, MessageStore.Appended a, ServerFrames.MessageView view,
+                                          String connectionId) {
+        Uni<List<String>> supervisors = view.internal()
+                ? access.supervisors(tenantId).onFailure().recoverWithItem(List.of())
+                : Uni.createFrom().item(List.of());
+        return supervisors.flatMap(s -> fanout.publish(new MessageFanout.Stored(a.messageId(), tenantId, view,
+                a.assigneeId(), a.visitorId(), a.participants(), s), connectionId));
     }
 
     public Uni<List<String>> staffClose(Caller staff, String conversationId) {
         return staffConversation(staff, conversationId, true).flatMap(c -> {
             String reason = staff.id().equals(c.assigneeId()) ? "agent" : "supervisor";
-            return close(staff.tenantId(), c, reason, "agent", staff.id());
+            return close(staff.tenantId(), c, reason, "agent", staff.id())
+                    // A close by staff asks the visitor for a rating when the tenant says so (C8).
+                    .call(() -> surveys.afterStaffClose(staff.tenantId(), c, staff.id()));
         });
     }
 
     public Uni<List<String>> staffTyping(Caller staff, ClientFrame.Typing f) {
-        return staffConversation(staff, f.conversationId(), true)
+        return staffWriter(staff, f.conversationId())
                 .flatMap(c -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.typing(c.id())))
                 .replaceWith(List.of());
     }
@@ -397,6 +416,27 @@ public class ConversationService {
                 throw Problem.notFound("conversation");
             }
             return c;
+        });
+    }
+
+    /**
+     * A conversation a staff member may write into: as {@link #staffConversation} for acting,
+     * and an invited expert may write too (C7); they may not close or otherwise act on it.
+     */
+    private Uni<ConversationRow> staffWriter(Caller staff, String conversationId) {
+        if (conversationId == null) {
+            return Uni.createFrom().failure(Problem.invalid("conversationId", "required"));
+        }
+        return access.visible(staff, conversationId).flatMap(c -> {
+            if (staff.seesWholeTenant() || staff.id().equals(c.assigneeId())) {
+                return Uni.createFrom().item(c);
+            }
+            return access.isParticipant(staff, conversationId).map(expert -> {
+                if (!expert) {
+                    throw Problem.forbidden("conversation is assigned to someone else");
+                }
+                return c;
+            });
         });
     }
 

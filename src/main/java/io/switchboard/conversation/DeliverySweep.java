@@ -39,7 +39,10 @@ public class DeliverySweep {
               m.created_at, case when c.state <> 'closed' then c.assignee_id end as assignee_id, c.visitor_id,
               case when m.sender_kind = 'visitor'
                 then (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = m.sender_id)
-                else (select s.name from staff_users s where s.id = m.sender_id) end as sender_name
+                else (select s.name from staff_users s where s.id = m.sender_id) end as sender_name,
+              array(select p.user_id::text from conversation_participants p where p.conversation_id = m.conversation_id) as participants,
+              case when m.internal then array(select s.id::text from staff_users s
+                where s.tenant_id = m.tenant_id and s.roles && array['supervisor', 'admin']) end as supervisors
             from message_deliveries d
             left join messages m on m.id = d.message_id
             left join conversations c on c.id = m.conversation_id
@@ -97,7 +100,7 @@ public class DeliverySweep {
                     r.getOffsetDateTime("created_at").toInstant());
             deliveries.addAll(fanout.deliveries(new MessageFanout.Stored(r.getLong("message_id"),
                     r.getUUID("tenant_id").toString(), view, ConversationRow.str(r.getUUID("assignee_id")),
-                    ConversationRow.str(r.getUUID("visitor_id"))), null));
+                    ConversationRow.str(r.getUUID("visitor_id")), strings(r, "participants"), strings(r, "supervisors")), null));
         }
         int published = messages;
         return publisher.delivered(deliveries).flatMap(ok -> {
@@ -108,5 +111,10 @@ public class DeliverySweep {
             return conn.preparedQuery(DeliveryMarks.DELETE).execute(Tuple.of(claimed.toArray(new Long[0])))
                     .replaceWith(published);
         });
+    }
+
+    private static List<String> strings(Row r, String column) {
+        String[] ids = r.getArrayOfStrings(column);
+        return ids == null ? List.of() : List.of(ids);
     }
 }

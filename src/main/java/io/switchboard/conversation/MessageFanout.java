@@ -20,9 +20,16 @@ class MessageFanout {
 
     /**
      * A stored message as its fan-out needs it: the frame's content, and the conversation's
-     * assignee (null while queued or closed) and visitor at the time of publishing.
+     * assignee (null while queued or closed) and visitor at the time of publishing, its experts,
+     * and for an internal note the tenant's supervisors and admins (empty otherwise).
      */
-    record Stored(long messageId, String tenantId, ServerFrames.MessageView view, String assigneeId, String visitorId) {}
+    record Stored(long messageId, String tenantId, ServerFrames.MessageView view, String assigneeId, String visitorId,
+                  List<String> participants, List<String> supervisors) {
+
+        Stored(long messageId, String tenantId, ServerFrames.MessageView view, String assigneeId, String visitorId) {
+            this(messageId, tenantId, view, assigneeId, visitorId, List.of(), List.of());
+        }
+    }
 
     private final Publisher publisher;
     private final ServerFrames frames;
@@ -38,7 +45,7 @@ class MessageFanout {
     List<Publisher.Delivery> deliveries(Stored m, String excludeConnectionId) {
         String frame = frames.message(m.view());
         List<MessageRecipients.Recipient> to = MessageRecipients.of(m.view().senderKind(), m.view().senderId(),
-                m.assigneeId(), m.visitorId(), m.view().internal());
+                m.assigneeId(), m.visitorId(), m.view().internal(), m.participants(), m.supervisors());
         List<Publisher.Delivery> out = new ArrayList<>(to.size());
         for (MessageRecipients.Recipient r : to) {
             String exclude = r.sender() ? excludeConnectionId : null;

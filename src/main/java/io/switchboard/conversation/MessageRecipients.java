@@ -3,7 +3,9 @@ package io.switchboard.conversation;
 import io.switchboard.protocol.Side;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Who hears of a stored message (DESIGN rule 3): the same answer whether the replica that
@@ -16,6 +18,8 @@ import java.util.List;
  *   <li>A staff message: the sender's other sessions, the assignee when someone else (a
  *       supervisor writing into an agent's conversation), and the visitor unless it is an
  *       internal note, which never leaves the staff side.</li>
+ *   <li>Either way the conversation's invited experts (C7), and for an internal note the
+ *       tenant's supervisors and admins too.</li>
  * </ul>
  * The assignee is the one the conversation has as the message is published, null while queued
  * and once closed: a message re-published after the close stays out of the agent's live list.
@@ -28,19 +32,38 @@ final class MessageRecipients {
     private MessageRecipients() {}
 
     static List<Recipient> of(String senderKind, String senderId, String assigneeId, String visitorId, boolean internal) {
-        List<Recipient> out = new ArrayList<>(3);
+        return of(senderKind, senderId, assigneeId, visitorId, internal, List.of(), List.of());
+    }
+
+    /**
+     * @param participants the conversation's experts now
+     * @param supervisors  the tenant's supervisors and admins; used for internal notes only
+     */
+    static List<Recipient> of(String senderKind, String senderId, String assigneeId, String visitorId, boolean internal,
+                              List<String> participants, List<String> supervisors) {
+        List<Recipient> out = new ArrayList<>(3 + participants.size());
+        Set<String> staff = new HashSet<>();
         if ("visitor".equals(senderKind)) {
             out.add(new Recipient(Side.VISITOR, senderId, true));
-            if (assigneeId != null) {
-                out.add(new Recipient(Side.STAFF, assigneeId, false));
-            }
-            return out;
+        } else {
+            out.add(new Recipient(Side.STAFF, senderId, true));
+            staff.add(senderId);
         }
-        out.add(new Recipient(Side.STAFF, senderId, true));
-        if (assigneeId != null && !assigneeId.equals(senderId)) {
+        if (assigneeId != null && staff.add(assigneeId)) {
             out.add(new Recipient(Side.STAFF, assigneeId, false));
         }
-        if (!internal && visitorId != null) {
+        for (String expert : participants) {
+            if (staff.add(expert)) {
+                out.add(new Recipient(Side.STAFF, expert, false));
+            }
+        }
+        if (internal) {
+            for (String s : supervisors) {
+                if (staff.add(s)) {
+                    out.add(new Recipient(Side.STAFF, s, false));
+                }
+            }
+        } else if (!"visitor".equals(senderKind) && visitorId != null) {
             out.add(new Recipient(Side.VISITOR, visitorId, false));
         }
         return out;

@@ -41,7 +41,19 @@ public class MessageStore {
      * whose text the caller has (the hot path does not ship it back).
      */
     public record Appended(long seq, Instant sentAt, boolean duplicate, String assigneeId, String visitorId,
-                           String visitorName, String conversationId, long messageId, String storedText, boolean internal) {}
+                           String visitorName, String conversationId, long messageId, String storedText, boolean internal,
+                           List<String> participants) {}
+
+    /**
+     * The experts in the conversation as the append saw them (C7): they receive its messages
+     * live like the assignee. One probe of conversation_participants' key; empty nearly always.
+     */
+    private static final String PARTICIPANTS =
+            "array(select p.user_id::text from conversation_participants p where p.conversation_id = $1) as participants";
+
+    /** The same for a duplicate, whose conversation is the stored row's. */
+    private static final String PARTICIPANTS_OF_EXISTING =
+            "array(select p.user_id::text from conversation_participants p where p.conversation_id = existing.conversation_id)";
 
     /**
      * Records the new message as not yet published, in the append's own statement and commit
@@ -86,23 +98,28 @@ public class MessageStore {
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, $3 as visitor_id,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3) as visitor_name,
-              $1 as conversation_id, ins.id as message_id, null::text as stored_text, false as internal
+              $1 as conversation_id, ins.id as message_id, null::text as stored_text, false as internal, """ + PARTICIPANTS + """
+
             from ins, bump
             union all
             select seq, created_at, true, assignee_id, $3,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3),
-              conversation_id, id, text, false from existing
+              conversation_id, id, text, false, """ + PARTICIPANTS_OF_EXISTING + """
+
+            from existing
             """;
 
     /**
      * $1 conversation, $2 tenant, $3 staff user, $4 clientId, $5 text, $6 the caller sees the
      * whole tenant (supervisor, admin), $7 internal note. Agents write only where they are the
-     * assignee. A resent clientId is answered even after the close, as it always was for staff.
+     * assignee or an invited expert (C7). A resent clientId is answered even after the close, as
+     * it always was for staff.
      */
     private static final String APPEND_BY_STAFF = """
             with allowed as (
               select id, visitor_id, case when state <> 'closed' then assignee_id end as assignee_id from conversations
-              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3)
+              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3
+                or exists (select 1 from conversation_participants p where p.conversation_id = $1 and p.user_id = $3))
             ), existing as (
               select m.id, m.seq, m.created_at, m.text, m.internal, a.assignee_id, a.visitor_id
               from messages m join allowed a on a.id = m.conversation_id
@@ -111,8 +128,9 @@ public class MessageStore {
               update conversations set last_seq = last_seq + 1,
                 last_agent_message_at = case when $7 then last_agent_message_at else now() end,
                 first_agent_reply_at = case when $7 then first_agent_reply_at else coalesce(first_agent_reply_at, now()) end
-              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3) and state <> 'closed'
-                and not exists (select 1 from existing)
+              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3
+                  or exists (select 1 from conversation_participants p where p.conversation_id = $1 and p.user_id = $3))
+                and state <> 'closed' and not exists (select 1 from existing)
               returning last_seq, assignee_id, visitor_id
             ), ins as (
               insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
@@ -122,10 +140,13 @@ public class MessageStore {
               """ + PENDING + """
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, bump.visitor_id, null::text as visitor_name,
-              $1 as conversation_id, ins.id as message_id, null::text as stored_text, $7 as internal
+              $1 as conversation_id, ins.id as message_id, null::text as stored_text, $7 as internal, """ + PARTICIPANTS + """
+
             from ins, bump
             union all
-            select seq, created_at, true, assignee_id, visitor_id, null::text, $1, id, text, internal from existing
+            select seq, created_at, true, assignee_id, visitor_id, null::text, $1, id, text, internal, """ + PARTICIPANTS + """
+
+            from existing
             """;
 
     /**
@@ -166,12 +187,15 @@ public class MessageStore {
             )
             select ins.seq, ins.created_at, false as duplicate, null::uuid as assignee_id, $4 as visitor_id,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4) as visitor_name,
-              $1 as conversation_id, ins.id as message_id, null::text as stored_text, false as internal
+              $1 as conversation_id, ins.id as message_id, null::text as stored_text, false as internal,
+              null::text[] as participants
             from ins
             union all
             select seq, created_at, true, assignee_id, $4,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4),
-              conversation_id, id, text, false from existing
+              conversation_id, id, text, false, """ + PARTICIPANTS_OF_EXISTING + """
+
+            from existing
             """;
 
     private final GroupCommit commits;
@@ -239,6 +263,11 @@ public class MessageStore {
                 r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
                 ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("visitor_id")),
                 r.getString("visitor_name"), ConversationRow.str(r.getUUID("conversation_id")),
-                r.getLong("message_id"), r.getString("stored_text"), r.getBoolean("internal")));
+                r.getLong("message_id"), r.getString("stored_text"), r.getBoolean("internal"), participants(r)));
+    }
+
+    private static List<String> participants(Row r) {
+        String[] ids = r.getArrayOfStrings("participants");
+        return ids == null ? List.of() : List.of(ids);
     }
 }
