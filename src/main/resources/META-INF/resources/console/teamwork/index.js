@@ -30,7 +30,7 @@ export function mount(helpers) {
   mountParticipants(head);
   ui.received = el('div', {class: 'transfer-received', 'data-testid': 'chat-transfer-note', role: 'note', hidden: true});
   head.nextElementSibling.after(ui.received);
-  mountSurvey(document.querySelector('.chat-title-line'));
+  mountSurvey(document.getElementById('chat-sub'));
   mountNotes($('composer'));
   mountTransfer();
 }
@@ -48,7 +48,12 @@ export function mergeView(c, v) {
     c.participants = v.participants || [];
   }
   if ('rating' in v) {
-    c.rating = v.rating || null;
+    // The conversation's own view has {score, comment, at}; list rows only the score.
+    if (typeof v.rating === 'number') {
+      c.rating = c.rating && c.rating.score === v.rating ? c.rating : {score: v.rating, comment: null, at: null};
+    } else {
+      c.rating = v.rating || null;
+    }
   }
   if ('transfers' in v) {
     c.transfers = v.transfers;

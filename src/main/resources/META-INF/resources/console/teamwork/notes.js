@@ -66,19 +66,17 @@ export function decorateMessage(node, m) {
   return node;
 }
 
-/**
- * The kind of transfer a system message records, or null. The service marks the line it
- * writes (`event: transferred`, or a `transfer` object naming the target).
- */
+// The line a transfer leaves in the transcript (the visitor reads it too): "Transferred to
+// {receiver} by {agent}." The service writes it in these words and marks it no other way.
+const TRANSFER_LINE = /^Transferred to .+ by .+\.$/s;
+
+/** Whether a message is the visible system line of a transfer (its note is an internal line of its own). */
 function transferOf(m) {
-  if (m.senderKind !== 'system') {
+  if (m.senderKind !== 'system' || m.internal) {
     return null;
   }
-  if (m.transfer) {
-    return m.transfer.kind || 'agent';
-  }
-  if (m.event === 'transferred' || m.event === 'transfer' || m.kind === 'transfer') {
-    return m.transferKind || 'agent';
+  if (m.transfer || m.event === 'transferred' || TRANSFER_LINE.test(m.text || '')) {
+    return 'true';
   }
   return null;
 }

@@ -12,9 +12,9 @@ const POLL_FOR_MS = 15 * 60 * 1000;
 const asked = new Map();   // conversationId -> when the survey was sent from this page
 let badge = null;
 
-export function mountSurvey(titleLine) {
-  badge = ctx.el('span', {class: 'rating', 'data-testid': 'chat-rating', hidden: true});
-  titleLine.append(badge);
+export function mountSurvey(subLine) {
+  badge = ctx.el('div', {class: 'rating', 'data-testid': 'chat-rating', hidden: true});
+  subLine.after(badge);
   setInterval(poll, POLL_MS);
 }
 
