@@ -35,9 +35,11 @@ public class AdminSettingsResource {
      * @param autoCloseMinutes    minutes of visitor silence before the conversation closes; null is off
      * @param autoReassignMinutes minutes without an agent reply before it is routed again; null is off
      * @param channels            for PUT: only the channels listed change, by id
+     * @param surveyOnClose       send the visitor a satisfaction survey whenever staff close a conversation (C8);
+     *                            for PUT, null keeps the current value
      */
     public record Settings(Integer defaultMaxConcurrent, Integer autoCloseMinutes, Integer autoReassignMinutes,
-                           String outOfHoursText, List<ChannelQueue> channels) {}
+                           String outOfHoursText, List<ChannelQueue> channels, Boolean surveyOnClose) {}
 
     private final CurrentCaller current;
     private final SettingsRepository settings;
@@ -123,6 +125,9 @@ public class AdminSettingsResource {
             s.autoCloseMinutes = body.autoCloseMinutes();
             s.autoReassignMinutes = body.autoReassignMinutes();
             s.outOfHoursText = body.outOfHoursText();
+            if (body.surveyOnClose() != null) {
+                s.surveyOnClose = body.surveyOnClose();
+            }
             return found != null ? Uni.createFrom().item(s) : settings.persist(s);
         }).flatMap(saved -> settings.flush()).flatMap(v -> read(tenant));
     }
@@ -130,7 +135,8 @@ public class AdminSettingsResource {
     private Uni<Settings> read(UUID tenant) {
         return settings.ofTenant(tenant).flatMap(s -> settings.channels(tenant).map(channels -> new Settings(
                 s.defaultMaxConcurrent, s.autoCloseMinutes, s.autoReassignMinutes, s.outOfHoursText,
-                channels.stream().map(c -> new ChannelQueue(c.id.toString(), c.name, c.kind, c.priority, c.queueOrder)).toList())));
+                channels.stream().map(c -> new ChannelQueue(c.id.toString(), c.name, c.kind, c.priority, c.queueOrder)).toList(),
+                s.surveyOnClose)));
     }
 
     private static void minutes(String field, Integer value, FieldErrors errors) {

@@ -35,6 +35,10 @@ public class TenantSettings extends PanacheEntityBase {
     @Column(name = "out_of_hours_text")
     public String outOfHoursText;
 
+    /** Ask the visitor for a rating whenever staff close a conversation (C8); not on timeouts or visitor closes. */
+    @Column(name = "survey_on_close")
+    public boolean surveyOnClose;
+
     @Version
     public int version;
 

@@ -77,6 +77,27 @@ public class ConversationAccess {
         });
     }
 
+    /** Whether the staff member is an expert invited into the conversation now (C7): they may write there. */
+    public Uni<Boolean> isParticipant(Caller staff, String conversationId) {
+        return pool.preparedQuery("select 1 from conversation_participants where conversation_id = $1 and user_id = $2 and tenant_id = $3")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(staff.id()), UUID.fromString(staff.tenantId())))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /**
+     * The conversation if the caller may act on it (transfer, invite, survey): supervisors and
+     * admins on any they see, an agent on the one assigned to them; 403 for an agent who only
+     * sees it, 404 for one they may not see.
+     */
+    public Uni<ConversationRow> actable(Caller staff, String conversationId) {
+        return visible(staff, conversationId).map(c -> {
+            if (!staff.seesWholeTenant() && !staff.id().equals(c.assigneeId())) {
+                throw Problem.forbidden("conversation is assigned to someone else");
+            }
+            return c;
+        });
+    }
+
     /** A conversation the caller may see, and whether they also serve its queue (for pick-up). */
     public record Judged(ConversationRow row, boolean serves) {}
 

@@ -11,6 +11,7 @@ import io.switchboard.security.Roles;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -38,9 +39,16 @@ public class ConversationResource {
     private final QueueDispatcher dispatcher;
     private final AgentStore agents;
     private final ConversationAccess access;
+    private final Transfers transfers;
+    private final Participants participants;
+    private final Surveys surveys;
 
     ConversationResource(CurrentCaller current, ConversationStore store, ConversationService service,
-                         QueueDispatcher dispatcher, AgentStore agents, ConversationAccess access) {
+                         QueueDispatcher dispatcher, AgentStore agents, ConversationAccess access,
+                         Transfers transfers, Participants participants, Surveys surveys) {
+        this.transfers = transfers;
+        this.participants = participants;
+        this.surveys = surveys;
         this.access = access;
         this.current = current;
         this.store = store;
@@ -65,13 +73,15 @@ public class ConversationResource {
         if (limit < 1 || limit > MAX_PAGE) {
             throw Problem.invalid("limit", "must be between 1 and " + MAX_PAGE);
         }
+        // An agent's own part: assigned to them, waiting, or one they are an invited expert in (C7).
         String visibility = VisibilitySql.forCaller(caller, "c", "$1", "$3")
-                + (caller.seesWholeTenant() ? "" : " and (c.assignee_id = $3 or c.state = 'queued')");
+                + (caller.seesWholeTenant() ? "" : " and (c.assignee_id = $3 or c.state = 'queued'"
+                + " or exists (select 1 from conversation_participants p where p.conversation_id = c.id and p.user_id = $3))");
         // Both use messages' (conversation_id, seq) key: only the tail of each conversation is read.
         String sql = "select (select count(*) from messages m where m.conversation_id = c.id and m.seq > c.agent_read_seq"
                 + " and m.sender_kind = 'visitor') as unread,"
                 + " (select left(m.text, " + PREVIEW_CHARS + ") from messages m where m.conversation_id = c.id"
-                + " order by m.seq desc limit 1) as preview, " + ConversationRow.COLUMNS
+                + " order by m.seq desc limit 1) as preview, c.rating as rating_score, " + ConversationRow.COLUMNS
                 + " where c.tenant_id = $1 and ($2::text is null or c.state = $2) and " + visibility
                 + " order by coalesce(c.last_visitor_message_at, c.created_at) desc limit $4";
         return store.pool().preparedQuery(sql)
@@ -80,7 +90,7 @@ public class ConversationResource {
                     List<ConversationView> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(ConversationView.of(ConversationRow.from(r), r.getLong("unread").intValue(),
-                                r.getString("preview")));
+                                r.getString("preview")).withScore(r.getInteger("rating_score")));
                     }
                     return out;
                 });
@@ -90,7 +100,85 @@ public class ConversationResource {
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     public Uni<ConversationView> get(@PathParam("id") String id) {
-        return access.visible(current.staff(), uuid(id)).map(ConversationView::of);
+        return access.visible(current.staff(), uuid(id)).flatMap(this::withTeamwork);
+    }
+
+    /** The conversation with its experts, rating and number of transfers (C6-C8). */
+    private Uni<ConversationView> withTeamwork(ConversationRow c) {
+        Uni<Integer> transferCount = store.pool().preparedQuery(
+                        "select count(*) as n from conversation_events where conversation_id = $1 and tenant_id = $2 and kind = 'transferred'")
+                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId())))
+                .map(rows -> rows.iterator().next().getLong("n").intValue());
+        return Uni.combine().all().unis(participants.of(c.tenantId(), c.id()), surveys.rating(c.tenantId(), c.id()), transferCount)
+                .asTuple()
+                .map(t -> ConversationView.of(c).withTeamwork(t.getItem1(), t.getItem2(), t.getItem3()));
+    }
+
+    // ---------------------------------------------------------------- teamwork (C6, C7, C8)
+
+    /** Who the conversation may be transferred to: agents online or on a break, least saturated first, and the groups. */
+    @GET
+    @Path("/{id}/transfer-targets")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    @Operation(summary = "Agents (online or break, not the assignee, by saturation) and groups the conversation may go to")
+    public Uni<Transfers.Targets> transferTargets(@PathParam("id") String id) {
+        return transfers.targets(current.staff(), uuid(id));
+    }
+
+    /** Hands the conversation to an agent (theirs at once, beyond their limit) or to the head of a group's queue. */
+    @POST
+    @Path("/{id}/transfer")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    @Operation(summary = "Transfer the conversation to an agent or a group, with a note for staff")
+    public Uni<ConversationView> transfer(@PathParam("id") String id, Transfers.Request body) {
+        return transfers.transfer(current.staff(), uuid(id), body).flatMap(this::withTeamwork);
+    }
+
+    public record InviteRequest(String agentId) {}
+
+    /** Invites an expert (online or on a break) into the conversation; answers its experts. */
+    @POST
+    @Path("/{id}/participants")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    @Operation(summary = "Invite an expert: they read the history, follow the conversation live and may write or add notes")
+    public Uni<List<Participants.Expert>> invite(@PathParam("id") String id, InviteRequest body) {
+        if (body == null || body.agentId() == null) {
+            throw Problem.invalid("agentId", "required");
+        }
+        String agentId;
+        try {
+            agentId = UUID.fromString(body.agentId()).toString();
+        } catch (IllegalArgumentException e) {
+            throw Problem.notFound("agent");
+        }
+        return participants.invite(current.staff(), uuid(id), agentId);
+    }
+
+    /** The expert leaves, or is removed by the assignee, a supervisor or an admin. */
+    @DELETE
+    @Path("/{id}/participants/{agentId}")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    @Operation(summary = "An expert leaves the conversation or is removed from it")
+    public Uni<Void> removeParticipant(@PathParam("id") String id, @PathParam("agentId") String agentId) {
+        String expert;
+        try {
+            expert = UUID.fromString(agentId).toString();
+        } catch (IllegalArgumentException e) {
+            throw Problem.notFound("participant");
+        }
+        return participants.remove(current.staff(), uuid(id), expert);
+    }
+
+    public record SurveySent(String conversationId, java.time.Instant sentAt) {}
+
+    /** Asks the visitor to rate the conversation, once per conversation; works after the close. */
+    @POST
+    @Path("/{id}/survey")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    @Operation(summary = "Send the visitor a satisfaction survey (once per conversation)")
+    public Uni<SurveySent> survey(@PathParam("id") String id) {
+        String conversationId = uuid(id);
+        return surveys.send(current.staff(), conversationId).map(at -> new SurveySent(conversationId, at));
     }
 
     /** Staff who may see the conversation read every message including internal notes; a visitor reads their own, without notes. */
@@ -191,7 +279,8 @@ public class ConversationResource {
                 .flatMap(c -> store.pool().preparedQuery("""
                                 select kind, actor_kind, actor_id, data, created_at from conversation_events
                                 where conversation_id = $1 and tenant_id = $2
-                                  and kind in ('queued', 'routed', 'assigned', 'released', 'unmatched', 'out_of_hours', 'expired', 'reassigned')
+                                  and kind in ('queued', 'routed', 'assigned', 'released', 'unmatched', 'out_of_hours', 'expired', 'reassigned',
+                                               'transferred')
                                 order by id""")
                         .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(caller.tenantId()))))
                 .map(rows -> {

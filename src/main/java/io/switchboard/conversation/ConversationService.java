@@ -43,9 +43,12 @@ public class ConversationService {
     private final RuleRouting ruleRouting;
     private final TimerDeadlines timers;
     private final ConversationAccess access;
+    private final Surveys surveys;
 
     ConversationService(ConversationStore store, MessageStore messages, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
-                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access) {
+                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access,
+                        Surveys surveys) {
+        this.surveys = surveys;
         this.access = access;
         this.timers = timers;
         this.ruleRouting = ruleRouting;
@@ -125,6 +128,12 @@ public class ConversationService {
         if (assignee != null) {
             fanout.add(publisher.staff(visitor.tenantId(), assignee, message));
         }
+        // Invited experts follow the conversation live (C7).
+        for (String expert : a.participants()) {
+            if (!expert.equals(assignee)) {
+                fanout.add(publisher.staff(visitor.tenantId(), expert, message));
+            }
+        }
         timers.visitorWrote(visitor.tenantId(), conversationId, assignee != null).subscribe().with(x -> { }, e -> { });
         if (created) {
             // Routed through the queue, after the first message is safely stored; the ack does not wait for it.
@@ -137,13 +146,15 @@ public class ConversationService {
 
     /** Everything after the cursor, plus the conversation's current state so a reloaded widget can draw it. */
     public Uni<List<String>> visitorResume(Caller visitor, ClientFrame.Resume r) {
+        // A survey still unanswered is asked again, so the card survives a reload (C8).
         if (r.cursors().isEmpty()) {
             return store.latestForVisitor(visitor.tenantId(), visitor.id()).flatMap(found -> found
-                    .map(c -> replay(c, 0, false))
+                    .map(c -> replay(c, 0, false).flatMap(out -> surveys.askAgainIfPending(c, out)))
                     .orElseGet(() -> Uni.createFrom().item(List.of())));
         }
         ClientFrame.Cursor cursor = r.cursors().get(0);
-        return ownConversation(visitor, cursor.conversationId()).flatMap(c -> replay(c, cursor.lastSeq(), false));
+        return ownConversation(visitor, cursor.conversationId())
+                .flatMap(c -> replay(c, cursor.lastSeq(), false).flatMap(out -> surveys.askAgainIfPending(c, out)));
     }
 
     public Uni<List<String>> visitorClose(Caller visitor, ClientFrame.Close f) {
@@ -171,9 +182,10 @@ public class ConversationService {
                         : publisher.toStaff(c.tenantId(), c.assigneeId(), frames.read(c.id(), f.seq())).replaceWith(List.of()));
     }
 
+    /** The visitor's answer to a survey, once per conversation (C8): see {@link Surveys#rate}. */
     public Uni<List<String>> visitorRate(Caller visitor, ClientFrame.Rate f) {
         return ownConversation(visitor, f.conversationId())
-                .flatMap(c -> store.rate(c.tenantId(), c.id(), visitor.id(), f.score(), f.comment()))
+                .flatMap(c -> surveys.rate(c, f.score(), f.comment()))
                 .map(ok -> List.of(frames.notice(f.conversationId(), "rating_saved", "thank you for your rating")));
     }
 
@@ -198,7 +210,7 @@ public class ConversationService {
                     if (appended.isPresent()) {
                         return staffMessageStored(staff, connectionId, m, appended.get());
                     }
-                    return staffConversation(staff, m.conversationId(), true).flatMap(c -> {
+                    return staffWriter(staff, m.conversationId()).flatMap(c -> {
                         if (c.isClosed() || !mayRetry) {
                             throw Problem.conflict("conversation is closed");
                         }
@@ -224,6 +236,12 @@ public class ConversationService {
         if (assignee != null && !assignee.equals(staff.id())) {
             fanout.add(publisher.staff(staff.tenantId(), assignee, message));
         }
+        // Experts get messages and internal notes alike; the visitor never gets a note (C7).
+        for (String expert : a.participants()) {
+            if (!expert.equals(assignee) && !expert.equals(staff.id())) {
+                fanout.add(publisher.staff(staff.tenantId(), expert, message));
+            }
+        }
         if (!m.internal()) {
             timers.agentReplied(staff.tenantId(), conversationId).subscribe().with(x -> { }, e -> { });
             fanout.add(publisher.visitor(staff.tenantId(), a.visitorId(), message));
@@ -234,12 +252,14 @@ public class ConversationService {
     public Uni<List<String>> staffClose(Caller staff, String conversationId) {
         return staffConversation(staff, conversationId, true).flatMap(c -> {
             String reason = staff.id().equals(c.assigneeId()) ? "agent" : "supervisor";
-            return close(staff.tenantId(), c, reason, "agent", staff.id());
+            return close(staff.tenantId(), c, reason, "agent", staff.id())
+                    // A close by staff asks the visitor for a rating when the tenant says so (C8).
+                    .call(() -> surveys.afterStaffClose(staff.tenantId(), c, staff.id()));
         });
     }
 
     public Uni<List<String>> staffTyping(Caller staff, ClientFrame.Typing f) {
-        return staffConversation(staff, f.conversationId(), true)
+        return staffWriter(staff, f.conversationId())
                 .flatMap(c -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.typing(c.id())))
                 .replaceWith(List.of());
     }
@@ -383,6 +403,27 @@ public class ConversationService {
                 throw Problem.notFound("conversation");
             }
             return c;
+        });
+    }
+
+    /**
+     * A conversation a staff member may write into: as {@link #staffConversation} for acting,
+     * and an invited expert may write too (C7); they may not close or otherwise act on it.
+     */
+    private Uni<ConversationRow> staffWriter(Caller staff, String conversationId) {
+        if (conversationId == null) {
+            return Uni.createFrom().failure(Problem.invalid("conversationId", "required"));
+        }
+        return access.visible(staff, conversationId).flatMap(c -> {
+            if (staff.seesWholeTenant() || staff.id().equals(c.assigneeId())) {
+                return Uni.createFrom().item(c);
+            }
+            return access.isParticipant(staff, conversationId).map(expert -> {
+                if (!expert) {
+                    throw Problem.forbidden("conversation is assigned to someone else");
+                }
+                return c;
+            });
         });
     }
 

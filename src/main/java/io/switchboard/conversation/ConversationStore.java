@@ -209,17 +209,19 @@ public class ConversationStore {
                 .replaceWithVoid();
     }
 
-    public Uni<Boolean> rate(String tenantId, String conversationId, String visitorId, int score, String comment) {
-        return pool.preparedQuery("""
-                        update conversations set rating = $4, rating_comment = $5, rated_at = now()
-                        where id = $1 and tenant_id = $2 and visitor_id = $3""")
-                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(visitorId), score, comment))
-                .map(rows -> rows.rowCount() > 0);
-    }
-
-    /** One waiting conversation with its channel's queue settings. */
+    /**
+     * One waiting conversation with its channel's queue settings; {@code front} is when it was
+     * transferred to the head of its group's queue (C6), null for the ordinary queue.
+     */
     public record Waiting(String conversationId, String visitorId, String visitorName, String channelId, String groupId,
-                          java.time.Instant queuedAt, int channelPriority, String channelOrder, String hold) {
+                          java.time.Instant queuedAt, int channelPriority, String channelOrder, String hold,
+                          java.time.Instant front) {
+
+        public Waiting(String conversationId, String visitorId, String visitorName, String channelId, String groupId,
+                       java.time.Instant queuedAt, int channelPriority, String channelOrder, String hold) {
+            this(conversationId, visitorId, visitorName, channelId, groupId, queuedAt, channelPriority, channelOrder, hold, null);
+        }
+
         public QueueEntry entry() {
             return new QueueEntry(conversationId, channelId, queuedAt);
         }
@@ -237,7 +239,7 @@ public class ConversationStore {
     public Uni<List<Waiting>> waiting(SqlClient client, String tenantId, String groupId, boolean allGroups, boolean withHeld) {
         return client.preparedQuery("""
                         select c.id, c.visitor_id, coalesce(v.name, 'Visitor #' || v.display_no) as visitor_name,
-                               c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order, c.hold
+                               c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order, c.hold, c.queue_front
                         from conversations c join channels ch on ch.id = c.channel_id join visitors v on v.id = c.visitor_id
                         where c.tenant_id = $1 and c.state = 'queued' and ($3 or c.group_id is not distinct from $2)
                           and ($4 or c.hold is null)""")
@@ -252,7 +254,7 @@ public class ConversationStore {
                     r.getString("visitor_name"), r.getUUID("channel_id").toString(),
                     ConversationRow.str(r.getUUID("group_id")),
                     r.getOffsetDateTime("queued_at").toInstant(), r.getInteger("priority"), r.getString("queue_order"),
-                    r.getString("hold")));
+                    r.getString("hold"), ConversationRow.inst(r.getOffsetDateTime("queue_front"))));
         }
         return out;
     }
@@ -268,10 +270,11 @@ public class ConversationStore {
     public Uni<List<Waiting>> heads(SqlClient client, String tenantId, String groupId, int perChannel) {
         return client.preparedQuery("""
                         select id, visitor_id, null::text as visitor_name, channel_id, group_id, queued_at, priority,
-                               queue_order, null::text as hold from (
-                          select c.id, c.visitor_id, c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order,
+                               queue_order, null::text as hold, queue_front from (
+                          select c.id, c.visitor_id, c.channel_id, c.group_id, c.queued_at, ch.priority, ch.queue_order, c.queue_front,
                                  row_number() over (partition by c.channel_id
-                                   order by case when ch.queue_order = 'lifo' then c.queued_at end desc, c.queued_at, c.id) as rank
+                                   order by c.queue_front nulls last,
+                                            case when ch.queue_order = 'lifo' then c.queued_at end desc, c.queued_at, c.id) as rank
                           from conversations c join channels ch on ch.id = c.channel_id
                           where c.tenant_id = $1 and c.state = 'queued' and c.group_id is not distinct from $2 and c.hold is null
                         ) q where rank <= $3""")
@@ -279,18 +282,30 @@ public class ConversationStore {
                 .map(ConversationStore::waitingRows);
     }
 
-    /** Serving order (B4): channel priority, then each channel's first-in or last-in order. */
+    /**
+     * Serving order (B4): conversations transferred to the head of the queue first (C6), earliest
+     * transfer first, whatever their channel; then channel priority, then each channel's
+     * first-in or last-in order. A transfer to a group hands over a conversation an agent
+     * already worked on: its visitor has waited once and is not sent behind newcomers.
+     */
     public static List<Waiting> order(List<Waiting> waiting) {
+        List<Waiting> front = new ArrayList<>();
+        List<Waiting> rest = new ArrayList<>(waiting.size());
+        for (Waiting w : waiting) {
+            (w.front() != null ? front : rest).add(w);
+        }
+        front.sort(java.util.Comparator.comparing(Waiting::front).thenComparing(Waiting::conversationId));
         Map<String, Integer> priority = new HashMap<>();
         Map<String, QueueDiscipline> discipline = new HashMap<>();
         Map<String, Waiting> byId = new HashMap<>();
-        for (Waiting w : waiting) {
+        for (Waiting w : rest) {
             priority.put(w.channelId(), w.channelPriority());
             discipline.put(w.channelId(), "lifo".equals(w.channelOrder()) ? QueueDiscipline.LIFO : QueueDiscipline.FIFO);
             byId.put(w.conversationId(), w);
         }
         List<Waiting> out = new ArrayList<>(waiting.size());
-        for (QueueEntry e : new QueueOrder(priority, discipline).order(waiting.stream().map(Waiting::entry).toList())) {
+        out.addAll(front);
+        for (QueueEntry e : new QueueOrder(priority, discipline).order(rest.stream().map(Waiting::entry).toList())) {
             out.add(byId.get(e.conversationId()));
         }
         return out;

@@ -3,14 +3,25 @@ package io.switchboard.conversation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
-/** A conversation as REST clients see it. */
+/**
+ * A conversation as REST clients see it.
+ *
+ * <p>Teamwork (C6-C8): {@code participants}, {@code rating} and {@code transfers} are filled in
+ * where a view reads them (the conversation, and {@code rating} in lists). {@code rating} is an
+ * Optional because the contract wants an explicit {@code null} for "not rated" while views that
+ * did not read it leave it out: an empty Optional is written as null, an absent one not at all.
+ * Lists show the score, the conversation itself {@code {score, comment, at}}.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConversationView(String id, String state, String channelId, String groupId, Party visitor, Party assignee,
                                long lastSeq, Instant createdAt, Instant queuedAt, Instant assignedAt,
                                Instant firstAgentReplyAt, Instant lastVisitorMessageAt, Instant lastAgentMessageAt,
                                Instant closedAt, String closeReason, int visitorReadSeq, int agentReadSeq,
-                               Integer unread, String preview) {
+                               Integer unread, String preview, List<Participants.Expert> participants,
+                               Optional<Object> rating, Integer transfers) {
 
     public record Party(String id, String name) {}
 
@@ -28,6 +39,20 @@ public record ConversationView(String id, String state, String channelId, String
                 c.assigneeId() == null ? null : new Party(c.assigneeId(), c.assigneeName()),
                 c.lastSeq(), c.createdAt(), c.queuedAt(), c.assignedAt(), c.firstAgentReplyAt(),
                 c.lastVisitorMessageAt(), c.lastAgentMessageAt(), c.closedAt(), c.closeReason(),
-                c.visitorReadSeq(), c.agentReadSeq(), unread, preview);
+                c.visitorReadSeq(), c.agentReadSeq(), unread, preview, null, null, null);
+    }
+
+    /** A list row with its rating's score (null while unrated). */
+    ConversationView withScore(Integer score) {
+        return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
+                firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
+                agentReadSeq, unread, preview, participants, Optional.ofNullable(score), transfers);
+    }
+
+    /** The conversation with its experts, rating ({score, comment, at} or null) and number of transfers. */
+    ConversationView withTeamwork(List<Participants.Expert> experts, Surveys.Rating rated, int transferCount) {
+        return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
+                firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
+                agentReadSeq, unread, preview, experts, Optional.ofNullable(rated), transferCount);
     }
 }

@@ -34,7 +34,14 @@ public class MessageStore {
      * an earlier conversation than the one the append named.
      */
     public record Appended(long seq, Instant sentAt, boolean duplicate, String assigneeId, String visitorId,
-                           String visitorName, String conversationId) {}
+                           String visitorName, String conversationId, List<String> participants) {}
+
+    /**
+     * The experts in the conversation as the append saw them (C7): they receive its messages
+     * live like the assignee. One probe of conversation_participants' key; empty nearly always.
+     */
+    private static final String PARTICIPANTS =
+            "array(select p.user_id::text from conversation_participants p where p.conversation_id = $1) as participants";
 
     /*
      * Both statements share a shape. "allowed" is the conversation if the sender may write
@@ -67,21 +74,24 @@ public class MessageStore {
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, $3 as visitor_id,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3) as visitor_name,
-              $1 as conversation_id
+              $1 as conversation_id, """ + PARTICIPANTS + """
+
             from ins, bump
             union all
-            select seq, created_at, true, null::uuid, $3, null::text, conversation_id from existing
+            select seq, created_at, true, null::uuid, $3, null::text, conversation_id, null::text[] from existing
             """;
 
     /**
      * $1 conversation, $2 tenant, $3 staff user, $4 clientId, $5 text, $6 the caller sees the
      * whole tenant (supervisor, admin), $7 internal note. Agents write only where they are the
-     * assignee. A resent clientId is answered even after the close, as it always was for staff.
+     * assignee or an invited expert (C7). A resent clientId is answered even after the close, as
+     * it always was for staff.
      */
     private static final String APPEND_BY_STAFF = """
             with allowed as (
               select id from conversations
-              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3)
+              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3
+                or exists (select 1 from conversation_participants p where p.conversation_id = $1 and p.user_id = $3))
             ), existing as (
               select m.seq, m.created_at from messages m join allowed a on a.id = m.conversation_id
               where m.sender_kind = 'agent' and m.sender_id = $3 and m.client_id = $4
@@ -89,8 +99,9 @@ public class MessageStore {
               update conversations set last_seq = last_seq + 1,
                 last_agent_message_at = case when $7 then last_agent_message_at else now() end,
                 first_agent_reply_at = case when $7 then first_agent_reply_at else coalesce(first_agent_reply_at, now()) end
-              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3) and state <> 'closed'
-                and not exists (select 1 from existing)
+              where id = $1 and tenant_id = $2 and ($6 or assignee_id = $3
+                  or exists (select 1 from conversation_participants p where p.conversation_id = $1 and p.user_id = $3))
+                and state <> 'closed' and not exists (select 1 from existing)
               returning last_seq, assignee_id, visitor_id
             ), ins as (
               insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
@@ -98,10 +109,11 @@ public class MessageStore {
               returning seq, created_at
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, bump.visitor_id, null::text as visitor_name,
-              $1 as conversation_id
+              $1 as conversation_id, """ + PARTICIPANTS + """
+
             from ins, bump
             union all
-            select seq, created_at, true, null::uuid, null::uuid, null::text, $1 from existing
+            select seq, created_at, true, null::uuid, null::uuid, null::text, $1, null::text[] from existing
             """;
 
     /**
@@ -138,10 +150,10 @@ public class MessageStore {
             )
             select ins.seq, ins.created_at, false as duplicate, null::uuid as assignee_id, $4 as visitor_id,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4) as visitor_name,
-              $1 as conversation_id
+              $1 as conversation_id, null::text[] as participants
             from ins
             union all
-            select seq, created_at, true, null::uuid, $4, null::text, conversation_id from existing
+            select seq, created_at, true, null::uuid, $4, null::text, conversation_id, null::text[] from existing
             """;
 
     private final GroupCommit commits;
@@ -208,6 +220,11 @@ public class MessageStore {
         return ConversationStore.first(rows).map(r -> new Appended(r.getInteger("seq"),
                 r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
                 ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("visitor_id")),
-                r.getString("visitor_name"), ConversationRow.str(r.getUUID("conversation_id"))));
+                r.getString("visitor_name"), ConversationRow.str(r.getUUID("conversation_id")), participants(r)));
+    }
+
+    private static List<String> participants(Row r) {
+        String[] ids = r.getArrayOfStrings("participants");
+        return ids == null ? List.of() : List.of(ids);
     }
 }

@@ -20,7 +20,7 @@ public final class FrameCodec {
     public static final int MAX_FRAME_BYTES = 64 * 1024;
     public static final int MAX_TEXT_CHARS = 5000;
     public static final int MAX_CLIENT_ID_CHARS = 100;
-    public static final int MAX_COMMENT_CHARS = 2000;
+    public static final int MAX_COMMENT_CHARS = 1000;
     public static final int MAX_RESUME_CURSORS = 500;
 
     private final ObjectMapper mapper;
