@@ -1462,7 +1462,8 @@ function wire() {
   });
   $('chat-input').addEventListener('input', () => {
     const now = Date.now();
-    if (S.selected && now - S.lastTypingSent > 2500 && $('chat-input').value) {
+    // An internal note is no business of the visitor's, not even that someone is typing it.
+    if (S.selected && now - S.lastTypingSent > 2500 && $('chat-input').value && !teamwork.noteMode(S.selected)) {
       S.lastTypingSent = now;
       send({type: 'typing', conversationId: S.selected});
     }

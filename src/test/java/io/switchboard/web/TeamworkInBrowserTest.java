@@ -150,7 +150,9 @@ class TeamworkInBrowserTest {
         Fixtures.Team team = Fixtures.team(1, 5);
         try {
             ConsolePage agent = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
-            WidgetPage visitor = WidgetPage.open(browser.newPage(), base, team.channelKey());
+            Page page = browser.newPage();
+            page.addInitScript(INJECTOR);
+            WidgetPage visitor = WidgetPage.open(page, base, team.channelKey());
             visitor.send("Can I change my address?");
             String conversationId = agent.openOnlyConversation();
 
@@ -178,6 +180,8 @@ class TeamworkInBrowserTest {
             assertThat(visitor.messages("agent")).hasCount(1);
             assertThat(visitor.messages("agent")).containsText(new String[] {"Yes, you can change it here"});
             assertThat(visitor.page.getByTestId("sb-panel")).not().containsText("supervisor");
+            // Not even that someone typed: the one typing frame the visitor got is the visible reply's.
+            assertThat(page.evaluate("window.__sbTyping")).isEqualTo(1);
             visitor.reload();
             assertThat(visitor.messages()).hasCount(2);
             assertThat(visitor.page.getByTestId("sb-panel")).not().containsText("supervisor");
@@ -203,8 +207,14 @@ class TeamworkInBrowserTest {
                 constructor(...args) {
                   super(...args);
                   window.__sbSocket = this;
+                  this.addEventListener('message', e => {
+                    if (JSON.parse(e.data).type === 'typing') {
+                      window.__sbTyping++;
+                    }
+                  });
                 }
               }
+              window.__sbTyping = 0;
               window.WebSocket = Tapped;
               window.__sbInject = frame => window.__sbSocket.dispatchEvent(
                   new MessageEvent('message', {data: JSON.stringify(frame)}));

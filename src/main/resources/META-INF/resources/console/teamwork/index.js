@@ -60,9 +60,13 @@ export function mergeView(c, v) {
   }
 }
 
-/** Whether an open conversation assigned to someone else belongs in this user's list: they are an expert in it. */
+/**
+ * Whether an open conversation assigned to someone else belongs in this user's list: they are
+ * an expert in it. An agent's list from the service holds only their own part (assigned,
+ * waiting, or invited into), so for them every row belongs; supervisors see the whole tenant.
+ */
 export function involves(v) {
-  return invited.has(v.id) || (v.participants || []).some(p => p.id === me());
+  return !ctx.S.seesTenant || invited.has(v.id) || (v.participants || []).some(p => p.id === me());
 }
 
 /** Frames of teamwork; app.js goes on to handle `assigned` as it always did. */
