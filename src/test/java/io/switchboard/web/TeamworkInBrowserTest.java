@@ -146,6 +146,65 @@ class TeamworkInBrowserTest {
     }
 
     @Test
+    void anInvitedExpertFollowsTheConversationWritesANoteAndLeaves() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        Fixtures.Agent one = team.agents().get(0);
+        Fixtures.Agent two = team.agents().get(1);
+        String jwtTwo = Chat.login(two.email());
+        try {
+            status(jwtTwo, "break");
+            ConsolePage first = ConsolePage.open(browser.newPage(), base).login(one.email());
+            WidgetPage visitor = WidgetPage.open(browser.newPage(), base, team.channelKey());
+            visitor.send("I need a technical answer");
+            assertThat(visitor.page.getByTestId("sb-agent-name")).hasText("Agent 1");
+            String conversationId = first.openOnlyConversation();
+            ConsolePage second = ConsolePage.open(browser.newPage(), base).login(two.email());
+
+            // The invite dialog offers agents only, the expert-to-be on a break included.
+            first.page.getByTestId("chat-invite").click();
+            assertThat(first.page.getByTestId("transfer-dialog")).isVisible();
+            Locator experts = first.page.getByTestId("invite-target");
+            assertThat(experts).hasCount(1);
+            assertThat(experts).hasAttribute("data-agent-id", two.id());
+            assertThat(experts).hasAttribute("data-status", "break");
+            assertThat(first.page.getByTestId("transfer-target")).hasCount(0);
+            assertThat(first.page.getByTestId("transfer-group")).hasCount(0);
+            experts.click();
+            first.page.getByTestId("invite-submit").click();
+            assertThat(first.page.getByTestId("transfer-dialog")).isHidden();
+            assertThat(first.page.locator("[data-testid=chat-participant][data-agent-id='" + two.id() + "']"))
+                    .containsText("Agent 2");
+
+            // The expert gets the conversation with its history, may not transfer it, and writes a note.
+            second.item(conversationId).click();
+            assertThat(second.messages("visitor")).containsText(new String[] {"I need a technical answer"});
+            assertThat(second.page.getByTestId("chat-transfer")).isHidden();
+            second.page.getByTestId("chat-note-toggle").click();
+            second.reply("Tell them to use the reset procedure");
+            assertThat(notes(first)).containsText(new String[] {"Tell them to use the reset procedure"});
+            assertThat(background(notes(first))).isEqualTo(NOTE_TINT);
+            second.page.getByTestId("chat-note-toggle").click();
+            second.reply("Hello, I am the specialist");
+            assertThat(visitor.messages("agent").last()).containsText("Hello, I am the specialist");
+            assertThat(visitor.page.getByTestId("sb-panel")).not().containsText("reset procedure");
+
+            // Still theirs after a reload; then they leave and it goes from their list.
+            second.page.reload();
+            second.item(conversationId).click();
+            assertThat(second.messages()).hasCount(3);
+            second.page.locator("[data-testid=participant-remove][data-agent-id='" + two.id() + "']").click();
+            assertThat(second.item(conversationId)).hasCount(0);
+            assertThat(second.page.getByTestId("chat-notice")).isVisible();
+            first.page.reload();
+            first.item(conversationId).click();
+            assertThat(first.messages()).hasCount(3);
+            assertThat(first.page.getByTestId("chat-participants")).isHidden();
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void anInternalNoteIsTintedForTheAgentAndNeverReachesTheWidget() {
         Fixtures.Team team = Fixtures.team(1, 5);
         try {

@@ -5,13 +5,14 @@ import {ctx, me, visitorName} from './context.js';
 import {mountNotice, notify, redrawNotice} from './notice.js';
 import {mountTransfer, openDialog} from './transfer.js';
 import {mountNotes, noteMode, renderNotes, decorateMessage} from './notes.js';
-import {mountParticipants, renderParticipants, isExpert, leftConversation} from './participants.js';
+import {mountParticipants, renderParticipants, isExpert, leftConversation, leftByMe, dropped} from './participants.js';
 import {mountSurvey, sendSurvey, renderRating, ratingTag, rated} from './survey.js';
 
 export {noteMode, decorateMessage};
 
 const invited = new Set();  // conversations this user was invited into as an expert, seen live
 const ui = {};
+let shownId = null;         // the conversation the chat showed last: its view is fetched once on selection
 
 /** Called once by app.js with the helpers these modules borrow (see context.js). */
 export function mount(helpers) {
@@ -58,6 +59,18 @@ export function mergeView(c, v) {
   if ('transfers' in v) {
     c.transfers = v.transfers;
   }
+  if (dropped.has(v.id)) {
+    // Left our list a moment ago; this view was on its way. Shown again only if it is ours again.
+    const ours = (v.assignee && v.assignee.id === me()) || (v.participants || []).some(p => p.id === me());
+    if (ours) {
+      dropped.delete(v.id);
+    } else {
+      ctx.S.convs.delete(v.id);
+      if (ctx.S.selected === v.id) {
+        ctx.S.selected = null;
+      }
+    }
+  }
 }
 
 /**
@@ -73,6 +86,7 @@ export function involves(v) {
 export function onFrame(f) {
   switch (f.type) {
     case 'assigned':
+      dropped.delete(f.conversationId);
       if (f.transfer) {
         // Handed to us by someone: the note is for us, shown above the chat until we move on.
         const c = ctx.conv(f.conversationId);
@@ -86,6 +100,9 @@ export function onFrame(f) {
       const name = visitorName(c);
       invited.delete(f.conversationId);
       leftConversation(f.conversationId);
+      if (f.reason === 'removed' && leftByMe.delete(f.conversationId)) {
+        break; // we left ourselves and said so already
+      }
       const reason = ['transferred', 'reassigned', 'removed'].includes(f.reason) ? f.reason : 'transferred';
       notify(`team.unassigned.${reason}${reason === 'transferred' && f.to ? '.' + (f.to.kind === 'group' ? 'group' : 'agent') : ''}`,
           {name, to: f.to ? f.to.name : ''});
@@ -94,6 +111,7 @@ export function onFrame(f) {
     }
     case 'invited': {
       invited.add(f.conversationId);
+      dropped.delete(f.conversationId);
       const c = ctx.conv(f.conversationId);
       c.invitedBy = f.by || null;
       ctx.fetchConversation(f.conversationId);
@@ -121,6 +139,14 @@ export function renderChat(c) {
     return;
   }
   const {S, t} = ctx;
+  if (c.id !== shownId) {
+    // Lists carry no experts and only the score: the conversation's own view has them, and
+    // nobody tells the assignee when an expert leaves.
+    shownId = c.id;
+    if (!c.placeholder) {
+      ctx.fetchConversation(c.id);
+    }
+  }
   const mine = !!c.assignee && c.assignee.id === me();
   const staffOf = mine || S.seesTenant;
   ui.transfer.hidden = !(c.state === 'open' && staffOf);

@@ -4,6 +4,8 @@ import {ctx, errorKey, me, visitorName} from './context.js';
 import {notify} from './notice.js';
 
 let bar = null;
+/** Conversations this user just left: the service's `unassigned` (removed) that follows needs no second notice. */
+export const leftByMe = new Set();
 
 export function mountParticipants(after) {
   bar = ctx.el('div', {class: 'participants', 'data-testid': 'chat-participants', hidden: true});
@@ -56,6 +58,7 @@ async function removeParticipant(c, p) {
     }
   }
   if (mine) {
+    leftByMe.add(c.id);
     leftConversation(c.id);
     notify('team.left', {name: visitorName(c)});
   } else {
@@ -69,9 +72,16 @@ async function removeParticipant(c, p) {
   }
 }
 
+/**
+ * Conversations that left this user's list: a view or frame of theirs still under way (a
+ * fetch started before, a late message) must not bring them back.
+ */
+export const dropped = new Set();
+
 /** The conversation is no longer ours to show (we left, were removed, or it was transferred away). */
 export function leftConversation(id) {
   const {S} = ctx;
+  dropped.add(id);
   S.convs.delete(id);
   if (S.selected === id) {
     S.selected = null;
