@@ -116,8 +116,10 @@ class TeamworkInBrowserTest {
 
             String note = "Parcel 10 is lost <b>refund</b> agreed";
             first.page.getByTestId("transfer-note").fill(note);
-            targets.nth(0).click();
+            targets.nth(1).click();
+            first.page.keyboard().press("ArrowUp");
             assertThat(targets.nth(0)).hasAttribute("aria-checked", "true");
+            assertThat(targets.nth(1)).hasAttribute("aria-checked", "false");
             BrowserSupport.screenshot(first.page, "teamwork-transfer-dialog-" + lang(locale));
             first.page.getByTestId("transfer-submit").click();
             assertThat(dialog).isHidden();

@@ -169,6 +169,17 @@ function choice({kind, id, name, attrs, lines}) {
   return ctx.el('button', {
     type: 'button', role: 'radio', 'aria-checked': String(!!chosen), class: `team-target${chosen ? ' chosen' : ''}`,
     ...attrs,
+    // Arrow keys move the choice within its list, as in any radio group.
+    onkeydown: e => {
+      const step = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) {
+        return;
+      }
+      e.preventDefault();
+      const all = [...e.currentTarget.parentElement.querySelectorAll('[role=radio]')];
+      const next = all[(all.indexOf(e.currentTarget) + step + all.length) % all.length];
+      next.click();
+    },
     onclick: () => {
       open.chosen = {kind, id, name};
       open.error = null;
