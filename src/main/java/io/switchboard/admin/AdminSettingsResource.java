@@ -1,7 +1,7 @@
 package io.switchboard.admin;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentService;
 import io.switchboard.common.FieldErrors;
@@ -62,10 +62,18 @@ public class AdminSettingsResource {
 
     @PUT
     @RolesAllowed(Roles.ADMIN)
-    @WithTransaction
     @Operation(summary = "Replace the tenant's settings; timers are off when their minutes are null")
     public Uni<Settings> put(Settings body) {
         UUID tenant = UUID.fromString(current.staff().tenantId());
+        // The timers learn of the change once it is committed: told before, a read in between
+        // would keep the old minutes (and start conversations without their deadlines).
+        validate(body);
+        return Panache.withTransaction(() -> store(tenant, body))
+                .call(saved -> timers.settingsChanged(tenant.toString()));
+    }
+
+    /** Checks what needs no database, before anything is opened. */
+    private static void validate(Settings body) {
         if (body == null) {
             throw Problem.badRequest("body required");
         }
@@ -95,8 +103,10 @@ public class AdminSettingsResource {
             }
         }
         errors.throwIfAny();
-        // This replica's timers read the new minutes at once; the others within a couple of seconds.
-        timers.forget(tenant.toString());
+    }
+
+    private Uni<Settings> store(UUID tenant, Settings body) {
+        List<ChannelQueue> channels = body.channels() == null ? List.of() : body.channels();
         return settings.channels(tenant).flatMap(stored -> {
             Map<String, ChannelSettings> byId = new HashMap<>();
             stored.forEach(c -> byId.put(c.id.toString(), c));

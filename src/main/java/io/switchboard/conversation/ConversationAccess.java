@@ -77,6 +77,20 @@ public class ConversationAccess {
         });
     }
 
+    /**
+     * The tenant's supervisors and admins: with the assignee and the experts, the staff an
+     * internal note is delivered to (C7). Read per note, off the visible-message path.
+     */
+    public Uni<List<String>> supervisors(String tenantId) {
+        return pool.preparedQuery("select id from staff_users where tenant_id = $1 and roles && array['supervisor', 'admin']")
+                .execute(Tuple.of(UUID.fromString(tenantId)))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(r.getUUID("id").toString()));
+                    return out;
+                });
+    }
+
     /** Whether the staff member is an expert invited into the conversation now (C7): they may write there. */
     public Uni<Boolean> isParticipant(Caller staff, String conversationId) {
         return pool.preparedQuery("select 1 from conversation_participants where conversation_id = $1 and user_id = $2 and tenant_id = $3")

@@ -245,8 +245,20 @@ public class ConversationService {
         if (!m.internal()) {
             timers.agentReplied(staff.tenantId(), conversationId).subscribe().with(x -> { }, e -> { });
             fanout.add(publisher.visitor(staff.tenantId(), a.visitorId(), message));
+            return publisher.together(fanout).replaceWith(List.of(ack));
         }
-        return publisher.together(fanout).replaceWith(List.of(ack));
+        // A note also reaches the tenant's supervisors and admins (C7), and never the visitor.
+        return access.supervisors(staff.tenantId())
+                .onFailure().recoverWithItem(List.of())
+                .flatMap(supervisors -> {
+                    for (String s : supervisors) {
+                        if (!s.equals(staff.id()) && !s.equals(assignee) && !a.participants().contains(s)) {
+                            fanout.add(publisher.staff(staff.tenantId(), s, message));
+                        }
+                    }
+                    return publisher.together(fanout);
+                })
+                .replaceWith(List.of(ack));
     }
 
     public Uni<List<String>> staffClose(Caller staff, String conversationId) {

@@ -90,6 +90,23 @@ public class TimerDeadlines {
     }
 
     /**
+     * The tenant's timer settings were committed: this replica reads them afresh, and the
+     * deadlines of every open conversation are derived from the rows with the new minutes (so
+     * switching a timer on covers the conversations already open, and shorter minutes take
+     * effect at once). Another replica may still hold the old settings for up to
+     * {@link #SETTINGS_TTL_MILLIS} and start conversations without a deadline meanwhile, so the
+     * derivation runs once more when every replica's copy has expired. Must run after the
+     * commit: a read between a forget and the commit would keep the old settings.
+     */
+    public Uni<Void> settingsChanged(String tenantId) {
+        forget(tenantId);
+        Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(SETTINGS_TTL_MILLIS + SETTINGS_TTL_MILLIS / 2))
+                .flatMap(v -> rebuild(tenantId, true))
+                .subscribe().with(n -> { }, e -> { });
+        return rebuild(tenantId, true).replaceWithVoid().onFailure().recoverWithNull();
+    }
+
+    /**
      * What the timers need of a conversation, with PostgreSQL's clock. The first visitor message
      * after the agent's last reply is looked up only when a reply is owed, through the
      * messages' (conversation, seq) index: at rebuild and firing time, never on the message path.
@@ -135,6 +152,11 @@ public class TimerDeadlines {
      * many it derived.
      */
     public Uni<Integer> rebuild(String tenantId) {
+        return rebuild(tenantId, false);
+    }
+
+    /** As {@link #rebuild(String)}; with {@code earlierWins} a pending deadline later than the derived one is moved. */
+    private Uni<Integer> rebuild(String tenantId, boolean earlierWins) {
         forget(tenantId);
         return settings(tenantId).flatMap(s -> {
             if (s.autoCloseMinutes() == null && s.autoReassignMinutes() == null) {
@@ -159,7 +181,8 @@ public class TimerDeadlines {
                                 }
                             }
                         }
-                        return deadlines.setAllIfAbsent(tenantId, due).replaceWith(due.size());
+                        return (earlierWins ? deadlines.setAllEarlier(tenantId, due) : deadlines.setAllIfAbsent(tenantId, due))
+                                .replaceWith(due.size());
                     });
         });
     }

@@ -88,13 +88,31 @@ public class ConversationTimers {
      * moved when the row says it falls due later. A failure leaves it at its lease (the retry).
      */
     Uni<Void> fireClaimed(String tenantId, String member, long lease, TimerDeadlines.Settings settings) {
-        return fire(tenantId, member, settings)
+        return fireOrConfirmOff(tenantId, member, settings)
                 .flatMap(again -> again.isPresent()
                         ? deadlines.later(tenantId, member, lease, again.get().toEpochMilli())
                         : deadlines.done(tenantId, member, lease))
                 .onFailure().invoke(e -> LOG.warnf(e, "timer %s of tenant %s failed; retried at %s", member, tenantId,
                         Instant.ofEpochMilli(lease)))
                 .onFailure().recoverWithNull();
+    }
+
+    /**
+     * Fires the deadline; when the settings at hand say its timer is off, they are read afresh
+     * first: a replica's copy may be a couple of seconds old, and a deadline dropped on a stale
+     * "off" would never fire.
+     */
+    private Uni<Optional<Instant>> fireOrConfirmOff(String tenantId, String member, TimerDeadlines.Settings settings) {
+        if (on(member, settings)) {
+            return fire(tenantId, member, settings);
+        }
+        timers.forget(tenantId);
+        return timers.settings(tenantId).flatMap(fresh -> fire(tenantId, member, fresh));
+    }
+
+    private static boolean on(String member, TimerDeadlines.Settings settings) {
+        return member.startsWith(TimerDeadlines.CLOSE) ? settings.autoCloseMinutes() != null
+                : member.startsWith(TimerDeadlines.REASSIGN) && settings.autoReassignMinutes() != null;
     }
 
     private Uni<Optional<Instant>> fire(String tenantId, String member, TimerDeadlines.Settings settings) {

@@ -99,7 +99,11 @@ class ExpertsAndNotesTest {
         Teamwork.status(j2, "break");
         Chat.Visitor visitor = Chat.visitor(team.channelKey());
         try (WsClient s1 = Chat.agentSocket(base, j1); WsClient s2 = Chat.agentSocket(base, j2);
+             WsClient supervisor = WsClient.open(Chat.base(base), "/ws/agent", Chat.login(team.adminEmail()));
              WsClient v = Chat.visitorSocket(base, visitor.token())) {
+            // A supervisor's socket has no status frame: an answered frame shows it is subscribed.
+            supervisor.send(frame("sync"));
+            supervisor.await(type("error"), WAIT);
             String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
             s1.await(type("assigned", c), WAIT);
             invite(j1, c, a2.id()).then().statusCode(200);
@@ -107,6 +111,9 @@ class ExpertsAndNotesTest {
             long expertNote = note(s2, c, "secret from the expert").path("seq").asLong();
             JsonNode atAssignee = s1.await(f -> "message".equals(f.path("type").asText()) && f.path("seq").asLong() == expertNote, WAIT);
             assertThat(atAssignee.path("internal").asBoolean()).isTrue();
+            JsonNode atSupervisor = supervisor.await(f -> "message".equals(f.path("type").asText())
+                    && f.path("seq").asLong() == expertNote, WAIT);
+            assertThat(atSupervisor.path("internal").asBoolean()).isTrue();
             long assigneeNote = note(s1, c, "secret from the assignee").path("seq").asLong();
             s2.await(f -> "message".equals(f.path("type").asText()) && f.path("seq").asLong() == assigneeNote, WAIT);
 

@@ -164,10 +164,13 @@ class LiveStateReconcilerTest {
         try {
             liveAndReconciled(tenant, agent, 1);
             assertThat(redis.key().exists(RedisKeys.liveMarker(tenant))).isTrue();
+            // The visitor's socket is open before the drift is made: the scheduled reconciler
+            // corrects a drift at its second look, so the message must follow the drift at once
+            // to meet it (a first visitor and socket of a fresh JVM can take seconds).
+            v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
             // Redis believes the agent full though PostgreSQL has nothing open for them (a lost release).
             redis.hash(String.class).hset(RedisKeys.agent(tenant, agent), "load", "1");
 
-            v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
             String c = Chat.send(v, null, clientId(), "anyone there?").path("conversationId").asText();
             Chat.received(v, Chat.type("queued", c));
             assertThat(Fixtures.count("select count(*) from conversations where id = ? and state = 'queued'", c)).isEqualTo(1);

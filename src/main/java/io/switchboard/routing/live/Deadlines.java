@@ -62,6 +62,16 @@ public class Deadlines {
             return redis.call('ZREM', KEYS[1], ARGV[1])
             """);
 
+    // Sets each member (ARGV pairs: member, millis) unless it is pending at that time or earlier:
+    // the earlier deadline wins. Runs on any Redis version (ZADD LT needs 6.2).
+    private static final LuaScript SET_EARLIER = new LuaScript("""
+            for i = 1, #ARGV, 2 do
+              local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
+              if not s or tonumber(s) > tonumber(ARGV[i + 1]) then redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i]) end
+            end
+            return 1
+            """);
+
     private final ReactiveRedisDataSource redis;
     private final ReactiveSortedSetCommands<String, String> zset;
 
@@ -91,6 +101,23 @@ public class Deadlines {
         List<ScoredValue<String>> items = new ArrayList<>(atMillis.size());
         atMillis.forEach((member, at) -> items.add(ScoredValue.of(member, at)));
         return zset.zadd(RedisKeys.deadlines(tenantId), new ZAddArgs().nx(), items.toArray(ScoredValue[]::new)).replaceWithVoid();
+    }
+
+    /**
+     * Sets every deadline given that is missing or pending later, in one script: after the
+     * tenant's minutes changed, a deadline set with the old (longer) minutes must not wait for
+     * them. Moving one earlier is harmless: every firing re-checks the row under its lock.
+     */
+    public Uni<Void> setAllEarlier(String tenantId, Map<String, Long> atMillis) {
+        if (atMillis.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> args = new ArrayList<>(atMillis.size() * 2);
+        atMillis.forEach((member, at) -> {
+            args.add(member);
+            args.add(Long.toString(at));
+        });
+        return SET_EARLIER.run(redis, List.of(RedisKeys.deadlines(tenantId)), args).replaceWithVoid();
     }
 
     public Uni<Void> remove(String tenantId, String member) {
