@@ -618,7 +618,9 @@ function watchGap(c) {
 }
 
 function onFrame(f) {
-  teamwork.onFrame(f);
+  if (teamwork.onFrame(f)) {
+    return;
+  }
   switch (f.type) {
     case 'status':
       applyStatus(f.status, f.load, f.maxConcurrent);

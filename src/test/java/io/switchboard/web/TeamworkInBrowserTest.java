@@ -312,6 +312,49 @@ class TeamworkInBrowserTest {
         }
     }
 
+    /** Counts the socket frames of a type a page receives, in window.__sbFrames[type]. */
+    private static final String FRAME_COUNTER = """
+            (() => {
+              const Native = window.WebSocket;
+              window.__sbFrames = {};
+              class Counted extends Native {
+                constructor(...args) {
+                  super(...args);
+                  this.addEventListener('message', e => {
+                    const type = JSON.parse(e.data).type;
+                    window.__sbFrames[type] = (window.__sbFrames[type] || 0) + 1;
+                  });
+                }
+              }
+              window.WebSocket = Counted;
+            })();
+            """;
+
+    @Test
+    void aSupervisorGetsOtherAgentsNotesLiveWithoutTheirConversationsJoiningTheirList() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try {
+            Page page = browser.newPage();
+            page.addInitScript(FRAME_COUNTER);
+            ConsolePage supervisor = ConsolePage.open(page, base).loginWithoutStatus(team.adminEmail());
+            ConsolePage agent = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            WidgetPage visitor = WidgetPage.open(browser.newPage(), base, team.channelKey());
+            visitor.send("Hello");
+            agent.openOnlyConversation();
+            agent.page.getByTestId("chat-note-toggle").click();
+            agent.reply("A note the supervisor may read");
+            assertThat(notes(agent)).hasAttribute("data-seq", "2");
+
+            // The note's frame reached the supervisor's console and was drawn (two animation frames later)...
+            page.waitForFunction("(window.__sbFrames.message || 0) >= 1");
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
+            // ...and the agent's conversation did not join the supervisor's own list.
+            assertThat(supervisor.items()).hasCount(0);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"en-US", "zh-CN"})
     void theVisitorRatesOnceAndTheConsoleShowsTheRating(String locale) {

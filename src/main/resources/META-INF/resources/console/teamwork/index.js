@@ -82,9 +82,22 @@ export function involves(v) {
   return !ctx.S.seesTenant || invited.has(v.id) || (v.participants || []).some(p => p.id === me());
 }
 
-/** Frames of teamwork; app.js goes on to handle `assigned` as it always did. */
+/**
+ * Frames of teamwork. Answers true for a frame the console must not handle any further;
+ * otherwise app.js goes on (it handles `assigned` and `message` as it always did).
+ */
 export function onFrame(f) {
   switch (f.type) {
+    case 'message':
+    case 'typing':
+    case 'read':
+      if (!ctx.S.convs.has(f.conversationId) && !invited.has(f.conversationId)
+          && (dropped.has(f.conversationId) || (f.internal && ctx.S.seesTenant))) {
+        // Supervisors and admins get every internal note of the tenant live, and a conversation
+        // that just left our list may still send a frame or two: neither brings one into the list.
+        return true;
+      }
+      break;
     case 'assigned':
       dropped.delete(f.conversationId);
       if (f.transfer) {
@@ -131,6 +144,7 @@ export function onFrame(f) {
     default:
       break;
   }
+  return false;
 }
 
 /** The teamwork parts of the chat pane, after app.js has drawn the conversation. */
