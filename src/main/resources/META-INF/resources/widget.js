@@ -68,6 +68,9 @@
     // The out-of-hours notice of the current conversation, {conversationId, text, afterSeq}: the
     // server says it once, so the widget keeps it to draw it again after a reload.
     outOfHours: saved.outOfHours && typeof saved.outOfHours.text === 'string' ? saved.outOfHours : null,
+    // The survey of the current conversation, {conversationId, afterSeq, done}: asked once, so
+    // kept to draw the card again after a reload until it is answered.
+    survey: saved.survey && typeof saved.survey.conversationId === 'string' ? saved.survey : null,
   };
   function persist() {
     try {
@@ -361,6 +364,98 @@
     }
   }
 
+  // ------------------------------------------------------------------ survey (C8)
+  const RATE_WAIT_MS = 10000;
+  let rateTimer = null;
+
+  /** The survey card, inline after the message it was asked at; the thank-you once answered. */
+  function showSurvey(survey) {
+    if (ui.survey) {
+      ui.survey.remove();
+    }
+    const card = el('div', {
+      class: 'sb-survey', 'data-testid': 'sb-survey', role: 'group', 'aria-label': t('surveyTitle'),
+      'data-after-seq': String(survey.afterSeq),
+    });
+    ui.survey = card;
+    if (survey.done) {
+      card.append(el('p', {class: 'sb-rate-thanks', 'data-testid': 'sb-rate-thanks', role: 'status', text: t('rateThanks')}));
+      place(card);
+      return;
+    }
+    let score = 0;
+    const buttons = [1, 2, 3, 4, 5].map(n => el('button', {
+      type: 'button', class: 'sb-rate', 'data-testid': 'sb-rate', 'data-score': String(n),
+      'aria-pressed': 'false', 'aria-label': t('rateScore', {n}), title: t('rateScore', {n}), text: '★',
+      onclick: () => {
+        score = n;
+        for (const b of buttons) {
+          const on = Number(b.dataset.score) <= n;
+          b.classList.toggle('sb-on', on);
+          b.setAttribute('aria-pressed', String(Number(b.dataset.score) === n));
+        }
+        submitButton.disabled = false;
+      },
+    }));
+    const comment = el('textarea', {
+      class: 'sb-rate-comment', 'data-testid': 'sb-rate-comment', rows: '2', maxlength: '2000',
+      placeholder: t('rateComment'), 'aria-label': t('rateComment'),
+    });
+    const error = el('p', {class: 'sb-rate-error', role: 'alert', hidden: true, text: t('rateFailed')});
+    const submitButton = el('button', {
+      type: 'submit', class: 'sb-button', 'data-testid': 'sb-rate-submit', disabled: true, text: t('rateSubmit'),
+    });
+    const form = el('form', {class: 'sb-survey-form', onsubmit: e => {
+      e.preventDefault();
+      if (!score || submitButton.disabled) {
+        return;
+      }
+      error.hidden = true;
+      const frame = {type: 'rate', conversationId: survey.conversationId, score};
+      const text = comment.value.trim();
+      if (text) {
+        frame.comment = text.slice(0, 2000);
+      }
+      if (!send(frame)) {
+        error.hidden = false;
+        return;
+      }
+      submitButton.disabled = true;
+      clearTimeout(rateTimer);
+      rateTimer = setTimeout(() => {
+        // No answer: the link dropped meanwhile, or the service could not store it. Let them try again.
+        error.hidden = false;
+        submitButton.disabled = false;
+      }, RATE_WAIT_MS);
+    }},
+    el('p', {class: 'sb-survey-title', text: t('surveyTitle')}),
+    el('p', {class: 'sb-survey-prompt', text: t('surveyPrompt')}),
+    el('div', {class: 'sb-rates', role: 'group', 'aria-label': t('surveyPrompt')}, ...buttons),
+    comment, error, submitButton);
+    card.append(form);
+    place(card);
+    scrollToEnd();
+  }
+
+  /** The service stored the rating (notice rating_saved), or had one already: thank the visitor, once. */
+  function surveyAnswered() {
+    clearTimeout(rateTimer);
+    if (!state.survey || state.survey.conversationId !== state.conversationId) {
+      return;
+    }
+    state.survey.done = true;
+    persist();
+    showSurvey(state.survey);
+  }
+
+  function dropSurvey() {
+    clearTimeout(rateTimer);
+    if (ui.survey) {
+      ui.survey.remove();
+      ui.survey = null;
+    }
+  }
+
   function showAgent(name) {
     ui.queue.hidden = true;
     ui.input.placeholder = t('placeholder');
@@ -382,6 +477,7 @@
 
   function clearView() {
     dropOutOfHours();
+    dropSurvey();
     ui.messages.textContent = '';
     rendered.clear();
     pending.clear();
@@ -499,6 +595,7 @@
     }
     if (state.conversationId) {
       dropOutOfHours();
+      dropSurvey();
       for (const node of Array.from(ui.messages.children)) {
         if (node.dataset.seq) {
           node.remove();
@@ -565,9 +662,24 @@
           }
         }
         break;
+      case 'survey':
+        // Asked once per conversation: a survey already shown or answered is not drawn twice.
+        if (f.conversationId && f.conversationId === state.conversationId
+            && !(state.survey && state.survey.conversationId === f.conversationId)) {
+          state.survey = {conversationId: f.conversationId, afterSeq: lastSeq, done: false};
+          persist();
+          showSurvey(state.survey);
+          if (!state.open) {
+            unseen++;
+            updateBadge();
+          }
+        }
+        break;
       case 'notice':
         if (f.code === 'resync') {
           resume();
+        } else if (f.code === 'rating_saved') {
+          surveyAnswered();
         } else if (f.code === 'out_of_hours') {
           // May overtake the ack of the message that started the conversation: it names the conversation.
           if (f.conversationId && (!state.conversationId || closed || f.conversationId === state.conversationId)) {
@@ -628,6 +740,12 @@
       return;
     }
     noteSeq(f.seq);
+    if (f.internal) {
+      // Never sent to a visitor; if one ever arrived it is still not shown. Counted as seen so
+      // its seq leaves no gap to resume.
+      rendered.set(key, null);
+      return;
+    }
     const kind = f.sender && f.sender.kind === 'visitor' ? 'visitor'
         : f.sender && f.sender.kind === 'system' ? 'system' : 'agent';
     const extra = {'data-seq': String(f.seq)};
@@ -652,6 +770,10 @@
 
   function onError(f) {
     if (!f.ref) {
+      if (f.code === 'conflict' && rateTimer) {
+        // Rated already (from another tab): the answer is in, thank them all the same.
+        surveyAnswered();
+      }
       return;
     }
     const item = state.outbox.find(i => i.clientId === f.ref);
@@ -856,6 +978,12 @@
       showOutOfHours(state.outOfHours);
     } else if (state.outOfHours) {
       state.outOfHours = null;
+      persist();
+    }
+    if (state.survey && state.survey.conversationId === state.conversationId && state.conversationId) {
+      showSurvey(state.survey);
+    } else if (state.survey) {
+      state.survey = null;
       persist();
     }
     setOpen(state.open);

@@ -7,6 +7,7 @@
 
 import * as i18n from './i18n.js';
 import * as alerts from './alerts.js';
+import * as teamwork from './teamwork/index.js';
 
 const {t} = i18n;
 const PAGE = 50;
@@ -154,6 +155,7 @@ function mergeView(v) {
     // The server's count is the truth after a (re)load; live counting may be ahead of a list fetched a moment ago.
     c.unread = wasPlaceholder ? Math.max(c.unread, v.unread) : v.unread;
   }
+  teamwork.mergeView(c, v);
   return c;
 }
 
@@ -185,8 +187,9 @@ async function refreshLists() {
   ]);
   const listed = new Set();
   for (const v of [...open, ...closed, ...queued]) {
-    // Supervisors see every open conversation of the tenant; the console lists only their own.
-    if (v.state === 'open' && v.assignee && v.assignee.id !== S.me.id) {
+    // Supervisors see every open conversation of the tenant; the console lists only their own
+    // and those they were invited into as an expert.
+    if (v.state === 'open' && v.assignee && v.assignee.id !== S.me.id && !teamwork.involves(v)) {
       continue;
     }
     mergeView(v);
@@ -615,6 +618,9 @@ function watchGap(c) {
 }
 
 function onFrame(f) {
+  if (teamwork.onFrame(f)) {
+    return;
+  }
   switch (f.type) {
     case 'status':
       applyStatus(f.status, f.load, f.maxConcurrent);
@@ -661,7 +667,7 @@ function onFrame(f) {
         const c = conv(f.conversationId);
         addMessage(c, {
           seq: f.seq, senderKind: 'agent', senderId: S.me.id, senderName: S.me.name, text: item.text,
-          internal: false, sentAt: item.at,
+          internal: !!item.internal, sentAt: item.at,
         }, false);
         watchGap(c);
         render();
@@ -741,7 +747,8 @@ function onError(f) {
 const failed = [];
 
 function transmit(item) {
-  send({type: 'message', conversationId: item.conversationId, clientId: item.clientId, text: item.text});
+  send({type: 'message', conversationId: item.conversationId, clientId: item.clientId, text: item.text,
+    internal: item.internal || undefined});
 }
 
 // ------------------------------------------------------------------ actions
@@ -796,6 +803,9 @@ function submitReply() {
   input.value = '';
   S.lastTypingSent = 0; // the next keystroke is a new burst of typing
   const item = {clientId: clientId(), conversationId: c.id, text, at: new Date().toISOString()};
+  if (teamwork.noteMode(c.id)) {
+    item.internal = true;
+  }
   S.outbox.push(item);
   saveOutbox();
   transmit(item);
@@ -952,7 +962,7 @@ function renderList() {
             c.unread ? el('span', {class: 'unread', 'aria-label': t('list.unread', {n: c.unread}), text: String(c.unread)}) : null),
         waiting ? el('div', {class: 'unreplied', text: t('list.unreplied', {d: i18n.duration(now - time(c.lastVisitorMessageAt))})}) : null,
         c.state === 'queued' ? el('div', {class: 'muted small', text: t('list.queueNote', {t: i18n.time(c.queuedAt)})}) : null));
-    list.append(row);
+    list.append(teamwork.decorateItem(row, c));
   }
 }
 
@@ -1166,6 +1176,7 @@ function renderChat({toEnd}) {
     box.append(pendingNode(item));
   }
   renderTyping();
+  teamwork.renderChat(c);
 
   // Redrawing must not move what the agent looks at: stay at the end when there, else keep
   // the same distance from the end (older messages added above then appear above the view).
@@ -1189,22 +1200,22 @@ function messageNode(c, m, previous) {
   }
   const showName = sender !== 'system' && (!previous || senderOf(previous) !== sender || previous.senderId !== m.senderId);
   const name = sender === 'visitor' ? (c.visitor.name || t('conv.visitor')) : (m.senderName || '');
-  return el('div', {
+  return teamwork.decorateMessage(el('div', {
     class: `msg from-${sender}${m.internal ? ' internal' : ''}`, 'data-testid': 'chat-message',
     'data-sender': sender, 'data-seq': String(m.seq),
   },
-  showName && name ? el('div', {class: 'msg-name', text: m.internal ? `${name} · ${t('chat.internal')}` : name}) : null,
+  showName && name ? el('div', {class: 'msg-name', text: name}) : null,
   el('div', {class: 'bubble', text: m.text}),
-  el('div', {class: 'msg-meta', text: meta.join(' · ')}));
+  el('div', {class: 'msg-meta', text: meta.join(' · ')})), m);
 }
 
 function pendingNode(item) {
-  return el('div', {
-    class: 'msg from-agent pending', 'data-testid': 'chat-message', 'data-sender': 'agent',
+  return teamwork.decorateMessage(el('div', {
+    class: `msg from-agent pending${item.internal ? ' internal' : ''}`, 'data-testid': 'chat-message', 'data-sender': 'agent',
     'data-state': item.failed ? 'failed' : 'sending',
   },
   el('div', {class: 'bubble', text: item.text}),
-  el('div', {class: 'msg-meta', text: item.failed ? t('chat.failed') : t('chat.sending')}));
+  el('div', {class: 'msg-meta', text: item.failed ? t('chat.failed') : t('chat.sending')})), {internal: !!item.internal});
 }
 
 function renderTyping() {
@@ -1249,6 +1260,7 @@ async function setLanguage(lang) {
   renderAlertSettings();
   renderCapacityNote();
   renderQueueFilters();
+  teamwork.relabel();
   if (S.me) {
     $('user-name').textContent = S.me.name;
     render();
@@ -1452,7 +1464,8 @@ function wire() {
   });
   $('chat-input').addEventListener('input', () => {
     const now = Date.now();
-    if (S.selected && now - S.lastTypingSent > 2500 && $('chat-input').value) {
+    // An internal note is no business of the visitor's, not even that someone is typing it.
+    if (S.selected && now - S.lastTypingSent > 2500 && $('chat-input').value && !teamwork.noteMode(S.selected)) {
       S.lastTypingSent = now;
       send({type: 'typing', conversationId: S.selected});
     }
@@ -1508,6 +1521,9 @@ function wire() {
 }
 
 async function boot() {
+  teamwork.mount({
+    S, api, HttpError, el, t, i18n, conv, fetchConversation, render, select, refreshSoon, alert: alerts.alert,
+  });
   wire();
   await setLanguage(i18n.initialLanguage());
   try {

@@ -1,0 +1,101 @@
+// Satisfaction (C8): the chat header's survey action asks the visitor to rate the
+// conversation; their score and comment then show in the chat (chat-rating) and on the
+// conversation's row in the list. A conversation is rated once: the service answers a
+// second survey with 409, said in the notice line.
+import {ctx, errorKey} from './context.js';
+import {notify} from './notice.js';
+
+// Until the visitor answers, the console looks again now and then: the rating reaches the
+// console by a frame when the service sends one, and by the conversation's view in any case.
+const POLL_MS = 4000;
+const POLL_FOR_MS = 15 * 60 * 1000;
+const asked = new Map();   // conversationId -> when the survey was sent from this page
+let badge = null;
+
+export function mountSurvey(subLine) {
+  badge = ctx.el('div', {class: 'rating', 'data-testid': 'chat-rating', hidden: true});
+  subLine.after(badge);
+  setInterval(poll, POLL_MS);
+}
+
+export async function sendSurvey(c, button) {
+  button.disabled = true;
+  try {
+    await ctx.api('POST', `/conversations/${c.id}/survey`);
+    asked.set(c.id, Date.now());
+    notify('team.survey.sent', {});
+  } catch (err) {
+    notify(errorKey(err, 'survey'), {}, 'error');
+    if (err instanceof ctx.HttpError && err.status === 409) {
+      ctx.fetchConversation(c.id);
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** A rating learnt from a frame: {conversationId, score, comment?}. */
+export function rated(f) {
+  const c = ctx.S.convs.get(f.conversationId);
+  if (!c) {
+    return;
+  }
+  const r = f.rating || f;
+  if (typeof r.score === 'number') {
+    c.rating = {score: r.score, comment: r.comment || null, at: r.at || new Date().toISOString()};
+  }
+  asked.delete(c.id);
+  ctx.fetchConversation(c.id);
+  ctx.render();
+}
+
+function poll() {
+  const {S} = ctx;
+  const now = Date.now();
+  for (const [id, at] of asked) {
+    const c = S.convs.get(id);
+    if (!c || c.rating || now - at > POLL_FOR_MS) {
+      asked.delete(id);
+    } else if (S.linkUp && !document.hidden) {
+      ctx.fetchConversation(id);
+    }
+  }
+}
+
+function stars(score) {
+  return '★'.repeat(score) + '☆'.repeat(Math.max(0, 5 - score));
+}
+
+export function renderRating(c) {
+  if (!badge) {
+    return;
+  }
+  const {t} = ctx;
+  const r = c && c.rating;
+  badge.hidden = !r;
+  badge.textContent = '';
+  if (!r) {
+    badge.removeAttribute('data-score');
+    badge.removeAttribute('title');
+    return;
+  }
+  badge.dataset.score = String(r.score);
+  const label = t('team.rating', {score: r.score});
+  badge.setAttribute('aria-label', r.comment ? `${label}: ${r.comment}` : label);
+  badge.append(ctx.el('span', {class: 'stars', 'aria-hidden': 'true', text: stars(r.score)}),
+      ctx.el('span', {class: 'rating-score', 'aria-hidden': 'true', text: `${r.score}/5`}));
+  if (r.comment) {
+    badge.append(ctx.el('q', {class: 'rating-comment', 'aria-hidden': 'true', text: r.comment}));
+  }
+}
+
+/** The rating on a conversation's row in the list. */
+export function ratingTag(c) {
+  if (!c.rating) {
+    return null;
+  }
+  return ctx.el('span', {
+    class: 'tag tag-rating', 'data-testid': 'conv-rating', 'data-score': String(c.rating.score),
+    'aria-label': ctx.t('team.rating', {score: c.rating.score}), text: `★ ${c.rating.score}`,
+  });
+}
