@@ -3,6 +3,7 @@ package io.switchboard.conversation;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.common.Problem;
+import io.switchboard.event.DomainEvent;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ClientFrame;
 import io.switchboard.protocol.ServerFrames;
@@ -12,7 +13,6 @@ import org.jboss.logging.Logger;
 
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -148,7 +148,7 @@ public class ConversationService {
 
     public Uni<List<String>> visitorClose(Caller visitor, ClientFrame.Close f) {
         return ownConversation(visitor, f.conversationId())
-                .flatMap(c -> close(visitor.tenantId(), c, "visitor", "visitor", visitor.id()));
+                .flatMap(c -> close(visitor.tenantId(), c, "visitor", DomainEvent.Actor.visitor(visitor.id())));
     }
 
     public Uni<List<String>> visitorTyping(Caller visitor, ClientFrame.Typing f) {
@@ -234,7 +234,8 @@ public class ConversationService {
     public Uni<List<String>> staffClose(Caller staff, String conversationId) {
         return staffConversation(staff, conversationId, true).flatMap(c -> {
             String reason = staff.id().equals(c.assigneeId()) ? "agent" : "supervisor";
-            return close(staff.tenantId(), c, reason, "agent", staff.id());
+            // A staff member closing acts as "agent" in the log, whatever their role, as it always did.
+            return close(staff.tenantId(), c, reason, new DomainEvent.Actor("agent", staff.id()));
         });
     }
 
@@ -282,9 +283,8 @@ public class ConversationService {
                         return Uni.createFrom().item(new Done(verdict, null, -1));
                     }
                     return store.appendSystem(conn, tenantId, conversationId, text)
-                            .call(seq -> store.event(conn, tenantId, conversationId, "auto_closed", "system", null,
-                                    new JsonObject().put("minutes", minutes).put("reason", "visitor silent")))
-                            .flatMap(seq -> store.close(conn, tenantId, conversationId, "timeout", "system", null)
+                            .call(seq -> store.log().append(conn, new DomainEvent.AutoClosed(tenantId, conversationId, minutes)))
+                            .flatMap(seq -> store.close(conn, tenantId, conversationId, "timeout", DomainEvent.Actor.SYSTEM)
                                     .map(closed -> {
                                         // The row is locked and open: the close cannot miss. Should it, the
                                         // line must not stay without it, so the transaction is undone.
@@ -314,8 +314,8 @@ public class ConversationService {
 
     // ---------------------------------------------------------------- shared
 
-    private Uni<List<String>> close(String tenantId, ConversationRow c, String reason, String actorKind, String actorId) {
-        return store.close(tenantId, c.id(), reason, actorKind, actorId).flatMap(result -> {
+    private Uni<List<String>> close(String tenantId, ConversationRow c, String reason, DomainEvent.Actor actor) {
+        return store.close(tenantId, c.id(), reason, actor).flatMap(result -> {
             if (result.isEmpty()) {
                 throw Problem.conflict("conversation is already closed");
             }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentStore;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.common.Problem;
+import io.switchboard.event.DomainEvent;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.Candidate;
@@ -241,8 +242,8 @@ public class QueueDispatcher {
                 held.forEach(p -> claimed.add(p.agentId()));
                 List<AssignmentLedger.Entry> entries = new ArrayList<>(held.size());
                 for (Pick p : held) {
-                    entries.add(new AssignmentLedger.Entry(p.locked().head().conversationId(), p.agentId(),
-                            why(p.how().ruleId(), p.decision())));
+                    entries.add(new AssignmentLedger.Entry(DomainEvent.Assigned.auto(tenantId,
+                            p.locked().head().conversationId(), p.agentId(), why(p.how().ruleId(), p.decision()))));
                 }
                 return AssignmentLedger.record(conn, tenantId, entries).flatMap(recorded -> {
                     for (int i = 0; i < recorded; i++) {
@@ -472,8 +473,8 @@ public class QueueDispatcher {
                             if (present.size() != 1) {
                                 return Uni.createFrom().<Void>failure(Problem.notFound("agent"));
                             }
-                            return store.event(conn, tenantId, conversationId, "assigned", "staff", actorId,
-                                    new JsonObject().put("manual", how).put("chosen", agentId).put("load", claimed));
+                            return store.log().append(conn, DomainEvent.Assigned.byHand(tenantId, conversationId, actorId, agentId,
+                                    how, claimed)).replaceWithVoid();
                         })
                         .flatMap(v -> conn.preparedQuery("select " + ConversationRow.COLUMNS + " where c.id = $1")
                                 .execute(Tuple.of(UUID.fromString(conversationId))))
@@ -526,8 +527,7 @@ public class QueueDispatcher {
                                 return store.appendSystem(conn, tenantId, conversationId, text)
                                         .flatMap(seq -> {
                                             out[3] = Long.toString(seq);
-                                            return store.event(conn, tenantId, conversationId, "reassigned", "system", null,
-                                                    new JsonObject().put("from", silent).put("minutes", minutes).put("reason", "no agent reply"));
+                                            return store.log().append(conn, new DomainEvent.Reassigned(tenantId, conversationId, silent, minutes));
                                         })
                                         .replaceWith(new Done(verdict, out));
                             });

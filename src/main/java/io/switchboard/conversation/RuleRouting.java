@@ -2,6 +2,7 @@ package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentStore;
+import io.switchboard.event.DomainEvent;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.AgentStatus;
@@ -169,7 +170,7 @@ public class RuleRouting {
                 .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), UUID.fromString(group),
                         UUID.fromString(rule.id())))
                 .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().voidItem()
-                        : store.event(conn, c.tenantId(), c.id(), "routed", "system", null, why)));
+                        : store.log().append(conn, new DomainEvent.Routed(c.tenantId(), c.id(), group, why)).replaceWithVoid()));
     }
 
     private Uni<Void> offline(ConversationRow c, RoutingRule rule, String group, String hold, JsonObject why) {
@@ -181,7 +182,7 @@ public class RuleRouting {
                         .execute(Tuple.tuple(java.util.Arrays.asList(UUID.fromString(c.id()), UUID.fromString(c.tenantId()),
                                 UUID.fromString(group), UUID.fromString(rule.id()), hold, (int) OFFLINE_KEEP.toDays())))
                         .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
-                                : store.event(conn, c.tenantId(), c.id(), "out_of_hours", "system", null, why.put("group", group))
+                                : store.log().append(conn, new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, null))
                                         .replaceWith(true)))
                 .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
                         : (text != null ? Uni.createFrom().item(text) : tenantDefaultText(c.tenantId()))
@@ -194,8 +195,7 @@ public class RuleRouting {
                                 where id = $1 and tenant_id = $2 and state = 'queued' and """ + NOT_YET_PLACED)
                         .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId())))
                         .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
-                                : store.event(conn, c.tenantId(), c.id(), "unmatched", "system", null,
-                                        new JsonObject().put("reason", "no rule applies")).replaceWith(true)))
+                                : store.log().append(conn, new DomainEvent.Unmatched(c.tenantId(), c.id())).replaceWith(true)))
                 .flatMap(placed -> !placed ? Uni.createFrom().voidItem() : notifyUnmatched(c));
     }
 

@@ -4,6 +4,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.conversation.QueueDispatcher;
 import io.switchboard.conversation.RuleRouting;
+import io.switchboard.event.DomainEvent;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,6 +25,10 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class OfflineMessages {
+
+    /** The data of every {@link DomainEvent.Expired}: the same for all, so the sweep writes them in its one statement. */
+    private static final io.vertx.core.json.JsonObject EXPIRED_DATA = new DomainEvent.Expired(
+            "00000000-0000-0000-0000-000000000000", null).data();
 
     private final Pool pool;
     private final RuleRouting routing;
@@ -53,11 +58,12 @@ public class OfflineMessages {
                           returning id, tenant_id, visitor_id
                         ), logged as (
                           insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
-                          select tenant_id, id, 'expired', 'system', '{"reason": "offline message unserved for 7 days"}'::jsonb
+                          -- DomainEvent.Expired, for each: its kind, actor and data.
+                          select tenant_id, id, 'expired', 'system', $1::jsonb
                           from expired
                         )
                         select id, tenant_id, visitor_id from expired""")
-                .execute()
+                .execute(Tuple.of(EXPIRED_DATA))
                 .flatMap(rows -> {
                     List<Uni<Void>> sends = new ArrayList<>();
                     for (Row r : rows) {
