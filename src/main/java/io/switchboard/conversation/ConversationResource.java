@@ -35,17 +35,17 @@ public class ConversationResource {
     private final CurrentCaller current;
     private final ConversationStore store;
     private final ConversationService service;
-    private final QueueDispatcher dispatcher;
+    private final Assignments assignments;
     private final AgentStore agents;
     private final ConversationAccess access;
 
     ConversationResource(CurrentCaller current, ConversationStore store, ConversationService service,
-                         QueueDispatcher dispatcher, AgentStore agents, ConversationAccess access) {
+                         Assignments assignments, AgentStore agents, ConversationAccess access) {
         this.access = access;
         this.current = current;
         this.store = store;
         this.service = service;
-        this.dispatcher = dispatcher;
+        this.assignments = assignments;
         this.agents = agents;
     }
 
@@ -146,7 +146,7 @@ public class ConversationResource {
             if (!judged.serves()) {
                 throw Problem.forbidden("the conversation waits in a queue you do not serve");
             }
-            return dispatcher.assignByHand(caller.tenantId(), conversationId, caller.id(), caller.id(), "pickup");
+            return assignments.assignByHand(caller.tenantId(), conversationId, caller.id(), caller.id(), "pickup");
         }).map(ConversationView::of);
     }
 
@@ -174,7 +174,7 @@ public class ConversationResource {
                     if (agent.isEmpty()) {
                         throw Problem.invalid("agentId", "no such agent in this tenant");
                     }
-                    return dispatcher.assignByHand(caller.tenantId(), conversationId, agentId, caller.id(), "assign");
+                    return assignments.assignByHand(caller.tenantId(), conversationId, agentId, caller.id(), "assign");
                 })
                 .map(ConversationView::of);
     }

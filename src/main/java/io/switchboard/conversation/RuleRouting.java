@@ -3,8 +3,9 @@ package io.switchboard.conversation;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentStore;
 import io.switchboard.event.DomainEvent;
-import io.switchboard.event.Publisher;
-import io.switchboard.protocol.ServerFrames;
+import io.switchboard.event.Committed;
+import io.switchboard.event.Facts;
+import io.switchboard.event.FanOut;
 import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.ConditionSpec;
 import io.switchboard.routing.Condition;
@@ -62,18 +63,16 @@ public class RuleRouting {
     private final QueueDispatcher dispatcher;
     private final AgentStore agents;
     private final LiveAgents live;
-    private final Publisher publisher;
-    private final ServerFrames frames;
+    private final FanOut fanOut;
 
     RuleRouting(Pool pool, ConversationStore store, QueueDispatcher dispatcher, AgentStore agents, LiveAgents live,
-                Publisher publisher, ServerFrames frames) {
+                FanOut fanOut) {
         this.pool = pool;
         this.store = store;
         this.dispatcher = dispatcher;
         this.agents = agents;
         this.live = live;
-        this.publisher = publisher;
-        this.frames = frames;
+        this.fanOut = fanOut;
     }
 
     /** Routes a conversation that was just created; never fails (it stays queued at worst). */
@@ -186,7 +185,8 @@ public class RuleRouting {
                                         .replaceWith(true)))
                 .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
                         : (text != null ? Uni.createFrom().item(text) : tenantDefaultText(c.tenantId()))
-                                .flatMap(t -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.notice(c.id(), "out_of_hours", t))));
+                                .flatMap(t -> fanOut.publish(Committed.of(new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, t),
+                                        Facts.visitor(c.visitorId())))));
     }
 
     private Uni<Void> unmatched(ConversationRow c) {
@@ -196,23 +196,9 @@ public class RuleRouting {
                         .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId())))
                         .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
                                 : store.log().append(conn, new DomainEvent.Unmatched(c.tenantId(), c.id())).replaceWith(true)))
-                .flatMap(placed -> !placed ? Uni.createFrom().voidItem() : notifyUnmatched(c));
-    }
-
-    /** Tells the tenant's admins and supervisors that a conversation waits for a hand assignment. */
-    private Uni<Void> notifyUnmatched(ConversationRow c) {
-        return pool.preparedQuery("""
-                        select id from staff_users where tenant_id = $1 and disabled_at is null
-                          and roles && array['admin','supervisor']::text[]""")
-                .execute(Tuple.of(UUID.fromString(c.tenantId())))
-                .flatMap(rows -> {
-                    String notice = frames.notice(c.id(), "unmatched", "A conversation matched no routing rule: assign it by hand");
-                    List<Uni<Void>> sends = new ArrayList<>();
-                    for (Row r : rows) {
-                        sends.add(publisher.toStaff(c.tenantId(), r.getUUID("id").toString(), notice));
-                    }
-                    return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
-                });
+                // The tenant's admins and supervisors hear of it at once (the fan-out knows who they are).
+                .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
+                        : fanOut.publish(Committed.of(new DomainEvent.Unmatched(c.tenantId(), c.id()))));
     }
 
     /** The first of the open groups with a member online who serves the channel, or null when nobody is. */
