@@ -76,7 +76,7 @@ public class Outbox {
         return owner;
     }
 
-    @Scheduled(every = "${switchboard.outbox.poll:1s}", delay = 2, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${switchboard.outbox.poll:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> round() {
         if (!enabled) {
             return Uni.createFrom().voidItem();

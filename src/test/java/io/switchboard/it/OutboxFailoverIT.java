@@ -51,7 +51,7 @@ class OutboxFailoverIT {
         return new Replica(name, app, "it-outbox-" + name.toLowerCase() + ".log")
                 .withEnv("HOSTNAME", "outbox-it-" + name)
                 .withEnv("SWITCHBOARD_OUTBOX_LEASE", "3s")
-                .withEnv("SWITCHBOARD_OUTBOX_POLL", "0.2s");
+                .withEnv("SWITCHBOARD_OUTBOX_POLL", "1s");
     }
 
     @AfterAll
