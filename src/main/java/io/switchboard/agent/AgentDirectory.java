@@ -1,6 +1,8 @@
 package io.switchboard.agent;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.event.DomainEvent;
+import io.switchboard.event.EventLog;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -49,8 +51,10 @@ public class AgentDirectory {
             group by u.id, a.user_id order by u.name, u.id""";
 
     private final Pool pool;
+    private final EventLog log;
 
-    AgentDirectory(Pool pool) {
+    AgentDirectory(Pool pool, EventLog log) {
+        this.log = log;
         this.pool = pool;
     }
 
@@ -192,15 +196,12 @@ public class AgentDirectory {
                                 if (released.isEmpty()) {
                                     return Uni.createFrom().item(Optional.of(released));
                                 }
-                                List<Tuple> events = new ArrayList<>();
+                                List<DomainEvent> events = new ArrayList<>();
                                 for (Released c : released) {
-                                    events.add(Tuple.of(tenant, UUID.fromString(c.conversationId()), UUID.fromString(actorId),
-                                            new JsonObject().put("reason", "agent_removed").put("agentId", agentId)));
+                                    events.add(new DomainEvent.Released(tenantId, c.conversationId(),
+                                            DomainEvent.Actor.staff(actorId), agentId));
                                 }
-                                return conn.preparedQuery("""
-                                                insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
-                                                values ($1, $2, 'released', 'staff', $3, $4)""")
-                                        .executeBatch(events).replaceWith(Optional.of(released));
+                                return log.appendAll(conn, events).replaceWith(Optional.of(released));
                             });
                 }));
     }

@@ -2,8 +2,10 @@ package io.switchboard.agent;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.Problem;
-import io.switchboard.conversation.QueueDispatcher;
-import io.switchboard.event.Publisher;
+import io.switchboard.event.Committed;
+import io.switchboard.event.DomainEvent;
+import io.switchboard.event.Facts;
+import io.switchboard.event.FanOut;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.live.LiveAgents;
@@ -13,9 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * An agent's own state: status (B3) and capacity (B2). PostgreSQL is written first,
- * then the live copy in Redis, then every session of the agent hears the new state;
- * when the change opens capacity the agent's queues are dispatched at once.
+ * An agent's own state: status (B3) and capacity (B2). PostgreSQL is written first, with
+ * the change's event, then the live copy in Redis, then the fan-out tells every session of
+ * the agent; the dispatcher reacts to the event when it opens capacity.
  */
 @ApplicationScoped
 public class AgentService {
@@ -30,18 +32,15 @@ public class AgentService {
     private final AgentStore store;
     private final LiveAgents live;
     private final LiveAgentState liveState;
-    private final Publisher publisher;
+    private final FanOut fanOut;
     private final ServerFrames frames;
-    private final QueueDispatcher dispatcher;
 
-    AgentService(AgentStore store, LiveAgents live, LiveAgentState liveState, Publisher publisher, ServerFrames frames,
-                 QueueDispatcher dispatcher) {
+    AgentService(AgentStore store, LiveAgents live, LiveAgentState liveState, FanOut fanOut, ServerFrames frames) {
         this.store = store;
         this.live = live;
         this.liveState = liveState;
-        this.publisher = publisher;
+        this.fanOut = fanOut;
         this.frames = frames;
-        this.dispatcher = dispatcher;
     }
 
     public Uni<AgentState> state(Caller agent) {
@@ -66,12 +65,7 @@ public class AgentService {
                 .map(found -> found.orElseThrow(() -> Problem.notFound("agent")))
                 .flatMap(row -> live.setStatus(agent.tenantId(), agent.id(), status))
                 .flatMap(present -> present ? Uni.createFrom().voidItem() : liveState.seed(store.pool(), agent.tenantId(), agent.id()))
-                .flatMap(v -> announce(agent))
-                .invoke(s -> {
-                    if (status == AgentStatus.ONLINE) {
-                        dispatcher.dispatchForAgent(agent.tenantId(), agent.id()).subscribe().with(x -> { }, e -> { });
-                    }
-                });
+                .flatMap(v -> announce(agent, new DomainEvent.AgentStatusChanged(agent.tenantId(), agent.id(), status.wire())));
     }
 
     public Uni<AgentState> setCapacity(Caller agent, Integer max) {
@@ -83,13 +77,13 @@ public class AgentService {
                 .map(found -> found.orElseThrow(() -> Problem.notFound("agent")))
                 .flatMap(row -> live.setMax(agent.tenantId(), agent.id(), max))
                 .flatMap(present -> present ? Uni.createFrom().voidItem() : liveState.seed(store.pool(), agent.tenantId(), agent.id()))
-                .flatMap(v -> announce(agent))
-                .invoke(s -> dispatcher.dispatchForAgent(agent.tenantId(), agent.id()).subscribe().with(x -> { }, e -> { }));
+                .flatMap(v -> announce(agent, new DomainEvent.AgentLimitChanged(agent.tenantId(), agent.id(), max)));
     }
 
-    private Uni<AgentState> announce(Caller agent) {
-        return state(agent).call(s -> publisher.toStaff(agent.tenantId(), agent.id(),
-                frames.status(s.status(), s.load(), s.maxConcurrent())));
+    /** After commit and the live copy: the agent's sessions get their figures, and reactions (the dispatcher) run. */
+    private Uni<AgentState> announce(Caller agent, DomainEvent change) {
+        return state(agent).call(s -> fanOut.publish(Committed.of(change,
+                Facts.agent(agent.id(), new Facts.Figures(s.status(), s.load(), s.maxConcurrent())))));
     }
 
     /** B2: warn on a very low limit, and when the limit is below the current load (no new assignments until it falls). */

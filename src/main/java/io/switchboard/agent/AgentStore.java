@@ -1,6 +1,8 @@
 package io.switchboard.agent;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.event.DomainEvent;
+import io.switchboard.event.EventLog;
 import io.switchboard.routing.AgentStatus;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -20,9 +22,11 @@ public class AgentStore {
     public record AgentRow(String id, String tenantId, String name, AgentStatus status, int maxConcurrent) {}
 
     private final Pool pool;
+    private final EventLog log;
 
-    AgentStore(Pool pool) {
+    AgentStore(Pool pool, EventLog log) {
         this.pool = pool;
+        this.log = log;
     }
 
     public Uni<Optional<AgentRow>> find(String tenantId, String agentId) {
@@ -117,17 +121,23 @@ public class AgentStore {
                 .map(rows -> rows.iterator().next().getLong("n").intValue());
     }
 
+    /** Sets the agent's status and records {@link DomainEvent.AgentStatusChanged} with it, in one transaction. */
     public Uni<Optional<AgentRow>> setStatus(String tenantId, String agentId, AgentStatus status) {
-        return pool.preparedQuery("""
+        return pool.withTransaction(conn -> conn.preparedQuery("""
                         update agents set status = $3, status_changed_at = now() where user_id = $1 and tenant_id = $2""")
                 .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId), status.wire()))
-                .flatMap(r -> find(tenantId, agentId));
+                .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().voidItem()
+                        : log.append(conn, new DomainEvent.AgentStatusChanged(tenantId, agentId, status.wire())).replaceWithVoid())
+                .flatMap(v -> find(conn, tenantId, agentId)));
     }
 
+    /** Sets the agent's own limit and records {@link DomainEvent.AgentLimitChanged} with it, in one transaction. */
     public Uni<Optional<AgentRow>> setMax(String tenantId, String agentId, int max) {
-        return pool.preparedQuery("update agents set max_concurrent = $3 where user_id = $1 and tenant_id = $2")
+        return pool.withTransaction(conn -> conn.preparedQuery("update agents set max_concurrent = $3 where user_id = $1 and tenant_id = $2")
                 .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId), max))
-                .flatMap(r -> find(tenantId, agentId));
+                .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().voidItem()
+                        : log.append(conn, new DomainEvent.AgentLimitChanged(tenantId, agentId, max)).replaceWithVoid())
+                .flatMap(v -> find(conn, tenantId, agentId)));
     }
 
     public Pool pool() {

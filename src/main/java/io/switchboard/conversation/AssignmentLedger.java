@@ -1,7 +1,7 @@
 package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
+import io.switchboard.event.DomainEvent;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -27,8 +27,21 @@ final class AssignmentLedger {
 
     private AssignmentLedger() {}
 
-    /** One decided head: the conversation, the agent chosen for it and why (the event's data). */
-    record Entry(String conversationId, String agentId, JsonObject why) {}
+    /**
+     * One decided head: its {@link DomainEvent.Assigned} event (conversation, agent, why). The
+     * batch writes the events itself, in the statement that records the assignments (see
+     * {@link #RECORD}), so a batch stays one round trip: the rows are exactly what
+     * {@link io.switchboard.event.EventLog#append} would write for them.
+     */
+    record Entry(DomainEvent.Assigned event) {
+        String conversationId() {
+            return event.conversationId();
+        }
+
+        String agentId() {
+            return event.agentId();
+        }
+    }
 
     // NO KEY UPDATE, not UPDATE: it still makes ledgers of the same agent and an admin removing
     // the agent (FOR UPDATE) take turns, but it does not wait for the KEY SHARE lock a message
@@ -66,6 +79,7 @@ final class AssignmentLedger {
                 and (c.tenant_id = $4 and c.state = 'queued' and c.assignee_id is null) is true
               returning c.id, c.tenant_id, p.why, p.ord),
             logged as (
+              -- DomainEvent.Assigned (how = auto): its kind, actor and data.
               insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
               select tenant_id, id, 'assigned', 'system', why::jsonb from assigned order by ord
               returning 1)
@@ -90,7 +104,7 @@ final class AssignmentLedger {
             Entry e = entries.get(i);
             conversations[i] = UUID.fromString(e.conversationId());
             agents[i] = UUID.fromString(e.agentId());
-            why[i] = e.why().encode();
+            why[i] = e.event().data().encode();
         }
         UUID[] distinctAgents = java.util.Arrays.stream(agents).distinct().toArray(UUID[]::new);
         // Both at once: the connection pipelines them, and PostgreSQL runs them one after the other.

@@ -36,7 +36,7 @@ public class ConversationResource {
     private final CurrentCaller current;
     private final ConversationStore store;
     private final ConversationService service;
-    private final QueueDispatcher dispatcher;
+    private final Assignments assignments;
     private final AgentStore agents;
     private final ConversationAccess access;
     private final Transfers transfers;
@@ -44,7 +44,7 @@ public class ConversationResource {
     private final Surveys surveys;
 
     ConversationResource(CurrentCaller current, ConversationStore store, ConversationService service,
-                         QueueDispatcher dispatcher, AgentStore agents, ConversationAccess access,
+                         Assignments assignments, AgentStore agents, ConversationAccess access,
                          Transfers transfers, Participants participants, Surveys surveys) {
         this.transfers = transfers;
         this.participants = participants;
@@ -53,7 +53,7 @@ public class ConversationResource {
         this.current = current;
         this.store = store;
         this.service = service;
-        this.dispatcher = dispatcher;
+        this.assignments = assignments;
         this.agents = agents;
     }
 
@@ -234,7 +234,7 @@ public class ConversationResource {
             if (!judged.serves()) {
                 throw Problem.forbidden("the conversation waits in a queue you do not serve");
             }
-            return dispatcher.assignByHand(caller.tenantId(), conversationId, caller.id(), caller.id(), "pickup");
+            return assignments.assignByHand(caller.tenantId(), conversationId, caller.id(), caller.id(), "pickup");
         }).map(ConversationView::of);
     }
 
@@ -262,7 +262,7 @@ public class ConversationResource {
                     if (agent.isEmpty()) {
                         throw Problem.invalid("agentId", "no such agent in this tenant");
                     }
-                    return dispatcher.assignByHand(caller.tenantId(), conversationId, agentId, caller.id(), "assign");
+                    return assignments.assignByHand(caller.tenantId(), conversationId, agentId, caller.id(), "assign");
                 })
                 .map(ConversationView::of);
     }

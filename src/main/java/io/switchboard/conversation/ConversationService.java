@@ -1,19 +1,19 @@
 package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
-import io.switchboard.agent.LiveAgentState;
 import io.switchboard.common.Problem;
+import io.switchboard.event.Committed;
+import io.switchboard.event.DomainEvent;
+import io.switchboard.event.Facts;
+import io.switchboard.event.FanOut;
 import io.switchboard.event.Publisher;
 import io.switchboard.operations.Faults;
 import io.switchboard.protocol.ClientFrame;
 import io.switchboard.protocol.ServerFrames;
+import io.switchboard.protocol.ServerFrames.MessageView;
 import io.switchboard.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-
-import io.vertx.mutiny.sqlclient.Tuple;
-
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,18 +40,20 @@ public class ConversationService {
     private final QueueDispatcher dispatcher;
     private final Publisher publisher;
     private final ServerFrames frames;
-    private final LiveAgentState liveState;
+    private final Assignments assignments;
     private final RuleRouting ruleRouting;
     private final TimerDeadlines timers;
     private final ConversationAccess access;
     private final MessageFanout fanout;
     private final Faults faults;
     private final Surveys surveys;
+    private final FanOut fanOut;
 
     ConversationService(ConversationStore store, MessageStore messages, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames,
-                        LiveAgentState liveState, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access,
-                        MessageFanout fanout, Faults faults, Surveys surveys) {
+                        Assignments assignments, RuleRouting ruleRouting, TimerDeadlines timers, ConversationAccess access,
+                        MessageFanout fanout, Faults faults, Surveys surveys, FanOut fanOut) {
         this.surveys = surveys;
+        this.fanOut = fanOut;
         this.access = access;
         this.fanout = fanout;
         this.faults = faults;
@@ -62,7 +64,7 @@ public class ConversationService {
         this.dispatcher = dispatcher;
         this.publisher = publisher;
         this.frames = frames;
-        this.liveState = liveState;
+        this.assignments = assignments;
     }
 
     // ---------------------------------------------------------------- visitors
@@ -165,7 +167,7 @@ public class ConversationService {
 
     public Uni<List<String>> visitorClose(Caller visitor, ClientFrame.Close f) {
         return ownConversation(visitor, f.conversationId())
-                .flatMap(c -> close(visitor.tenantId(), c, "visitor", "visitor", visitor.id()));
+                .flatMap(c -> close(visitor.tenantId(), c, "visitor", DomainEvent.Actor.visitor(visitor.id())));
     }
 
     public Uni<List<String>> visitorTyping(Caller visitor, ClientFrame.Typing f) {
@@ -265,7 +267,8 @@ public class ConversationService {
     public Uni<List<String>> staffClose(Caller staff, String conversationId) {
         return staffConversation(staff, conversationId, true).flatMap(c -> {
             String reason = staff.id().equals(c.assigneeId()) ? "agent" : "supervisor";
-            return close(staff.tenantId(), c, reason, "agent", staff.id())
+            // A staff member closing acts as "agent" in the log, whatever their role, as it always did.
+            return close(staff.tenantId(), c, reason, new DomainEvent.Actor("agent", staff.id()))
                     // A close by staff asks the visitor for a rating when the tenant says so (C8).
                     .call(() -> surveys.afterStaffClose(staff.tenantId(), c, staff.id()));
         });
@@ -315,9 +318,8 @@ public class ConversationService {
                         return Uni.createFrom().item(new Done(verdict, null, -1));
                     }
                     return store.appendSystem(conn, tenantId, conversationId, text)
-                            .call(seq -> store.event(conn, tenantId, conversationId, "auto_closed", "system", null,
-                                    new JsonObject().put("minutes", minutes).put("reason", "visitor silent")))
-                            .flatMap(seq -> store.close(conn, tenantId, conversationId, "timeout", "system", null)
+                            .call(seq -> store.log().append(conn, new DomainEvent.AutoClosed(tenantId, conversationId, minutes)))
+                            .flatMap(seq -> store.close(conn, tenantId, conversationId, "timeout", DomainEvent.Actor.SYSTEM)
                                     .map(closed -> {
                                         // The row is locked and open: the close cannot miss. Should it, the
                                         // line must not stay without it, so the transaction is undone.
@@ -333,46 +335,45 @@ public class ConversationService {
                     }
                     // After commit: the line, then the close, to the visitor and the assignee.
                     ConversationStore.Closed closed = done.closed();
-                    String message = frames.message(new ServerFrames.MessageView(conversationId, done.seq(), "system", null, null,
-                            text, false, Instant.now()));
-                    Uni<Void> tell = publisher.toVisitor(tenantId, closed.visitorId(), message);
-                    if (closed.assigneeId() != null) {
-                        tell = tell.flatMap(v -> publisher.toStaff(tenantId, closed.assigneeId(), message));
-                    }
-                    return tell.onFailure().recoverWithNull()
-                            .flatMap(v -> afterClose(tenantId, conversationId, closed, "timeout").onFailure().recoverWithNull())
+                    MessageView line = new MessageView(conversationId, done.seq(), "system", null, null, text, false, Instant.now());
+                    Committed autoClosed = Committed.of(new DomainEvent.AutoClosed(tenantId, conversationId, minutes),
+                            Facts.visitor(closed.visitorId()).withAgent(closed.assigneeId(), null).withLine(line));
+                    return afterClose(tenantId, closed, List.of(autoClosed)).onFailure().recoverWithNull()
                             .replaceWith(Optional.<Instant>empty());
                 });
     }
 
     // ---------------------------------------------------------------- shared
 
-    private Uni<List<String>> close(String tenantId, ConversationRow c, String reason, String actorKind, String actorId) {
-        return store.close(tenantId, c.id(), reason, actorKind, actorId).flatMap(result -> {
+    private Uni<List<String>> close(String tenantId, ConversationRow c, String reason, DomainEvent.Actor actor) {
+        return store.close(tenantId, c.id(), reason, actor).flatMap(result -> {
             if (result.isEmpty()) {
                 throw Problem.conflict("conversation is already closed");
             }
-            return afterClose(tenantId, c.id(), result.get(), reason).replaceWith(List.<String>of());
+            return afterClose(tenantId, result.get(), List.of()).replaceWith(List.<String>of());
         });
     }
 
-    /** After a close committed: tell the visitor and the assignee, and free the assignee's capacity. */
-    private Uni<Void> afterClose(String tenantId, String conversationId, ConversationStore.Closed closed, String reason) {
-        String frame = frames.closed(conversationId, reason);
-        Uni<Void> after = publisher.toVisitor(tenantId, closed.visitorId(), frame);
-        if (closed.assigneeId() != null) {
-            String agentId = closed.assigneeId();
-            // Capacity is freed at once (C13) and handed to the queue.
-            after = after.flatMap(v -> publisher.toStaff(tenantId, agentId, frame))
-                    .flatMap(v -> liveState.release(tenantId, agentId))
-                    .flatMap(v -> liveState.current(tenantId, agentId))
-                    .flatMap(s -> publisher.toStaff(tenantId, agentId, frames.status(s.status().wire(), s.load(), s.maxConcurrent())))
-                    .invoke(() -> dispatcher.dispatchForAgent(tenantId, agentId).subscribe().with(x -> { }, e -> { }));
-        }
-        if (closed.wasQueued()) {
-            after = after.invoke(() -> dispatcher.publishPositions(tenantId, closed.groupId()));
-        }
-        return after;
+    /**
+     * After a close committed: the assignee's capacity is given back at once (C13), then the
+     * fan-out tells the visitor and the assignee (with their new figures), and the freed
+     * capacity goes to the queue (the dispatcher reacts to {@link DomainEvent.CapacityFreed}).
+     */
+    private Uni<Void> afterClose(String tenantId, ConversationStore.Closed closed, List<Committed> before) {
+        String agentId = closed.assigneeId();
+        Uni<Facts.Figures> figures = agentId == null ? Uni.createFrom().nullItem() : assignments.giveBack(tenantId, agentId);
+        return figures.flatMap(f -> {
+            List<Committed> events = new ArrayList<>(before);
+            events.add(Committed.of(closed.event(), Facts.visitor(closed.visitorId()).withAgent(agentId, null).withFigures(f)));
+            if (agentId != null) {
+                events.add(Committed.of(new DomainEvent.CapacityFreed(tenantId, agentId)));
+            }
+            return fanOut.publish(events);
+        }).invoke(() -> {
+            if (closed.wasQueued()) {
+                dispatcher.publishPositions(tenantId, closed.groupId());
+            }
+        });
     }
 
     /** Every stored message after {@code lastSeq}, page by page, then the conversation's state. */

@@ -1,6 +1,8 @@
 package io.switchboard.conversation;
 
 import io.switchboard.common.Problem;
+import io.switchboard.event.DomainEvent;
+import io.switchboard.event.EventLog;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.protocol.ServerFrames.MessageView;
@@ -10,7 +12,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.switchboard.routing.QueueDiscipline;
@@ -46,13 +47,19 @@ public class ConversationStore {
             "(select 'routing' where exists (select 1 from routing_rules r where r.tenant_id = $2 and r.enabled))";
 
 
-    /** What a close changed: the agent whose capacity it frees (null if it was queued). */
-    public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued) {}
+    /** What a close changed: the agent whose capacity it frees (null if it was queued), and the event it recorded. */
+    public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued, DomainEvent.Closed event) {}
 
     private final Pool pool;
+    private final EventLog log;
 
-    ConversationStore(Pool pool) {
+    ConversationStore(Pool pool, EventLog log) {
         this.pool = pool;
+        this.log = log;
+    }
+
+    public EventLog log() {
+        return log;
     }
 
     public Pool pool() {
@@ -100,7 +107,8 @@ public class ConversationStore {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(false);
                     }
-                    return event(conn, tenantId, id.toString(), "queued", "visitor", visitorId, null).replaceWith(true);
+                    return log.append(conn, new DomainEvent.Queued(tenantId, id.toString(), DomainEvent.Actor.visitor(visitorId)))
+                            .replaceWith(true);
                 }))
                 // Nothing live and nothing started: the channel was removed (a visitor token outlives
                 // it, but a removed channel takes no new conversations; live ones run to their close).
@@ -174,13 +182,13 @@ public class ConversationStore {
     }
 
     /** Closes a live conversation; empty when it was already closed or does not exist. */
-    public Uni<Optional<Closed>> close(String tenantId, String conversationId, String reason, String actorKind, String actorId) {
-        return pool.withTransaction(conn -> close(conn, tenantId, conversationId, reason, actorKind, actorId));
+    public Uni<Optional<Closed>> close(String tenantId, String conversationId, String reason, DomainEvent.Actor actor) {
+        return pool.withTransaction(conn -> close(conn, tenantId, conversationId, reason, actor));
     }
 
     /** Closes inside the caller's transaction, so a close can commit together with what decided it. */
-    public Uni<Optional<Closed>> close(SqlClient conn, String tenantId, String conversationId, String reason, String actorKind,
-                                       String actorId) {
+    public Uni<Optional<Closed>> close(SqlClient conn, String tenantId, String conversationId, String reason,
+                                       DomainEvent.Actor actor) {
         return conn.preparedQuery("""
                         update conversations c set state = 'closed', closed_at = now(), close_reason = $3
                         from conversations prev
@@ -193,11 +201,11 @@ public class ConversationStore {
                         return Uni.createFrom().item(Optional.<Closed>empty());
                     }
                     Row r = row.get();
+                    DomainEvent.Closed event = new DomainEvent.Closed(tenantId, conversationId, actor, reason);
                     Closed closed = new Closed(ConversationRow.str(r.getUUID("visitor_id")),
                             ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("group_id")),
-                            "queued".equals(r.getString("prev_state")));
-                    return event(conn, tenantId, conversationId, "closed", actorKind, actorId, new JsonObject().put("reason", reason))
-                            .replaceWith(Optional.of(closed));
+                            "queued".equals(r.getString("prev_state")), event);
+                    return log.append(conn, event).replaceWith(Optional.of(closed));
                 });
     }
 
@@ -324,16 +332,6 @@ public class ConversationStore {
             }
             return out;
         });
-    }
-
-    public Uni<Void> event(SqlClient conn, String tenantId, String conversationId, String kind, String actorKind,
-                           String actorId, JsonObject data) {
-        return conn.preparedQuery("""
-                        insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
-                        values ($1, $2, $3, $4, $5, $6)""")
-                .execute(Tuple.tuple(java.util.Arrays.asList(UUID.fromString(tenantId), UUID.fromString(conversationId), kind, actorKind,
-                        actorId == null ? null : UUID.fromString(actorId), data == null ? new JsonObject() : data)))
-                .replaceWithVoid();
     }
 
     static Optional<ConversationRow> firstConversation(RowSet<Row> rows) {

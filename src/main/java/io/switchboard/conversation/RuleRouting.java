@@ -2,8 +2,10 @@ package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentStore;
-import io.switchboard.event.Publisher;
-import io.switchboard.protocol.ServerFrames;
+import io.switchboard.event.DomainEvent;
+import io.switchboard.event.Committed;
+import io.switchboard.event.Facts;
+import io.switchboard.event.FanOut;
 import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.ConditionSpec;
 import io.switchboard.routing.Condition;
@@ -61,18 +63,16 @@ public class RuleRouting {
     private final QueueDispatcher dispatcher;
     private final AgentStore agents;
     private final LiveAgents live;
-    private final Publisher publisher;
-    private final ServerFrames frames;
+    private final FanOut fanOut;
 
     RuleRouting(Pool pool, ConversationStore store, QueueDispatcher dispatcher, AgentStore agents, LiveAgents live,
-                Publisher publisher, ServerFrames frames) {
+                FanOut fanOut) {
         this.pool = pool;
         this.store = store;
         this.dispatcher = dispatcher;
         this.agents = agents;
         this.live = live;
-        this.publisher = publisher;
-        this.frames = frames;
+        this.fanOut = fanOut;
     }
 
     /** Routes a conversation that was just created; never fails (it stays queued at worst). */
@@ -169,7 +169,7 @@ public class RuleRouting {
                 .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), UUID.fromString(group),
                         UUID.fromString(rule.id())))
                 .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().voidItem()
-                        : store.event(conn, c.tenantId(), c.id(), "routed", "system", null, why)));
+                        : store.log().append(conn, new DomainEvent.Routed(c.tenantId(), c.id(), group, why)).replaceWithVoid()));
     }
 
     private Uni<Void> offline(ConversationRow c, RoutingRule rule, String group, String hold, JsonObject why) {
@@ -181,11 +181,12 @@ public class RuleRouting {
                         .execute(Tuple.tuple(java.util.Arrays.asList(UUID.fromString(c.id()), UUID.fromString(c.tenantId()),
                                 UUID.fromString(group), UUID.fromString(rule.id()), hold, (int) OFFLINE_KEEP.toDays())))
                         .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
-                                : store.event(conn, c.tenantId(), c.id(), "out_of_hours", "system", null, why.put("group", group))
+                                : store.log().append(conn, new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, null))
                                         .replaceWith(true)))
                 .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
                         : (text != null ? Uni.createFrom().item(text) : tenantDefaultText(c.tenantId()))
-                                .flatMap(t -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.notice(c.id(), "out_of_hours", t))));
+                                .flatMap(t -> fanOut.publish(Committed.of(new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, t),
+                                        Facts.visitor(c.visitorId())))));
     }
 
     private Uni<Void> unmatched(ConversationRow c) {
@@ -194,25 +195,10 @@ public class RuleRouting {
                                 where id = $1 and tenant_id = $2 and state = 'queued' and """ + NOT_YET_PLACED)
                         .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId())))
                         .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
-                                : store.event(conn, c.tenantId(), c.id(), "unmatched", "system", null,
-                                        new JsonObject().put("reason", "no rule applies")).replaceWith(true)))
-                .flatMap(placed -> !placed ? Uni.createFrom().voidItem() : notifyUnmatched(c));
-    }
-
-    /** Tells the tenant's admins and supervisors that a conversation waits for a hand assignment. */
-    private Uni<Void> notifyUnmatched(ConversationRow c) {
-        return pool.preparedQuery("""
-                        select id from staff_users where tenant_id = $1 and disabled_at is null
-                          and roles && array['admin','supervisor']::text[]""")
-                .execute(Tuple.of(UUID.fromString(c.tenantId())))
-                .flatMap(rows -> {
-                    String notice = frames.notice(c.id(), "unmatched", "A conversation matched no routing rule: assign it by hand");
-                    List<Uni<Void>> sends = new ArrayList<>();
-                    for (Row r : rows) {
-                        sends.add(publisher.toStaff(c.tenantId(), r.getUUID("id").toString(), notice));
-                    }
-                    return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
-                });
+                                : store.log().append(conn, new DomainEvent.Unmatched(c.tenantId(), c.id())).replaceWith(true)))
+                // The tenant's admins and supervisors hear of it at once (the fan-out knows who they are).
+                .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
+                        : fanOut.publish(Committed.of(new DomainEvent.Unmatched(c.tenantId(), c.id()))));
     }
 
     /** The first of the open groups with a member online who serves the channel, or null when nobody is. */

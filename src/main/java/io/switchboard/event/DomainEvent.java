@@ -107,4 +107,246 @@ public sealed interface DomainEvent {
             return new JsonObject().put("score", score).put("comment", comment);
         }
     }
+
+    // ---------------------------------------------------------------- the conversation's life
+    // Kinds and data below are those the log held before it was typed: the routing explanation
+    // (GET /conversations/{id}/routing) and the outbox's consumers read them as they are.
+
+    /** A visitor's first message started the conversation; it waits in a queue (A1, B4). */
+    record Queued(String tenantId, String conversationId, Actor actor) implements DomainEvent {
+
+        public String kind() {
+            return "queued";
+        }
+
+        public JsonObject data() {
+            return new JsonObject();
+        }
+    }
+
+    /** A routing rule placed the conversation in a group's queue (A6); {@code why} is the rule, strategy and groups. */
+    record Routed(String tenantId, String conversationId, String groupId, JsonObject why) implements DomainEvent {
+
+        public Actor actor() {
+            return Actor.SYSTEM;
+        }
+
+        public String kind() {
+            return "routed";
+        }
+
+        public JsonObject data() {
+            return why.copy();
+        }
+    }
+
+    /**
+     * The rule's groups are closed or nobody in them is online (B5): the visitor is told
+     * {@code text} and the conversation is kept as an offline message for the group.
+     */
+    record OutOfHours(String tenantId, String conversationId, String groupId, JsonObject why, String text)
+            implements DomainEvent {
+
+        public Actor actor() {
+            return Actor.SYSTEM;
+        }
+
+        public String kind() {
+            return "out_of_hours";
+        }
+
+        public JsonObject data() {
+            return why.copy().put("group", groupId);
+        }
+    }
+
+    /** No routing rule applies: the conversation waits for an admin or supervisor to assign it by hand. */
+    record Unmatched(String tenantId, String conversationId) implements DomainEvent {
+
+        public Actor actor() {
+            return Actor.SYSTEM;
+        }
+
+        public String kind() {
+            return "unmatched";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("reason", "no rule applies");
+        }
+    }
+
+    /**
+     * The conversation was claimed for an agent (DESIGN rule 1). {@code how} is {@code auto}
+     * (the dispatcher; {@code why} is its decision: rule, strategy, candidates, choice),
+     * {@code pickup} (the agent took it from the queue) or {@code assign} (chosen by an admin or
+     * supervisor; {@code load} is the agent's load with it).
+     */
+    record Assigned(String tenantId, String conversationId, Actor actor, String agentId, String how, int load,
+                    JsonObject why) implements DomainEvent {
+
+        public static final String AUTO = "auto";
+
+        public static Assigned auto(String tenantId, String conversationId, String agentId, JsonObject why) {
+            return new Assigned(tenantId, conversationId, Actor.SYSTEM, agentId, AUTO, -1, why);
+        }
+
+        public static Assigned byHand(String tenantId, String conversationId, String actorId, String agentId, String how,
+                                      int load) {
+            return new Assigned(tenantId, conversationId, Actor.staff(actorId), agentId, how, load, null);
+        }
+
+        public String kind() {
+            return "assigned";
+        }
+
+        public JsonObject data() {
+            return AUTO.equals(how) ? why.copy()
+                    : new JsonObject().put("manual", how).put("chosen", agentId).put("load", load);
+        }
+    }
+
+    /** Auto-reassign (B6): the agent stayed silent for {@code minutes}; the conversation went back to the queue. */
+    record Reassigned(String tenantId, String conversationId, String fromAgentId, int minutes) implements DomainEvent {
+
+        public Actor actor() {
+            return Actor.SYSTEM;
+        }
+
+        public String kind() {
+            return "reassigned";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("from", fromAgentId).put("minutes", minutes).put("reason", "no agent reply");
+        }
+    }
+
+    /** The agent was removed by an admin: the conversation they held went back to the queue. */
+    record Released(String tenantId, String conversationId, Actor actor, String agentId) implements DomainEvent {
+
+        public String kind() {
+            return "released";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("reason", "agent_removed").put("agentId", agentId);
+        }
+    }
+
+    /** Auto-close (B6): the visitor was silent for {@code minutes}. A {@link Closed} with reason {@code timeout} follows. */
+    record AutoClosed(String tenantId, String conversationId, int minutes) implements DomainEvent {
+
+        public Actor actor() {
+            return Actor.SYSTEM;
+        }
+
+        public String kind() {
+            return "auto_closed";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("minutes", minutes).put("reason", "visitor silent");
+        }
+    }
+
+    /**
+     * The conversation closed: {@code reason} is {@code visitor}, {@code agent}, {@code supervisor}
+     * or {@code timeout}. A staff member who closes acts as {@code agent} in the log, as always.
+     */
+    record Closed(String tenantId, String conversationId, Actor actor, String reason) implements DomainEvent {
+
+        public String kind() {
+            return "closed";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("reason", reason);
+        }
+    }
+
+    /** An offline message nobody served within its keep (B5) closed unanswered. */
+    record Expired(String tenantId, String conversationId) implements DomainEvent {
+
+        public static final String REASON = "offline message unserved for 7 days";
+
+        public Actor actor() {
+            return Actor.SYSTEM;
+        }
+
+        public String kind() {
+            return "expired";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("reason", REASON);
+        }
+    }
+
+    // ---------------------------------------------------------------- agents
+
+    /** An agent set their status (B3): {@code online}, {@code break} or {@code offline}. */
+    record AgentStatusChanged(String tenantId, String agentId, String status) implements DomainEvent {
+
+        public String conversationId() {
+            return null;
+        }
+
+        public Actor actor() {
+            return Actor.staff(agentId);
+        }
+
+        public String kind() {
+            return "agent_status_changed";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("agent", agentId).put("status", status);
+        }
+    }
+
+    /** An agent set their own limit of concurrent conversations (B2). */
+    record AgentLimitChanged(String tenantId, String agentId, int maxConcurrent) implements DomainEvent {
+
+        public String conversationId() {
+            return null;
+        }
+
+        public Actor actor() {
+            return Actor.staff(agentId);
+        }
+
+        public String kind() {
+            return "agent_limit_changed";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("agent", agentId).put("max", maxConcurrent);
+        }
+    }
+
+    /**
+     * An agent may have room for another conversation: one they held closed, was reassigned or
+     * transferred away. Raised after commit by whoever gave the capacity back in Redis, and
+     * never appended: the event that freed it is in the log already. The dispatcher reacts by
+     * serving the queues the agent may take from.
+     */
+    record CapacityFreed(String tenantId, String agentId) implements DomainEvent {
+
+        public String conversationId() {
+            return null;
+        }
+
+        public Actor actor() {
+            return Actor.SYSTEM;
+        }
+
+        public String kind() {
+            return "capacity_freed";
+        }
+
+        public JsonObject data() {
+            return new JsonObject().put("agent", agentId);
+        }
+    }
 }

@@ -5,7 +5,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -15,14 +17,30 @@ import java.util.UUID;
 @ApplicationScoped
 public class EventLog {
 
+    private static final String INSERT = """
+            insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
+            values ($1, $2, $3, $4, $5, $6) returning id""";
+
     /** Records the event on {@code conn} (inside the caller's transaction); answers its id. */
     public Uni<Long> append(SqlClient conn, DomainEvent e) {
-        return conn.preparedQuery("""
-                        insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
-                        values ($1, $2, $3, $4, $5, $6) returning id""")
-                .execute(Tuple.tuple(Arrays.asList(UUID.fromString(e.tenantId()),
-                        e.conversationId() == null ? null : UUID.fromString(e.conversationId()), e.kind(),
-                        e.actor().kind(), e.actor().id() == null ? null : UUID.fromString(e.actor().id()), e.data())))
-                .map(rows -> rows.iterator().next().getLong("id"));
+        return conn.preparedQuery(INSERT).execute(row(e)).map(rows -> rows.iterator().next().getLong("id"));
+    }
+
+    /** Records several events on {@code conn} in one round trip, in the given order. */
+    public Uni<Void> appendAll(SqlClient conn, List<? extends DomainEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>(events.size());
+        for (DomainEvent e : events) {
+            rows.add(row(e));
+        }
+        return conn.preparedQuery(INSERT).executeBatch(rows).replaceWithVoid();
+    }
+
+    private static Tuple row(DomainEvent e) {
+        return Tuple.tuple(Arrays.asList(UUID.fromString(e.tenantId()),
+                e.conversationId() == null ? null : UUID.fromString(e.conversationId()), e.kind(),
+                e.actor().kind(), e.actor().id() == null ? null : UUID.fromString(e.actor().id()), e.data()));
     }
 }

@@ -3,7 +3,7 @@ package io.switchboard.timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.conversation.ConversationService;
-import io.switchboard.conversation.QueueDispatcher;
+import io.switchboard.conversation.SilentAgents;
 import io.switchboard.conversation.TimerDeadlines;
 import io.switchboard.conversation.TimerRetryConfig;
 import io.switchboard.routing.live.Deadlines;
@@ -35,16 +35,16 @@ public class ConversationTimers {
     private final Deadlines deadlines;
     private final TimerDeadlines timers;
     private final ConversationService conversations;
-    private final QueueDispatcher dispatcher;
+    private final SilentAgents silentAgents;
     private final TimerRetryConfig retry;
 
     ConversationTimers(Pool pool, Deadlines deadlines, TimerDeadlines timers, ConversationService conversations,
-                       QueueDispatcher dispatcher, TimerRetryConfig retry) {
+                       SilentAgents silentAgents, TimerRetryConfig retry) {
         this.pool = pool;
         this.deadlines = deadlines;
         this.timers = timers;
         this.conversations = conversations;
-        this.dispatcher = dispatcher;
+        this.silentAgents = silentAgents;
         this.retry = retry;
     }
 
@@ -123,7 +123,7 @@ public class ConversationTimers {
         }
         if (member.startsWith(TimerDeadlines.REASSIGN) && settings.autoReassignMinutes() != null) {
             int minutes = settings.autoReassignMinutes();
-            return dispatcher.reassignSilent(tenantId, member.substring(TimerDeadlines.REASSIGN.length()),
+            return silentAgents.reassign(tenantId, member.substring(TimerDeadlines.REASSIGN.length()),
                     timers.minutes(minutes), minutes);
         }
         // Switched off since the deadline was set.

@@ -4,8 +4,10 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.conversation.QueueDispatcher;
 import io.switchboard.conversation.RuleRouting;
-import io.switchboard.event.Publisher;
-import io.switchboard.protocol.ServerFrames;
+import io.switchboard.event.DomainEvent;
+import io.switchboard.event.Committed;
+import io.switchboard.event.Facts;
+import io.switchboard.event.FanOut;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -25,18 +27,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class OfflineMessages {
 
+    /** The data of every {@link DomainEvent.Expired}: the same for all, so the sweep writes them in its one statement. */
+    private static final io.vertx.core.json.JsonObject EXPIRED_DATA = new DomainEvent.Expired(
+            "00000000-0000-0000-0000-000000000000", null).data();
+
     private final Pool pool;
     private final RuleRouting routing;
     private final QueueDispatcher dispatcher;
-    private final Publisher publisher;
-    private final ServerFrames frames;
+    private final FanOut fanOut;
 
-    OfflineMessages(Pool pool, RuleRouting routing, QueueDispatcher dispatcher, Publisher publisher, ServerFrames frames) {
+    OfflineMessages(Pool pool, RuleRouting routing, QueueDispatcher dispatcher, FanOut fanOut) {
         this.pool = pool;
         this.routing = routing;
         this.dispatcher = dispatcher;
-        this.publisher = publisher;
-        this.frames = frames;
+        this.fanOut = fanOut;
     }
 
     @Scheduled(every = "${switchboard.offline.sweep-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -53,18 +57,19 @@ public class OfflineMessages {
                           returning id, tenant_id, visitor_id
                         ), logged as (
                           insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
-                          select tenant_id, id, 'expired', 'system', '{"reason": "offline message unserved for 7 days"}'::jsonb
+                          -- DomainEvent.Expired, for each: its kind, actor and data.
+                          select tenant_id, id, 'expired', 'system', $1::jsonb
                           from expired
                         )
                         select id, tenant_id, visitor_id from expired""")
-                .execute()
+                .execute(Tuple.of(EXPIRED_DATA))
                 .flatMap(rows -> {
-                    List<Uni<Void>> sends = new ArrayList<>();
+                    List<Committed> expired = new ArrayList<>();
                     for (Row r : rows) {
-                        sends.add(publisher.toVisitor(r.getUUID("tenant_id").toString(), r.getUUID("visitor_id").toString(),
-                                frames.closed(r.getUUID("id").toString(), "timeout")));
+                        expired.add(Committed.of(new DomainEvent.Expired(r.getUUID("tenant_id").toString(), r.getUUID("id").toString()),
+                                Facts.visitor(r.getUUID("visitor_id").toString())));
                     }
-                    return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+                    return fanOut.publish(expired);
                 });
     }
 

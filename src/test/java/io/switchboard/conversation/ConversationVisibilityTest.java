@@ -44,7 +44,7 @@ class ConversationVisibilityTest {
     URL base;
 
     @Inject
-    QueueDispatcher dispatcher;
+    SilentAgents silentAgents;
 
     /** A tenant with group A (the fixture's team, its web channel) and group B with a channel of its own. */
     private record Scene(Fixtures.Team team, String groupB, String channelB, String channelKeyB) {}
@@ -193,7 +193,7 @@ class ConversationVisibilityTest {
             }
 
             // Taken away (auto-reassign sends it back to group B's queue): the agent keeps sight of it.
-            assertThat(VertxContextSupport.subscribeAndAwait(() -> dispatcher.reassignSilent(s.team().tenantId(), c, Duration.ZERO, 1)))
+            assertThat(VertxContextSupport.subscribeAndAwait(() -> silentAgents.reassign(s.team().tenantId(), c, Duration.ZERO, 1)))
                     .as("taken away by this call: nothing left to look at later").isEmpty();
             as(agentJwt).when().get("/api/v1/conversations/" + c).then().statusCode(200).body("state", equalTo("queued"));
             as(agentJwt).when().get("/api/v1/conversations/" + c + "/messages").then().statusCode(200)

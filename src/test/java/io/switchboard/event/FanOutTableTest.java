@@ -1,0 +1,210 @@
+package io.switchboard.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.event.FanOutTable.Recipient;
+import io.switchboard.event.FanOutTable.Send;
+import io.switchboard.protocol.ServerFrames;
+import io.switchboard.protocol.ServerFrames.MessageView;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The event-to-recipients table, row by row: for each event, who gets which frames (type and
+ * fields, as docs/protocol.md has them), and who must not: a visitor never gets a staff-only
+ * frame, an agent never hears of a conversation that is not theirs.
+ */
+class FanOutTableTest {
+
+    static final String T = "00000000-0000-0000-0000-0000000000aa";
+    static final String C = "00000000-0000-0000-0000-0000000000c1";
+    static final String VISITOR = "00000000-0000-0000-0000-0000000000b1";
+    static final String AGENT = "00000000-0000-0000-0000-0000000000d1";
+    static final String SUPERVISOR = "00000000-0000-0000-0000-0000000000e1";
+    /** Frame types only staff may see. */
+    static final Set<String> STAFF_ONLY = Set.of("status");
+
+    final ObjectMapper mapper = new ObjectMapper();
+    final FanOutTable table = new FanOutTable(new ServerFrames(mapper));
+    final Facts.Figures figures = new Facts.Figures("online", 2, 5);
+    final MessageView first = new MessageView(C, 1, "visitor", VISITOR, "Ann", "hello", false, Instant.EPOCH);
+    final MessageView line = new MessageView(C, 4, "system", null, null, "No reply from the agent", false, Instant.EPOCH);
+
+    @Test
+    void anAutomaticAssignmentTellsTheVisitorWhoServesThemAndGivesTheAgentTheHistoryAndFigures() {
+        List<Send> out = table.deliveries(DomainEvent.Assigned.auto(T, C, AGENT, new JsonObject()),
+                Facts.visitor(VISITOR).withAgent(AGENT, "Bo").withFigures(figures).withHistory(List.of(first)));
+
+        assertEquals(List.of("assigned"), types(out, Recipient.visitor(VISITOR)));
+        assertEquals(List.of("assigned", "message", "status"), types(out, Recipient.staff(AGENT)));
+        JsonNode assigned = frame(out, Recipient.visitor(VISITOR), 0);
+        assertEquals(C, assigned.get("conversationId").asText());
+        assertEquals(AGENT, assigned.get("agent").get("id").asText());
+        assertEquals("Bo", assigned.get("agent").get("name").asText());
+        JsonNode status = frame(out, Recipient.staff(AGENT), 2);
+        assertEquals(2, status.get("load").asInt());
+        assertEquals(5, status.get("maxConcurrent").asInt());
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT));
+    }
+
+    @Test
+    void aHandAssignmentIsAnnouncedLikeAnAutomaticOne() {
+        List<Send> out = table.deliveries(DomainEvent.Assigned.byHand(T, C, SUPERVISOR, AGENT, "assign", 1),
+                Facts.visitor(VISITOR).withAgent(AGENT, "Bo").withFigures(figures));
+
+        assertEquals(List.of("assigned"), types(out, Recipient.visitor(VISITOR)));
+        assertEquals(List.of("assigned", "status"), types(out, Recipient.staff(AGENT)));
+        // The supervisor who chose acted by REST: their answer is the response, not a frame.
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT));
+    }
+
+    @Test
+    void aCloseTellsTheVisitorAndTheAssigneeWhoAlsoGetsTheirFreedFigures() {
+        List<Send> out = table.deliveries(new DomainEvent.Closed(T, C, DomainEvent.Actor.visitor(VISITOR), "visitor"),
+                Facts.visitor(VISITOR).withAgent(AGENT, null).withFigures(figures));
+
+        assertEquals(List.of("closed"), types(out, Recipient.visitor(VISITOR)));
+        assertEquals(List.of("closed", "status"), types(out, Recipient.staff(AGENT)));
+        assertEquals("visitor", frame(out, Recipient.visitor(VISITOR), 0).get("reason").asText());
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT));
+    }
+
+    @Test
+    void aCloseOfAWaitingConversationTellsOnlyTheVisitor() {
+        List<Send> out = table.deliveries(new DomainEvent.Closed(T, C, DomainEvent.Actor.visitor(VISITOR), "visitor"),
+                Facts.visitor(VISITOR));
+
+        assertEquals(List.of("closed"), types(out, Recipient.visitor(VISITOR)));
+        assertOnly(out, Recipient.visitor(VISITOR));
+    }
+
+    @Test
+    void anAutoCloseSendsItsSystemLineToTheVisitorAndTheAssigneeBeforeTheClose() {
+        List<Send> out = new ArrayList<>(table.deliveries(new DomainEvent.AutoClosed(T, C, 5),
+                Facts.visitor(VISITOR).withAgent(AGENT, null).withLine(line)));
+        out.addAll(table.deliveries(new DomainEvent.Closed(T, C, DomainEvent.Actor.SYSTEM, "timeout"),
+                Facts.visitor(VISITOR).withAgent(AGENT, null).withFigures(figures)));
+
+        assertEquals(List.of("message", "closed"), types(out, Recipient.visitor(VISITOR)));
+        assertEquals(List.of("message", "closed", "status"), types(out, Recipient.staff(AGENT)));
+        assertEquals("timeout", frame(out, Recipient.visitor(VISITOR), 1).get("reason").asText());
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT));
+    }
+
+    @Test
+    void anAutoReassignTellsTheSilentAgentWithANoticeAndTheVisitorOnlyTheLine() {
+        List<Send> out = table.deliveries(new DomainEvent.Reassigned(T, C, AGENT, 3),
+                Facts.visitor(VISITOR).withLine(line).withFigures(figures));
+
+        assertEquals(List.of("message"), types(out, Recipient.visitor(VISITOR)));
+        assertEquals(List.of("message", "notice", "status"), types(out, Recipient.staff(AGENT)));
+        assertEquals("reassigned", frame(out, Recipient.staff(AGENT), 1).get("code").asText());
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT));
+    }
+
+    @Test
+    void anOutOfHoursNoticeGoesToTheVisitorOnly() {
+        List<Send> out = table.deliveries(new DomainEvent.OutOfHours(T, C, "g", new JsonObject(), "We are away"),
+                Facts.visitor(VISITOR));
+
+        assertEquals(List.of("notice"), types(out, Recipient.visitor(VISITOR)));
+        JsonNode notice = frame(out, Recipient.visitor(VISITOR), 0);
+        assertEquals("out_of_hours", notice.get("code").asText());
+        assertEquals("We are away", notice.get("text").asText());
+        assertOnly(out, Recipient.visitor(VISITOR));
+    }
+
+    @Test
+    void anUnmatchedConversationIsNoticedBySupervisorsAndNeverByItsVisitor() {
+        List<Send> out = table.deliveries(new DomainEvent.Unmatched(T, C),
+                Facts.visitor(VISITOR).withSupervisors(List.of(SUPERVISOR, AGENT)));
+
+        assertEquals(List.of("notice"), types(out, Recipient.staff(SUPERVISOR)));
+        assertEquals("unmatched", frame(out, Recipient.staff(SUPERVISOR), 0).get("code").asText());
+        assertOnly(out, Recipient.staff(SUPERVISOR), Recipient.staff(AGENT));
+    }
+
+    @Test
+    void anExpiredOfflineMessageClosesForTheVisitorWithTimeout() {
+        List<Send> out = table.deliveries(new DomainEvent.Expired(T, C), Facts.visitor(VISITOR));
+
+        assertEquals(List.of("closed"), types(out, Recipient.visitor(VISITOR)));
+        assertEquals("timeout", frame(out, Recipient.visitor(VISITOR), 0).get("reason").asText());
+        assertOnly(out, Recipient.visitor(VISITOR));
+    }
+
+    @Test
+    void anAgentsStatusOrLimitChangeGoesToTheirOwnSessionsOnly() {
+        for (DomainEvent e : List.of(new DomainEvent.AgentStatusChanged(T, AGENT, "break"),
+                new DomainEvent.AgentLimitChanged(T, AGENT, 5))) {
+            List<Send> out = table.deliveries(e, Facts.agent(AGENT, figures));
+            assertEquals(List.of("status"), types(out, Recipient.staff(AGENT)), e.kind());
+            assertOnly(out, Recipient.staff(AGENT));
+        }
+    }
+
+    @Test
+    void eventsWithoutSocketAudienceSendNothing() {
+        Facts everyone = Facts.visitor(VISITOR).withAgent(AGENT, "Bo").withFigures(figures).withSupervisors(List.of(SUPERVISOR));
+        for (DomainEvent e : List.of(new DomainEvent.Queued(T, C, DomainEvent.Actor.visitor(VISITOR)),
+                new DomainEvent.Routed(T, C, "g", new JsonObject()),
+                new DomainEvent.Released(T, C, DomainEvent.Actor.staff(SUPERVISOR), AGENT),
+                new DomainEvent.CapacityFreed(T, AGENT))) {
+            assertEquals(List.of(), table.deliveries(e, everyone), e.kind());
+        }
+    }
+
+    @Test
+    void noVisitorEverReceivesAStaffOnlyFrame() {
+        Facts everything = Facts.visitor(VISITOR).withAgent(AGENT, "Bo").withFigures(figures).withHistory(List.of(first))
+                .withLine(line).withSupervisors(List.of(SUPERVISOR));
+        for (DomainEvent e : List.of(DomainEvent.Assigned.auto(T, C, AGENT, new JsonObject()),
+                new DomainEvent.Reassigned(T, C, AGENT, 3), new DomainEvent.AutoClosed(T, C, 5),
+                new DomainEvent.Closed(T, C, DomainEvent.Actor.SYSTEM, "timeout"), new DomainEvent.Expired(T, C),
+                new DomainEvent.OutOfHours(T, C, "g", new JsonObject(), "away"), new DomainEvent.Unmatched(T, C),
+                new DomainEvent.AgentStatusChanged(T, AGENT, "online"))) {
+            for (String type : types(table.deliveries(e, everything), Recipient.visitor(VISITOR))) {
+                assertTrue(!STAFF_ONLY.contains(type) && !"notice".equals(type) || e instanceof DomainEvent.OutOfHours,
+                        e.kind() + " sent " + type + " to the visitor");
+            }
+        }
+    }
+
+    private List<String> types(List<Send> out, Recipient to) {
+        List<String> types = new ArrayList<>();
+        for (Send s : out) {
+            if (s.to().equals(to)) {
+                types.add(parse(s.frame()).get("type").asText());
+            }
+        }
+        return types;
+    }
+
+    private JsonNode frame(List<Send> out, Recipient to, int index) {
+        return parse(out.stream().filter(s -> s.to().equals(to)).toList().get(index).frame());
+    }
+
+    private static void assertOnly(List<Send> out, Recipient... allowed) {
+        Set<Recipient> ok = Set.of(allowed);
+        for (Send s : out) {
+            assertTrue(ok.contains(s.to()), "unexpected recipient " + s.to());
+        }
+        assertEquals(ok, Set.copyOf(out.stream().map(Send::to).toList()), "every expected recipient got something");
+    }
+
+    private JsonNode parse(String frame) {
+        try {
+            return mapper.readTree(frame);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
