@@ -5,7 +5,9 @@ import io.switchboard.agent.LiveAgentState;
 import io.switchboard.common.FieldErrors;
 import io.switchboard.common.Problem;
 import io.switchboard.event.DomainEvent;
+import io.switchboard.event.Committed;
 import io.switchboard.event.EventLog;
+import io.switchboard.event.FanOut;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.protocol.ServerFrames.MessageView;
@@ -78,10 +80,14 @@ public class Transfers {
     private final Publisher publisher;
     private final ServerFrames frames;
     private final TeamworkFrames teamwork;
+    private final Assignments assignments;
+    private final FanOut fanOut;
 
     Transfers(Pool pool, ConversationAccess access, ConversationStore store, LiveAgents live, LiveAgentState liveState,
               QueueDispatcher dispatcher, RuleRouting ruleRouting, TimerDeadlines timers, EventLog events,
-              Publisher publisher, ServerFrames frames) {
+              Publisher publisher, ServerFrames frames, Assignments assignments, FanOut fanOut) {
+        this.assignments = assignments;
+        this.fanOut = fanOut;
         this.pool = pool;
         this.access = access;
         this.store = store;
@@ -203,8 +209,11 @@ public class Transfers {
             throw Problem.conflict("the conversation is already assigned to this agent");
         }
         String tenantId = c.tenantId();
-        return agentName(tenantId, agentId).flatMap(name -> forceClaim(tenantId, agentId, false)
-                .flatMap(load -> pool.withTransaction(conn -> conn.preparedQuery("""
+        // The claim is Assignments' (DESIGN rule 1 in one place): a unit reserved beyond the limit,
+        // given back if this transaction fails (the loser of two transfers at once), and the
+        // previous assignee's unit given back once it committed.
+        return agentName(tenantId, agentId).flatMap(name -> assignments.claimBeyondLimit(tenantId, agentId, c.assigneeId(),
+                        conn -> conn.preparedQuery("""
                                         update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null,
                                                offline_until = null, reassign_excluded = null
                                         where id = $1 and tenant_id = $2 and state <> 'closed' and assignee_id is not distinct from $4""")
@@ -229,8 +238,6 @@ public class Transfers {
                                 })
                                 .flatMap(x -> record(conn, caller, c, line(name, caller), note,
                                         new DomainEvent.Target("agent", agentId, name))))
-                        // Not recorded: the reservation goes back (the loser of two transfers at once lands here).
-                        .onFailure().call(e -> liveState.release(tenantId, agentId)))
                 .call(moved -> afterToAgent(caller, c, agentId, name, note, line(name, caller), moved)
                         .onFailure().invoke(e -> LOG.warnf(e, "announcing the transfer of %s failed", c.id()))
                         .onFailure().recoverWithNull())
@@ -343,7 +350,7 @@ public class Transfers {
                     staffLines(tenantId, moved.experts(), lineFrame, noteFrame, out);
                     return publisher.together(out);
                 }))
-                .flatMap(v -> releasePrevious(tenantId, from))
+                .flatMap(v -> figuresOf(tenantId, from))
                 .invoke(() -> {
                     if (c.isQueued()) {
                         dispatcher.publishPositions(tenantId, c.groupId());
@@ -391,25 +398,27 @@ public class Transfers {
         }
     }
 
-    /** The previous assignee's unit goes back at once, they see their figures, and their queues may serve them again. */
+    /**
+     * A transfer to a group: the previous assignee's unit goes back at once, they see their
+     * figures, and the dispatcher hears that capacity freed (their queues may serve them again).
+     */
     private Uni<Void> releasePrevious(String tenantId, String from) {
         if (from == null) {
             return Uni.createFrom().voidItem();
         }
-        return liveState.release(tenantId, from)
-                .flatMap(v -> liveState.current(tenantId, from))
-                .flatMap(st -> publisher.toStaff(tenantId, from, frames.status(st.status().wire(), st.load(), st.maxConcurrent())))
-                .invoke(() -> dispatcher.dispatchForAgent(tenantId, from).subscribe().with(x -> { }, e -> { }));
+        return assignments.giveBack(tenantId, from)
+                .flatMap(f -> f == null ? Uni.createFrom().voidItem()
+                        : publisher.toStaff(tenantId, from, frames.status(f.status(), f.load(), f.maxConcurrent())))
+                .flatMap(v -> fanOut.publish(Committed.of(new DomainEvent.CapacityFreed(tenantId, from))));
     }
 
-    /** One unit of the agent's capacity beyond their limit; 409 when they are offline. */
-    private Uni<Integer> forceClaim(String tenantId, String agentId, boolean seeded) {
-        return live.forceClaim(tenantId, agentId, System.currentTimeMillis()).flatMap(claim -> switch (claim.outcome()) {
-            case CLAIMED -> Uni.createFrom().item(claim.load());
-            case REFUSED -> Uni.createFrom().failure(Problem.conflict("the agent is offline"));
-            case MISSING -> seeded ? Uni.createFrom().failure(Problem.notFound("agent"))
-                    : liveState.seed(pool, tenantId, agentId).flatMap(v -> forceClaim(tenantId, agentId, true));
-        });
+    /** A transfer to an agent: the previous assignee (whose unit the claim gave back) sees their figures. */
+    private Uni<Void> figuresOf(String tenantId, String from) {
+        if (from == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return liveState.current(tenantId, from)
+                .flatMap(st -> publisher.toStaff(tenantId, from, frames.status(st.status().wire(), st.load(), st.maxConcurrent())));
     }
 
     private Uni<String> agentName(String tenantId, String agentId) {
