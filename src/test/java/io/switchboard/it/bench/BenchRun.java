@@ -103,6 +103,16 @@ final class BenchRun implements AutoCloseable {
         // For profiling a scenario: -Dbench.replica-java-options=-XX:StartFlightRecording=filename=p2-{name}.jfr
         // ({name} is the replica's scenario and letter; relative paths land in target/benchmarks). JAVA_TOOL_OPTIONS
         // reaches the replica JVM only, not the harness. Read only when given, so plain runs report no such knob.
+        // For experiments on one setting: -Dbench.replica-env=SWITCHBOARD_OUTBOX_ENABLED=false;SWITCHBOARD_X=y.
+        // Read only when given, so plain runs report no such knob.
+        if (knobs.given("bench.replica-env")) {
+            for (String pair : knobs.text("bench.replica-env", "").split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    r.withEnv(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
         if (knobs.given("bench.replica-java-options")) {
             r.withEnv("JAVA_TOOL_OPTIONS", knobs.text("bench.replica-java-options", "").replace("{name}", scenario + "-" + name));
         }
