@@ -54,6 +54,11 @@ final class CpuShares {
         return from + " to " + to;
     }
 
+    /** CPU seconds one part spent in the window ("replicas", "postgres", "redis", "generator"); 0 when unknown. */
+    double spent(String part) {
+        return spent.getOrDefault(part, 0.0);
+    }
+
     /** Share of the replicas' CPU that went to compiling code, 0 to 1. */
     double compilerShare() {
         double replicas = spent.getOrDefault("replicas", 0.0);

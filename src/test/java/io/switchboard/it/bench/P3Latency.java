@@ -57,7 +57,7 @@ final class P3Latency implements Scenario {
             service = measure(run, flow, rate, length, warmUp, (i, due) -> {
                 Chats.Visitor v = chats.visitors.get((int) (i % conversations));
                 v.socket.writeTextMessage(Flow.frame(i, due, v.conversationId));
-            });
+            }, replicas);
         } finally {
             BenchRun.stop(replicas);
         }
@@ -79,27 +79,37 @@ final class P3Latency implements Scenario {
         r.note(String.format("Messages over 15 ms, by when they were sent (slow messages sent less than %d ms apart make one burst): "
                         + "service %s; echo %s.", SlowBursts.GAP_MILLIS,
                 service.slow().describe(service.sent()), echoRun.slow().describe(echoRun.sent())));
+        r.note(service.cost().describe());
         return r;
     }
 
-    record Result(Percentiles.Sorted latency, long sent, long acked, long delivered, String errors, SlowBursts slow) {}
+    record Result(Percentiles.Sorted latency, long sent, long acked, long delivered, String errors, SlowBursts slow,
+                  MessageCost cost) {}
 
     /** What counts as slow when showing how the slow messages are spread: the p99 target. */
     private static final long SLOW_MICROS = 15_000;
 
     /** Warm-up at the rate, then the measured run; returns once every message arrived or 30 s passed. */
     private static Result measure(BenchRun run, Flow flow, int rate, Duration length, Duration warmUp, OpenLoop.Sender sender) {
+        return measure(run, flow, rate, length, warmUp, sender, null);
+    }
+
+    /** The same; with {@code replicas}, also what the measured part cost per message ({@link MessageCost}). */
+    private static Result measure(BenchRun run, Flow flow, int rate, Duration length, Duration warmUp, OpenLoop.Sender sender,
+                                  List<Replica> replicas) {
         long offset = OpenLoop.run(run.vertx, rate, warmUp, sender::send).count();
         awaitDelivered(flow, offset, Duration.ofSeconds(30));
         BenchRun.pause(Duration.ofMillis(500));
         flow.latency.reset();
         long ackedBefore = flow.ackCount.get();
         long deliveredBefore = flow.receivedCount.get();
+        MessageCost.Meter meter = replicas == null ? null : MessageCost.start(replicas);
         OpenLoop.Sent sent = OpenLoop.run(run.vertx, rate, length, (i, due) -> sender.send(offset + i, due));
         awaitDelivered(flow, offset + sent.count(), Duration.ofSeconds(30));
+        MessageCost cost = meter == null ? null : meter.stop(sent.count());
         return new Result(flow.latency.snapshot(), sent.count(), flow.ackCount.get() - ackedBefore,
                 flow.receivedCount.get() - deliveredBefore, flow.errorSummary(),
-                SlowBursts.of(flow.latencyByMessage, offset, sent.count(), rate, SLOW_MICROS));
+                SlowBursts.of(flow.latencyByMessage, offset, sent.count(), rate, SLOW_MICROS), cost);
     }
 
     private static void awaitDelivered(Flow flow, long total, Duration timeout) {
