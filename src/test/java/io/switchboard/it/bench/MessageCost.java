@@ -26,7 +26,7 @@ record MessageCost(double replicaCpuMicros, double postgresCpuMicros, double red
     static Meter start(List<Replica> replicas) {
         Meter m = new Meter(new CpuShares(replicas));
         BenchRun.pause(STATS_FLUSH);
-        m.commitsBefore = commits();
+        m.commitsBefore = committedSoFar();
         m.cpu.start();
         return m;
     }
@@ -48,14 +48,14 @@ record MessageCost(double replicaCpuMicros, double postgresCpuMicros, double red
         MessageCost stop(long messages) {
             cpu.stop();
             BenchRun.pause(STATS_FLUSH);
-            long commits = commits() - commitsBefore;
+            long commits = committedSoFar() - commitsBefore;
             double n = Math.max(1, messages);
             return new MessageCost(cpu.spent("replicas") * 1e6 / n, cpu.spent("postgres") * 1e6 / n,
                     cpu.spent("redis") * 1e6 / n, commits / n, messages);
         }
     }
 
-    private static long commits() {
+    private static long committedSoFar() {
         try (Connection c = Fixtures.connect(); Statement s = c.createStatement()) {
             s.execute("select pg_stat_clear_snapshot()");
             try (ResultSet r = s.executeQuery("select xact_commit from pg_stat_database where datname = current_database()")) {
