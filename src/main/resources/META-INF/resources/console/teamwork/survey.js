@@ -5,24 +5,19 @@
 import {ctx, errorKey} from './context.js';
 import {notify} from './notice.js';
 
-// Until the visitor answers, the console looks again now and then: the rating reaches the
-// console by a frame when the service sends one, and by the conversation's view in any case.
-const POLL_MS = 4000;
-const POLL_FOR_MS = 15 * 60 * 1000;
-const asked = new Map();   // conversationId -> when the survey was sent from this page
+// The rating reaches the console by the `rated` frame; one the console missed while its link
+// was down comes with the lists it reloads after every reconnect. Nothing polls.
 let badge = null;
 
 export function mountSurvey(subLine) {
   badge = ctx.el('div', {class: 'rating', 'data-testid': 'chat-rating', hidden: true});
   subLine.after(badge);
-  setInterval(poll, POLL_MS);
 }
 
 export async function sendSurvey(c, button) {
   button.disabled = true;
   try {
     await ctx.api('POST', `/conversations/${c.id}/survey`);
-    asked.set(c.id, Date.now());
     notify('team.survey.sent', {});
   } catch (err) {
     notify(errorKey(err, 'survey'), {}, 'error');
@@ -44,22 +39,8 @@ export function rated(f) {
   if (typeof r.score === 'number') {
     c.rating = {score: r.score, comment: r.comment || null, at: r.at || new Date().toISOString()};
   }
-  asked.delete(c.id);
   ctx.fetchConversation(c.id);
   ctx.render();
-}
-
-function poll() {
-  const {S} = ctx;
-  const now = Date.now();
-  for (const [id, at] of asked) {
-    const c = S.convs.get(id);
-    if (!c || c.rating || now - at > POLL_FOR_MS) {
-      asked.delete(id);
-    } else if (S.linkUp && !document.hidden) {
-      ctx.fetchConversation(id);
-    }
-  }
 }
 
 function stars(score) {
