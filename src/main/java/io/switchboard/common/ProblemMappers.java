@@ -75,12 +75,17 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response map(UnauthorizedException e) {
-        return problem(401, "Unauthorized", "authentication required", null);
+        return challenge(problem(401, "Unauthorized", "authentication required", null));
     }
 
     @ServerExceptionMapper
     public Response map(AuthenticationFailedException e) {
-        return problem(401, "Unauthorized", "authentication failed", null);
+        return challenge(problem(401, "Unauthorized", "authentication failed", null));
+    }
+
+    /** A 401 names the scheme that would be accepted (RFC 9110 section 15.5.2, RFC 6750). */
+    private static Response challenge(Response unauthorized) {
+        return Response.fromResponse(unauthorized).header("WWW-Authenticate", "Bearer").build();
     }
 
     @ServerExceptionMapper
