@@ -24,8 +24,13 @@ import java.util.UUID;
 @Path("/api/v1/channels")
 public class ChannelResource {
 
-    /** @param kind {@code web}, {@code wechat} or {@code api} */
-    public record ChannelView(String id, String name, String kind) {}
+    /**
+     * @param kind    {@code web}, {@code wechat} or {@code api}
+     * @param removed the channel was removed (DELETE /admin/channels/{id}): listed still, since its
+     *                conversations stay readable and may still wait in the queue and need its name,
+     *                but no longer offered where a channel is chosen
+     */
+    public record ChannelView(String id, String name, String kind, boolean removed) {}
 
     private final CurrentCaller current;
     private final Pool pool;
@@ -37,15 +42,16 @@ public class ChannelResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
-    @Operation(summary = "The tenant's channels (id, name, kind), by name")
+    @Operation(summary = "The tenant's channels (id, name, kind, removed), by name")
     public Uni<List<ChannelView>> list() {
         Caller caller = current.staff();
-        return pool.preparedQuery("select id, name, kind from channels where tenant_id = $1 order by name, id")
+        return pool.preparedQuery("select id, name, kind, deleted_at is not null as removed from channels where tenant_id = $1 order by name, id")
                 .execute(Tuple.of(UUID.fromString(caller.tenantId())))
                 .map(rows -> {
                     List<ChannelView> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
-                        out.add(new ChannelView(r.getUUID("id").toString(), r.getString("name"), r.getString("kind")));
+                        out.add(new ChannelView(r.getUUID("id").toString(), r.getString("name"), r.getString("kind"),
+                                r.getBoolean("removed")));
                     }
                     return out;
                 });

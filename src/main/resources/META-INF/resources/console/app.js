@@ -1121,7 +1121,10 @@ function renderQueueFilters() {
   }
   channel.options[0].textContent = t('queue.filter.channel.all');
   for (const c of [...S.channels.values()]) {
-    channel.append(el('option', {value: c.id, text: c.name}));
+    // A removed channel keeps its name on the rows still waiting from it; it is not offered.
+    if (!c.removed) {
+      channel.append(el('option', {value: c.id, text: c.name}));
+    }
   }
   channel.value = S.queueFilter.channelId;
   if (channel.value !== S.queueFilter.channelId) {
