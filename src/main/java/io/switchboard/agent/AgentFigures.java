@@ -1,6 +1,7 @@
 package io.switchboard.agent;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.conversation.VisibilitySql;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -20,14 +21,13 @@ public class AgentFigures {
     public record Counts(long queueLength, long receivedToday) {}
 
     // "Received" counts conversations whose assignee is the agent: one transferred away later
-    // is no longer theirs, so it drops out, as C11 asks. Queued conversations without a group
-    // wait for every agent of the tenant, like the conversation list shows them.
+    // is no longer theirs, so it drops out, as C11 asks. "Queued" counts what the agent's queue
+    // view lists (the visibility rule: their groups and the groups rules pool with them, their
+    // channels if they are limited to some; a conversation without a group waits for everyone).
     private static final String SQL = """
             select
               (select count(*) from conversations c
-                 where c.tenant_id = $1 and c.state = 'queued'
-                   and (c.group_id is null or c.group_id in
-                        (select gm.group_id from group_members gm where gm.agent_id = $2 and gm.tenant_id = $1))
+                 where c.tenant_id = $1 and c.state = 'queued' and """ + VisibilitySql.agentSees("c", "$1", "$2") + """
               ) as queued,
               (select count(*) from conversations c
                  where c.tenant_id = $1 and c.assignee_id = $2 and c.assigned_at >= $3

@@ -8,7 +8,7 @@ package io.switchboard.conversation;
  * <p>Cost per row: the served groups and channels are uncorrelated sub-selects, computed once
  * per query; the involvement check is one probe of conversation_staff's primary key.
  */
-final class VisibilitySql {
+public final class VisibilitySql {
 
     private VisibilitySql() {}
 
@@ -16,7 +16,7 @@ final class VisibilitySql {
      * The groups whose queues an agent serves, as text ($tenant, $user): their own and every
      * group an enabled rule pools with one of theirs (what {@code AgentStore.servedQueues} reads).
      */
-    static String servedGroups(String tenant, String user) {
+    public static String servedGroups(String tenant, String user) {
         return """
                 select gm.group_id::text from group_members gm where gm.agent_id = %2$s and gm.tenant_id = %1$s
                 union
@@ -32,7 +32,7 @@ final class VisibilitySql {
      * agents only: supervisors and admins see every row, and other staff none (see
      * {@link #forCaller}).
      */
-    static String agentSees(String c, String tenant, String user) {
+    public static String agentSees(String c, String tenant, String user) {
         return """
                 (exists (select 1 from conversation_staff s where s.conversation_id = %1$s.id and s.user_id = %3$s)
                  or ((%1$s.group_id is null or %1$s.group_id::text = any(array(%4$s)))
