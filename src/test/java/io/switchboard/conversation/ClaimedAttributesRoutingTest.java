@@ -160,6 +160,23 @@ class ClaimedAttributesRoutingTest {
     }
 
     @Test
+    void aPagesNameAndEmailFillOnlyWhatTheCustomerRecordLacks() {
+        // The identity hash signs the user id only: a name or email from the page is a claim, and
+        // a page that knows a customer's id and hash must not rename the CRM's record.
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        String userId = "customer-" + UUID.randomUUID();
+        as(admin).body(Map.of("name", "Li Lei")).when().put("/api/v1/admin/customers/" + userId).then().statusCode(200);
+        String hash = IdentityHash.sign(userId, team.channelSecret());
+        visitorToken(team.channelKey(), Map.of("userId", userId, "userHash", hash, "name", "Mallory", "email", "li@example.com"));
+        visitorToken(team.channelKey(), Map.of("userId", userId, "userHash", hash, "email", "mallory@example.com"));
+
+        as(admin).when().get("/api/v1/admin/customers/" + userId).then().statusCode(200)
+                .body("name", equalTo("Li Lei"))
+                .body("email", equalTo("li@example.com"));
+    }
+
+    @Test
     void theCrmRemovesACustomerAttributeByGivingItAsNull() {
         Fixtures.Team team = Fixtures.team(1, 5);
         String admin = Chat.login(team.adminEmail());

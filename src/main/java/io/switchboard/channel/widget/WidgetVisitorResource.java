@@ -152,13 +152,15 @@ public class WidgetVisitorResource {
     private Uni<Resolved> identified(SqlClient conn, ChannelRef ch, VisitorRequest req, JsonObject claims) {
         // The signature covers the user id only. The page's attributes are claims and never
         // reach the customer record, which routing's customer side reads: only the tenant's
-        // backend writes that (admin REST /customers). Name and email fill gaps as before.
+        // backend writes that (admin REST /customers). The page's name and email are claims
+        // too: they fill what the record lacks and never replace what it holds, or any page that
+        // learnt a customer's id and hash could rename them for every agent.
         return conn.preparedQuery("""
                         insert into customers (id, tenant_id, external_id, name, email)
                         values ($1, $2, $3, $4, $5)
                         on conflict (tenant_id, external_id) do update set
-                          name = coalesce(excluded.name, customers.name),
-                          email = coalesce(excluded.email, customers.email)
+                          name = coalesce(customers.name, excluded.name),
+                          email = coalesce(customers.email, excluded.email)
                         returning id""")
                 .execute(Tuple.tuple(Arrays.asList(UUID.randomUUID(), ch.tenantId(), req.userId(), req.name(), req.email())))
                 .flatMap(rows -> {
