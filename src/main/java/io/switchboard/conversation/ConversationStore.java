@@ -48,7 +48,8 @@ public class ConversationStore {
 
 
     /** What a close changed: the agent whose capacity it frees (null if it was queued), and the event it recorded. */
-    public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued, DomainEvent.Closed event) {}
+    public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued, DomainEvent.Closed event,
+                         List<String> experts) {}
 
     private final Pool pool;
     private final EventLog log;
@@ -181,6 +182,19 @@ public class ConversationStore {
                 });
     }
 
+    /** The experts in the conversation now (conversation_participants), by id. */
+    public Uni<List<String>> experts(String tenantId, String conversationId) {
+        return pool.preparedQuery("select user_id from conversation_participants where conversation_id = $1 and tenant_id = $2")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId)))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(r.getUUID("user_id").toString());
+                    }
+                    return out;
+                });
+    }
+
     /** Closes a live conversation; empty when it was already closed or does not exist. */
     public Uni<Optional<Closed>> close(String tenantId, String conversationId, String reason, DomainEvent.Actor actor) {
         return pool.withTransaction(conn -> close(conn, tenantId, conversationId, reason, actor));
@@ -193,7 +207,8 @@ public class ConversationStore {
                         update conversations c set state = 'closed', closed_at = now(), close_reason = $3
                         from conversations prev
                         where c.id = $1 and c.tenant_id = $2 and c.state <> 'closed' and prev.id = c.id
-                        returning c.visitor_id, c.assignee_id, c.group_id, prev.state as prev_state""")
+                        returning c.visitor_id, c.assignee_id, c.group_id, prev.state as prev_state,
+                          array(select p.user_id::text from conversation_participants p where p.conversation_id = c.id) as experts""")
                 .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), reason))
                 .flatMap(rows -> {
                     Optional<Row> row = first(rows);
@@ -204,7 +219,7 @@ public class ConversationStore {
                     DomainEvent.Closed event = new DomainEvent.Closed(tenantId, conversationId, actor, reason);
                     Closed closed = new Closed(ConversationRow.str(r.getUUID("visitor_id")),
                             ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("group_id")),
-                            "queued".equals(r.getString("prev_state")), event);
+                            "queued".equals(r.getString("prev_state")), event, List.of(r.getArrayOfStrings("experts")));
                     return log.append(conn, event).replaceWith(Optional.of(closed));
                 });
     }
