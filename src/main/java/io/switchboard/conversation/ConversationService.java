@@ -325,7 +325,7 @@ public class ConversationService {
                     if (!verdict.fire()) {
                         return Uni.createFrom().item(new Done(verdict, null, -1));
                     }
-                    return store.appendSystem(conn, tenantId, conversationId, text)
+                    return store.appendSystem(conn, tenantId, conversationId, text, "auto_closed")
                             .call(seq -> store.log().append(conn, new DomainEvent.AutoClosed(tenantId, conversationId, minutes)))
                             .flatMap(seq -> store.close(conn, tenantId, conversationId, "timeout", DomainEvent.Actor.SYSTEM)
                                     .map(closed -> {
@@ -343,7 +343,7 @@ public class ConversationService {
                     }
                     // After commit: the line, then the close, to the visitor and the assignee.
                     ConversationStore.Closed closed = done.closed();
-                    MessageView line = new MessageView(conversationId, done.seq(), "system", null, null, text, false, Instant.now());
+                    MessageView line = MessageView.system(conversationId, done.seq(), text, false, Instant.now(), "auto_closed");
                     Committed autoClosed = Committed.of(new DomainEvent.AutoClosed(tenantId, conversationId, minutes),
                             Facts.visitor(closed.visitorId()).withAgent(closed.assigneeId(), null).withLine(line)
                                     .withExperts(closed.experts()));

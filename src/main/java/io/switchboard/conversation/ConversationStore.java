@@ -119,15 +119,18 @@ public class ConversationStore {
 
     public record Started(ConversationRow conversation, boolean created) {}
 
-    /** A system message in the transcript (assigned, closed...), from inside a transaction. */
-    public Uni<Long> appendSystem(SqlClient conn, String tenantId, String conversationId, String text) {
+    /**
+     * A system line in the transcript, from inside a transaction; {@code event} is the kind of
+     * the domain event that wrote it, kept with it so clients need not read its words.
+     */
+    public Uni<Long> appendSystem(SqlClient conn, String tenantId, String conversationId, String text, String event) {
         return conn.preparedQuery("""
                         with bump as (
                           update conversations set last_seq = last_seq + 1 where id = $1 and tenant_id = $2 returning last_seq
                         )
-                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text)
-                        select $2, $1, last_seq, 'system', $3 from bump returning seq""")
-                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), text))
+                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, event)
+                        select $2, $1, last_seq, 'system', $3, $4 from bump returning seq""")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), text, event))
                 .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getInteger("seq").longValue());
     }
 
@@ -135,7 +138,7 @@ public class ConversationStore {
     private static final String MESSAGE_VIEW = """
             select m.conversation_id, m.seq, m.sender_kind, m.sender_id,
               coalesce(u.name, coalesce(v.name, 'Visitor #' || v.display_no)) as sender_name,
-              m.text, m.internal, m.created_at
+              m.text, m.internal, m.created_at, m.event
             from messages m
             left join staff_users u on m.sender_kind = 'agent' and u.id = m.sender_id
             left join visitors v on m.sender_kind = 'visitor' and v.id = m.sender_id
@@ -144,7 +147,8 @@ public class ConversationStore {
     private static MessageView messageView(Row r, String conversationId) {
         return new MessageView(conversationId, r.getInteger("seq"), r.getString("sender_kind"),
                 ConversationRow.str(r.getUUID("sender_id")), r.getString("sender_name"),
-                r.getString("text"), r.getBoolean("internal"), r.getOffsetDateTime("created_at").toInstant());
+                r.getString("text"), r.getBoolean("internal"), r.getOffsetDateTime("created_at").toInstant(),
+                r.getString("event"));
     }
 
     public Uni<List<MessageView>> messagesAfter(String tenantId, String conversationId, long afterSeq, int limit,

@@ -55,6 +55,9 @@ public class Transfers {
 
     private static final Logger LOG = Logger.getLogger(Transfers.class);
     static final int MAX_NOTE_CHARS = 1000;
+    /** The marker of a transfer's system lines (the visible line, the internal note): clients match on it, not on the words. */
+    static final String LINE_EVENT = "transferred";
+    static final String NOTE_EVENT = "transfer_note";
 
     /** The body of POST /conversations/{id}/transfer: exactly one of agentId and groupId. */
     public record Request(String agentId, String groupId, String note) {}
@@ -265,7 +268,7 @@ public class Transfers {
         long[] seqs = {0, 0};
         DomainEvent.Transferred event = new DomainEvent.Transferred(c.tenantId(), c.id(), DomainEvent.Actor.staff(caller.id()),
                 c.assigneeId(), to, note);
-        return store.appendSystem(conn, c.tenantId(), c.id(), line)
+        return store.appendSystem(conn, c.tenantId(), c.id(), line, LINE_EVENT)
                 .flatMap(seq -> {
                     seqs[0] = seq;
                     return note == null ? Uni.createFrom().item(0L) : appendNote(conn, c, noteLine(caller, note));
@@ -298,9 +301,9 @@ public class Transfers {
                         with bump as (
                           update conversations set last_seq = last_seq + 1 where id = $1 and tenant_id = $2 returning last_seq
                         )
-                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, internal)
-                        select $2, $1, last_seq, 'system', $3, true from bump returning seq""")
-                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), text))
+                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, internal, event)
+                        select $2, $1, last_seq, 'system', $3, true, $4 from bump returning seq""")
+                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), text, NOTE_EVENT))
                 .map(rows -> rows.iterator().next().getInteger("seq").longValue());
     }
 
@@ -362,9 +365,9 @@ public class Transfers {
     private static Facts facts(Caller caller, ConversationRow c, String note, String line, Moved moved) {
         Instant now = Instant.now();
         return Facts.visitor(c.visitorId())
-                .withLine(new MessageView(c.id(), moved.lineSeq(), "system", null, null, line, false, now))
+                .withLine(MessageView.system(c.id(), moved.lineSeq(), line, false, now, LINE_EVENT))
                 .withNote(note == null ? null
-                        : new MessageView(c.id(), moved.noteSeq(), "system", null, null, noteLine(caller, note), true, now))
+                        : MessageView.system(c.id(), moved.noteSeq(), noteLine(caller, note), true, now, NOTE_EVENT))
                 .withExperts(moved.experts())
                 .withTransfer(new Facts.Transfer(c.assigneeId(), c.assigneeName(), note));
     }
