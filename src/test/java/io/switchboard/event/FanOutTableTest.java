@@ -40,8 +40,8 @@ class FanOutTableTest {
     final Facts.Figures figures = new Facts.Figures("online", 2, 5);
     final MessageView first = new MessageView(C, 1, "visitor", VISITOR, "Ann", "hello", false, Instant.EPOCH);
     final MessageView line = new MessageView(C, 4, "system", null, null, "No reply from the agent", false, Instant.EPOCH);
-    final MessageView transferLine = new MessageView(C, 5, "system", null, null, "Transferred to Bo by Al.", false, Instant.EPOCH);
-    final MessageView noteLine = new MessageView(C, 6, "system", null, null, "Transfer note from Al: VIP", true, Instant.EPOCH);
+    final MessageView transferLine = MessageView.system(C, 5, "Transferred to Bo by Al.", false, Instant.EPOCH, "transferred");
+    final MessageView noteLine = MessageView.system(C, 6, "Transfer note from Al: VIP", true, Instant.EPOCH, "transfer_note");
     final Facts.Figures fromFigures = new Facts.Figures("online", 0, 5);
 
     @Test
@@ -186,8 +186,11 @@ class FanOutTableTest {
         assertEquals(AGENT, toVisitor.get("agent").get("id").asText());
         assertTrue(!toVisitor.has("transfer"), "the visitor never reads the transfer or its note");
         assertEquals(5, frame(out, Recipient.visitor(VISITOR), 1).get("seq").asInt());
+        assertEquals("transferred", frame(out, Recipient.visitor(VISITOR), 1).get("event").asText());
 
         assertEquals(List.of("assigned", "message", "message", "message", "status"), types(out, Recipient.staff(AGENT)));
+        assertTrue(!frame(out, Recipient.staff(AGENT), 1).has("event"), "a visitor's message has no event");
+        assertEquals("transfer_note", frame(out, Recipient.staff(AGENT), 3).get("event").asText());
         JsonNode assigned = frame(out, Recipient.staff(AGENT), 0);
         assertEquals("Bo", assigned.get("agent").get("name").asText());
         assertEquals(FROM, assigned.get("transfer").get("from").get("id").asText());
