@@ -49,7 +49,12 @@ public class Assignments {
      * right after it (their {@code status} frame).
      */
     record Assignment(DomainEvent.Assigned event, String visitorId, String agentName, String status, int load,
-                      int maxConcurrent) {
+                      int maxConcurrent, boolean transferred) {
+
+        Assignment(DomainEvent.Assigned event, String visitorId, String agentName, String status, int load, int maxConcurrent) {
+            this(event, visitorId, agentName, status, load, maxConcurrent, false);
+        }
+
         String tenantId() {
             return event.tenantId();
         }
@@ -262,7 +267,7 @@ public class Assignments {
         }
         DispatchStrategies.Head head = p.locked().head();
         // The claim succeeded, so the agent was online.
-        return new Assignment(event, head.visitorId(), name, "online", load, maxConcurrent);
+        return new Assignment(event, head.visitorId(), name, "online", load, maxConcurrent, p.locked().transferred());
     }
 
     /** Round-robin positions move on to the last agent each rotation gave a conversation to. */
@@ -394,14 +399,53 @@ public class Assignments {
                     LOG.debugf(e, "history for %d assignments unreadable", done.size());
                     return Map.of();
                 })
-                .flatMap(history -> {
+                .flatMap(history -> transfers(tenantId, done).flatMap(transfers -> {
                     List<Committed> events = new ArrayList<>(done.size());
                     for (Assignment a : done) {
                         events.add(Committed.of(a.event(), Facts.visitor(a.visitorId()).withAgent(a.agentId(), a.agentName())
                                 .withFigures(new Facts.Figures(a.status(), a.load(), a.maxConcurrent()))
-                                .withHistory(history.get(a.conversationId()))));
+                                .withHistory(history.get(a.conversationId()))
+                                .withTransfer(transfers.get(a.conversationId()))));
                     }
                     return fanOut.publish(events);
+                }));
+    }
+
+    /**
+     * For the assignments of conversations that waited at the head of a queue because they were
+     * transferred to its group: the transfer that put them there (its previous assignee and
+     * note, from the log), so the new agent's {@code assigned} carries it as a transfer to an
+     * agent does. Read only when the batch has such a conversation; a failed read leaves the
+     * transfer out (the note is in the transcript).
+     */
+    private Uni<Map<String, Facts.Transfer>> transfers(String tenantId, List<Assignment> done) {
+        List<UUID> ids = new ArrayList<>();
+        for (Assignment a : done) {
+            if (a.transferred()) {
+                ids.add(UUID.fromString(a.conversationId()));
+            }
+        }
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return store.pool().preparedQuery("""
+                        select distinct on (e.conversation_id) e.conversation_id, e.data->>'from' as from_id, u.name as from_name,
+                               e.data->>'note' as note
+                        from conversation_events e left join staff_users u on u.id::text = e.data->>'from'
+                        where e.conversation_id = any($1) and e.tenant_id = $2 and e.kind = 'transferred'
+                        order by e.conversation_id, e.id desc""")
+                .execute(Tuple.of(ids.toArray(UUID[]::new), UUID.fromString(tenantId)))
+                .map(rows -> {
+                    Map<String, Facts.Transfer> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.put(r.getUUID("conversation_id").toString(),
+                                new Facts.Transfer(r.getString("from_id"), r.getString("from_name"), r.getString("note")));
+                    }
+                    return out;
+                })
+                .onFailure().recoverWithItem(e -> {
+                    LOG.debugf(e, "transfers for %d assignments unreadable", ids.size());
+                    return Map.of();
                 });
     }
 

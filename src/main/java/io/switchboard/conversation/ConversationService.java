@@ -179,7 +179,15 @@ public class ConversationService {
                 return Uni.createFrom().item(List.<String>of());
             }
             ConversationRow c = found.get();
-            return publisher.toStaff(c.tenantId(), c.assigneeId(), frames.typing(c.id())).replaceWith(List.of());
+            // The experts follow the conversation like its assignee, typing included (C7).
+            return store.experts(c.tenantId(), c.id()).flatMap(experts -> {
+                String typing = frames.typing(c.id());
+                List<Publisher.Delivery> out = new ArrayList<>(1 + experts.size());
+                for (String s : MessageRecipients.ofVisitorTyping(c.visitorId(), c.assigneeId(), experts)) {
+                    out.add(publisher.staff(c.tenantId(), s, typing));
+                }
+                return publisher.together(out);
+            }).replaceWith(List.of());
         });
     }
 
@@ -317,7 +325,7 @@ public class ConversationService {
                     if (!verdict.fire()) {
                         return Uni.createFrom().item(new Done(verdict, null, -1));
                     }
-                    return store.appendSystem(conn, tenantId, conversationId, text)
+                    return store.appendSystem(conn, tenantId, conversationId, text, "auto_closed")
                             .call(seq -> store.log().append(conn, new DomainEvent.AutoClosed(tenantId, conversationId, minutes)))
                             .flatMap(seq -> store.close(conn, tenantId, conversationId, "timeout", DomainEvent.Actor.SYSTEM)
                                     .map(closed -> {
@@ -335,9 +343,10 @@ public class ConversationService {
                     }
                     // After commit: the line, then the close, to the visitor and the assignee.
                     ConversationStore.Closed closed = done.closed();
-                    MessageView line = new MessageView(conversationId, done.seq(), "system", null, null, text, false, Instant.now());
+                    MessageView line = MessageView.system(conversationId, done.seq(), text, false, Instant.now(), "auto_closed");
                     Committed autoClosed = Committed.of(new DomainEvent.AutoClosed(tenantId, conversationId, minutes),
-                            Facts.visitor(closed.visitorId()).withAgent(closed.assigneeId(), null).withLine(line));
+                            Facts.visitor(closed.visitorId()).withAgent(closed.assigneeId(), null).withLine(line)
+                                    .withExperts(closed.experts()));
                     return afterClose(tenantId, closed, List.of(autoClosed)).onFailure().recoverWithNull()
                             .replaceWith(Optional.<Instant>empty());
                 });
@@ -356,7 +365,7 @@ public class ConversationService {
 
     /**
      * After a close committed: the assignee's capacity is given back at once (C13), then the
-     * fan-out tells the visitor and the assignee (with their new figures), and the freed
+     * fan-out tells the visitor, the assignee (with their new figures) and the experts, and the freed
      * capacity goes to the queue (the dispatcher reacts to {@link DomainEvent.CapacityFreed}).
      */
     private Uni<Void> afterClose(String tenantId, ConversationStore.Closed closed, List<Committed> before) {
@@ -364,7 +373,8 @@ public class ConversationService {
         Uni<Facts.Figures> figures = agentId == null ? Uni.createFrom().nullItem() : assignments.giveBack(tenantId, agentId);
         return figures.flatMap(f -> {
             List<Committed> events = new ArrayList<>(before);
-            events.add(Committed.of(closed.event(), Facts.visitor(closed.visitorId()).withAgent(agentId, null).withFigures(f)));
+            events.add(Committed.of(closed.event(), Facts.visitor(closed.visitorId()).withAgent(agentId, null).withFigures(f)
+                    .withExperts(closed.experts())));
             if (agentId != null) {
                 events.add(Committed.of(new DomainEvent.CapacityFreed(tenantId, agentId)));
             }

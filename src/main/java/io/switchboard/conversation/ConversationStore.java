@@ -48,7 +48,8 @@ public class ConversationStore {
 
 
     /** What a close changed: the agent whose capacity it frees (null if it was queued), and the event it recorded. */
-    public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued, DomainEvent.Closed event) {}
+    public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued, DomainEvent.Closed event,
+                         List<String> experts) {}
 
     private final Pool pool;
     private final EventLog log;
@@ -118,15 +119,18 @@ public class ConversationStore {
 
     public record Started(ConversationRow conversation, boolean created) {}
 
-    /** A system message in the transcript (assigned, closed...), from inside a transaction. */
-    public Uni<Long> appendSystem(SqlClient conn, String tenantId, String conversationId, String text) {
+    /**
+     * A system line in the transcript, from inside a transaction; {@code event} is the kind of
+     * the domain event that wrote it, kept with it so clients need not read its words.
+     */
+    public Uni<Long> appendSystem(SqlClient conn, String tenantId, String conversationId, String text, String event) {
         return conn.preparedQuery("""
                         with bump as (
                           update conversations set last_seq = last_seq + 1 where id = $1 and tenant_id = $2 returning last_seq
                         )
-                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text)
-                        select $2, $1, last_seq, 'system', $3 from bump returning seq""")
-                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), text))
+                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, event)
+                        select $2, $1, last_seq, 'system', $3, $4 from bump returning seq""")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), text, event))
                 .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getInteger("seq").longValue());
     }
 
@@ -134,7 +138,7 @@ public class ConversationStore {
     private static final String MESSAGE_VIEW = """
             select m.conversation_id, m.seq, m.sender_kind, m.sender_id,
               coalesce(u.name, coalesce(v.name, 'Visitor #' || v.display_no)) as sender_name,
-              m.text, m.internal, m.created_at
+              m.text, m.internal, m.created_at, m.event
             from messages m
             left join staff_users u on m.sender_kind = 'agent' and u.id = m.sender_id
             left join visitors v on m.sender_kind = 'visitor' and v.id = m.sender_id
@@ -143,7 +147,8 @@ public class ConversationStore {
     private static MessageView messageView(Row r, String conversationId) {
         return new MessageView(conversationId, r.getInteger("seq"), r.getString("sender_kind"),
                 ConversationRow.str(r.getUUID("sender_id")), r.getString("sender_name"),
-                r.getString("text"), r.getBoolean("internal"), r.getOffsetDateTime("created_at").toInstant());
+                r.getString("text"), r.getBoolean("internal"), r.getOffsetDateTime("created_at").toInstant(),
+                r.getString("event"));
     }
 
     public Uni<List<MessageView>> messagesAfter(String tenantId, String conversationId, long afterSeq, int limit,
@@ -181,6 +186,19 @@ public class ConversationStore {
                 });
     }
 
+    /** The experts in the conversation now (conversation_participants), by id. */
+    public Uni<List<String>> experts(String tenantId, String conversationId) {
+        return pool.preparedQuery("select user_id from conversation_participants where conversation_id = $1 and tenant_id = $2")
+                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId)))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(r.getUUID("user_id").toString());
+                    }
+                    return out;
+                });
+    }
+
     /** Closes a live conversation; empty when it was already closed or does not exist. */
     public Uni<Optional<Closed>> close(String tenantId, String conversationId, String reason, DomainEvent.Actor actor) {
         return pool.withTransaction(conn -> close(conn, tenantId, conversationId, reason, actor));
@@ -193,7 +211,8 @@ public class ConversationStore {
                         update conversations c set state = 'closed', closed_at = now(), close_reason = $3
                         from conversations prev
                         where c.id = $1 and c.tenant_id = $2 and c.state <> 'closed' and prev.id = c.id
-                        returning c.visitor_id, c.assignee_id, c.group_id, prev.state as prev_state""")
+                        returning c.visitor_id, c.assignee_id, c.group_id, prev.state as prev_state,
+                          array(select p.user_id::text from conversation_participants p where p.conversation_id = c.id) as experts""")
                 .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId), reason))
                 .flatMap(rows -> {
                     Optional<Row> row = first(rows);
@@ -204,7 +223,7 @@ public class ConversationStore {
                     DomainEvent.Closed event = new DomainEvent.Closed(tenantId, conversationId, actor, reason);
                     Closed closed = new Closed(ConversationRow.str(r.getUUID("visitor_id")),
                             ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("group_id")),
-                            "queued".equals(r.getString("prev_state")), event);
+                            "queued".equals(r.getString("prev_state")), event, List.of(r.getArrayOfStrings("experts")));
                     return log.append(conn, event).replaceWith(Optional.of(closed));
                 });
     }

@@ -68,4 +68,19 @@ final class MessageRecipients {
         }
         return out;
     }
+
+    /**
+     * Staff who see that the visitor is typing: whoever would receive the visitor's message on
+     * the staff side (the assignee and the experts), each once. The visitor's own sockets are
+     * not told of their own typing.
+     */
+    static List<String> ofVisitorTyping(String visitorId, String assigneeId, List<String> participants) {
+        List<String> out = new ArrayList<>(1 + participants.size());
+        for (Recipient r : of("visitor", visitorId, assigneeId, visitorId, false, participants, List.of())) {
+            if (r.side() == Side.STAFF) {
+                out.add(r.id());
+            }
+        }
+        return out;
+    }
 }

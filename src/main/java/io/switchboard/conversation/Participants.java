@@ -4,10 +4,10 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.LiveAgentState;
 import io.switchboard.common.Problem;
 import io.switchboard.event.DomainEvent;
+import io.switchboard.event.Committed;
 import io.switchboard.event.EventLog;
-import io.switchboard.event.Publisher;
-import io.switchboard.protocol.ServerFrames;
-import io.switchboard.protocol.TeamworkFrames;
+import io.switchboard.event.Facts;
+import io.switchboard.event.FanOut;
 import io.switchboard.routing.AgentStatus;
 import io.switchboard.security.Caller;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -36,17 +36,14 @@ public class Participants {
     private final ConversationAccess access;
     private final EventLog events;
     private final LiveAgentState liveState;
-    private final Publisher publisher;
-    private final TeamworkFrames teamwork;
+    private final FanOut fanOut;
 
-    Participants(Pool pool, ConversationAccess access, EventLog events, LiveAgentState liveState, Publisher publisher,
-                 ServerFrames frames) {
+    Participants(Pool pool, ConversationAccess access, EventLog events, LiveAgentState liveState, FanOut fanOut) {
         this.pool = pool;
         this.access = access;
         this.events = events;
         this.liveState = liveState;
-        this.publisher = publisher;
-        this.teamwork = new TeamworkFrames(frames.codec());
+        this.fanOut = fanOut;
     }
 
     /** The experts in the conversation now, by name. */
@@ -82,7 +79,10 @@ public class Participants {
                             throw Problem.conflict("the agent is offline");
                         }
                     }))
-                    .flatMap(name -> pool.withTransaction(conn -> conn.preparedQuery("""
+                    .flatMap(name -> {
+                        DomainEvent.ParticipantJoined joined = new DomainEvent.ParticipantJoined(c.tenantId(), c.id(),
+                                DomainEvent.Actor.staff(caller.id()), agentId);
+                        return pool.withTransaction(conn -> conn.preparedQuery("""
                                     insert into conversation_participants (conversation_id, user_id, tenant_id, invited_by)
                                     values ($1, $2, $3, $4) on conflict do nothing""")
                             .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(agentId), UUID.fromString(c.tenantId()),
@@ -97,11 +97,10 @@ public class Participants {
                                         .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(agentId),
                                                 UUID.fromString(c.tenantId())));
                             })
-                            .flatMap(x -> events.append(conn, new DomainEvent.ParticipantJoined(c.tenantId(), c.id(),
-                                    DomainEvent.Actor.staff(caller.id()), agentId)))))
-                    // After commit: the expert's console opens the conversation and reads its history.
-                    .call(x -> publisher.toStaff(c.tenantId(), agentId,
-                            teamwork.invited(c.id(), new TeamworkFrames.Named(caller.id(), caller.name()))))
+                            .flatMap(x -> events.append(conn, joined)))
+                                // After commit: the expert's console opens the conversation and reads its history.
+                                .call(x -> fanOut.publish(Committed.of(joined, Facts.NONE.withActorName(caller.name()))));
+                    })
                     .flatMap(x -> of(c.tenantId(), c.id()));
         });
     }
@@ -116,6 +115,8 @@ public class Participants {
             if (!self && !caller.seesWholeTenant() && !caller.id().equals(c.assigneeId())) {
                 throw Problem.forbidden("only the expert, the assignee, a supervisor or an admin may do this");
             }
+            DomainEvent.ParticipantLeft left = new DomainEvent.ParticipantLeft(c.tenantId(), c.id(),
+                    DomainEvent.Actor.staff(caller.id()), agentId);
             return pool.withTransaction(conn -> conn.preparedQuery(
                                     "delete from conversation_participants where conversation_id = $1 and user_id = $2 and tenant_id = $3")
                             .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(agentId), UUID.fromString(c.tenantId())))
@@ -123,10 +124,9 @@ public class Participants {
                                 if (rows.rowCount() != 1) {
                                     throw Problem.notFound("participant");
                                 }
-                                return events.append(conn, new DomainEvent.ParticipantLeft(c.tenantId(), c.id(),
-                                        DomainEvent.Actor.staff(caller.id()), agentId));
+                                return events.append(conn, left);
                             }))
-                    .flatMap(x -> publisher.toStaff(c.tenantId(), agentId, teamwork.unassigned(c.id(), "removed", null, null)));
+                    .flatMap(x -> fanOut.publish(Committed.of(left, Facts.NONE)));
         });
     }
 

@@ -33,8 +33,11 @@ class QueueHeads {
         this.store = store;
     }
 
-    /** A locked head and the agent auto-reassign took it from, if any. */
-    record Locked(DispatchStrategies.Head head, String excluded) {}
+    /**
+     * A locked head, the agent auto-reassign took it from, if any, and whether it waits at the
+     * head of the queue because it was transferred to the group (C6): whoever gets it is told.
+     */
+    record Locked(DispatchStrategies.Head head, String excluded, boolean transferred) {}
 
     /** A batch's locked heads and, per head, the agents it may no longer be offered and the tries spent on it. */
     static final class Heads {
@@ -78,7 +81,8 @@ class QueueHeads {
                 ids.add(UUID.fromString(ordered.get(i).conversationId()));
             }
             return conn.preparedQuery("""
-                            select id, reassign_excluded, routing_rule_id, visitor_id, channel_id, group_id from conversations
+                            select id, reassign_excluded, routing_rule_id, visitor_id, channel_id, group_id,
+                                   queue_front is not null as transferred from conversations
                             where id = any($1) and (state = 'queued' and hold is null) is true order by id for update""")
                     .execute(Tuple.of(ids.toArray(UUID[]::new)))
                     .map(rows -> {
@@ -89,7 +93,7 @@ class QueueHeads {
                                     new DispatchStrategies.Head(id, ConversationRow.str(r.getUUID("routing_rule_id")),
                                             r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("channel_id")),
                                             ConversationRow.str(r.getUUID("group_id"))),
-                                    ConversationRow.str(r.getUUID("reassign_excluded"))));
+                                    ConversationRow.str(r.getUUID("reassign_excluded")), r.getBoolean("transferred")));
                         }
                         List<Locked> out = new ArrayList<>(byId.size());
                         for (UUID id : ids) {

@@ -67,7 +67,7 @@ public class SilentAgents {
                                         () -> new IllegalStateException("auto-reassign found conversation " + conversationId + " changed"));
                                 String silent = r.getUUID("silent").toString();
                                 String[] out = {r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("group_id")), silent, null};
-                                return store.appendSystem(conn, tenantId, conversationId, text)
+                                return store.appendSystem(conn, tenantId, conversationId, text, "reassigned")
                                         .flatMap(seq -> {
                                             out[3] = Long.toString(seq);
                                             return store.log().append(conn, new DomainEvent.Reassigned(tenantId, conversationId, silent, minutes));
@@ -82,8 +82,8 @@ public class SilentAgents {
                     String visitorId = done.taken()[0];
                     String groupId = done.taken()[1];
                     String silent = done.taken()[2];
-                    ServerFrames.MessageView line = new ServerFrames.MessageView(conversationId, Long.parseLong(done.taken()[3]),
-                            "system", null, null, text, false, java.time.Instant.now());
+                    ServerFrames.MessageView line = ServerFrames.MessageView.system(conversationId, Long.parseLong(done.taken()[3]),
+                            text, false, java.time.Instant.now(), "reassigned");
                     // Capacity back first, so the fan-out gives the agent their figures after it.
                     return assignments.giveBack(tenantId, silent)
                             .flatMap(figures -> fanOut.publish(Committed.of(new DomainEvent.Reassigned(tenantId, conversationId,

@@ -3,8 +3,10 @@ package io.switchboard.conversation;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.Problem;
 import io.switchboard.event.DomainEvent;
+import io.switchboard.event.Committed;
 import io.switchboard.event.EventLog;
-import io.switchboard.event.Publisher;
+import io.switchboard.event.Facts;
+import io.switchboard.event.FanOut;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.protocol.TeamworkFrames;
 import io.switchboard.security.Caller;
@@ -15,9 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -35,14 +35,14 @@ public class Surveys {
     private final Pool pool;
     private final ConversationAccess access;
     private final EventLog events;
-    private final Publisher publisher;
+    private final FanOut fanOut;
     private final TeamworkFrames teamwork;
 
-    Surveys(Pool pool, ConversationAccess access, EventLog events, Publisher publisher, ServerFrames frames) {
+    Surveys(Pool pool, ConversationAccess access, EventLog events, FanOut fanOut, ServerFrames frames) {
         this.pool = pool;
         this.access = access;
         this.events = events;
-        this.publisher = publisher;
+        this.fanOut = fanOut;
         this.teamwork = new TeamworkFrames(frames.codec());
     }
 
@@ -74,6 +74,8 @@ public class Surveys {
 
     /** Records the survey and its event, then sends the visitor {@code survey}; null when one was sent before. */
     private Uni<Instant> ask(ConversationRow c, String actorId) {
+        DomainEvent.SurveySent event = new DomainEvent.SurveySent(c.tenantId(), c.id(),
+                actorId == null ? DomainEvent.Actor.SYSTEM : DomainEvent.Actor.staff(actorId));
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 insert into conversation_surveys (conversation_id, tenant_id, sent_by) values ($1, $2, $3)
                                 on conflict (conversation_id) do nothing returning sent_at""")
@@ -85,11 +87,10 @@ public class Surveys {
                                 return Uni.createFrom().<Instant>nullItem();
                             }
                             Instant sent = it.next().getOffsetDateTime("sent_at").toInstant();
-                            return events.append(conn, new DomainEvent.SurveySent(c.tenantId(), c.id(),
-                                    actorId == null ? DomainEvent.Actor.SYSTEM : DomainEvent.Actor.staff(actorId))).replaceWith(sent);
+                            return events.append(conn, event).replaceWith(sent);
                         }))
                 .call(sent -> sent == null ? Uni.createFrom().voidItem()
-                        : publisher.toVisitor(c.tenantId(), c.visitorId(), teamwork.survey(c.id())));
+                        : fanOut.publish(Committed.of(event, Facts.visitor(c.visitorId()))));
     }
 
     /**
@@ -109,6 +110,7 @@ public class Surveys {
         String text = comment == null || comment.isBlank() ? null : comment;
         UUID id = UUID.fromString(c.id());
         UUID tenant = UUID.fromString(c.tenantId());
+        DomainEvent.Rated event = new DomainEvent.Rated(c.tenantId(), c.id(), DomainEvent.Actor.visitor(c.visitorId()), score, text);
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 insert into conversation_surveys (conversation_id, tenant_id, score, comment, rated_at)
                                 values ($1, $2, $3, $4, now())
@@ -127,33 +129,21 @@ public class Surveys {
                                             update conversations set rating = $3, rating_comment = $4, rated_at = now()
                                             where id = $1 and tenant_id = $2""")
                                     .execute(Tuple.of(id, tenant, score, text))
-                                    .flatMap(x -> events.append(conn, new DomainEvent.Rated(c.tenantId(), c.id(),
-                                            DomainEvent.Actor.visitor(c.visitorId()), score, text)))
+                                    .flatMap(x -> events.append(conn, event))
                                     .flatMap(x -> conn.preparedQuery(
                                                     "select user_id from conversation_participants where conversation_id = $1")
                                             .execute(Tuple.of(id)))
                                     .map(experts -> {
-                                        Set<String> staff = new LinkedHashSet<>();
-                                        if (c.assigneeId() != null) {
-                                            staff.add(c.assigneeId());
-                                        }
-                                        if (sentBy != null) {
-                                            staff.add(sentBy.toString());
-                                        }
+                                        List<String> ids = new ArrayList<>(experts.size());
                                         for (Row r : experts) {
-                                            staff.add(r.getUUID("user_id").toString());
+                                            ids.add(r.getUUID("user_id").toString());
                                         }
-                                        return staff;
+                                        // The last assignee, for a closed conversation: it keeps assignee_id.
+                                        return Facts.NONE.withAgent(c.assigneeId(), null).withExperts(ids)
+                                                .withSurveySentBy(sentBy == null ? null : sentBy.toString());
                                     });
                         }))
-                .flatMap(staff -> {
-                    String rated = teamwork.rated(c.id(), score, text);
-                    List<Publisher.Delivery> out = new ArrayList<>(staff.size());
-                    for (String s : staff) {
-                        out.add(publisher.staff(c.tenantId(), s, rated));
-                    }
-                    return publisher.together(out);
-                });
+                .flatMap(facts -> fanOut.publish(Committed.of(event, facts)));
     }
 
     /** Appends {@code survey} to a visitor's resume when the conversation's survey is still unanswered. */

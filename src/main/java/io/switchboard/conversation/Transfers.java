@@ -8,10 +8,8 @@ import io.switchboard.event.DomainEvent;
 import io.switchboard.event.Committed;
 import io.switchboard.event.EventLog;
 import io.switchboard.event.FanOut;
-import io.switchboard.event.Publisher;
-import io.switchboard.protocol.ServerFrames;
+import io.switchboard.event.Facts;
 import io.switchboard.protocol.ServerFrames.MessageView;
-import io.switchboard.protocol.TeamworkFrames;
 import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.TransferTargets;
 import io.switchboard.routing.WorkingHours;
@@ -57,6 +55,9 @@ public class Transfers {
 
     private static final Logger LOG = Logger.getLogger(Transfers.class);
     static final int MAX_NOTE_CHARS = 1000;
+    /** The marker of a transfer's system lines (the visible line, the internal note): clients match on it, not on the words. */
+    static final String LINE_EVENT = "transferred";
+    static final String NOTE_EVENT = "transfer_note";
 
     /** The body of POST /conversations/{id}/transfer: exactly one of agentId and groupId. */
     public record Request(String agentId, String groupId, String note) {}
@@ -77,15 +78,12 @@ public class Transfers {
     private final RuleRouting ruleRouting;
     private final TimerDeadlines timers;
     private final EventLog events;
-    private final Publisher publisher;
-    private final ServerFrames frames;
-    private final TeamworkFrames teamwork;
     private final Assignments assignments;
     private final FanOut fanOut;
 
     Transfers(Pool pool, ConversationAccess access, ConversationStore store, LiveAgents live, LiveAgentState liveState,
               QueueDispatcher dispatcher, RuleRouting ruleRouting, TimerDeadlines timers, EventLog events,
-              Publisher publisher, ServerFrames frames, Assignments assignments, FanOut fanOut) {
+              Assignments assignments, FanOut fanOut) {
         this.assignments = assignments;
         this.fanOut = fanOut;
         this.pool = pool;
@@ -97,9 +95,6 @@ public class Transfers {
         this.ruleRouting = ruleRouting;
         this.timers = timers;
         this.events = events;
-        this.publisher = publisher;
-        this.frames = frames;
-        this.teamwork = new TeamworkFrames(frames.codec());
     }
 
     // ---------------------------------------------------------------- targets
@@ -202,7 +197,7 @@ public class Transfers {
     }
 
     /** What a transfer's transaction wrote: the transcript lines' numbers and who else is in the conversation. */
-    private record Moved(String visitorId, long lineSeq, long noteSeq, List<String> experts) {}
+    private record Moved(DomainEvent.Transferred event, long lineSeq, long noteSeq, List<String> experts) {}
 
     private Uni<ConversationRow> toAgent(Caller caller, ConversationRow c, String agentId, String note) {
         if (agentId.equals(c.assigneeId())) {
@@ -271,22 +266,23 @@ public class Transfers {
     /** The transcript lines and the event, in the transfer's transaction. */
     private Uni<Moved> record(SqlClient conn, Caller caller, ConversationRow c, String line, String note, DomainEvent.Target to) {
         long[] seqs = {0, 0};
-        return store.appendSystem(conn, c.tenantId(), c.id(), line)
+        DomainEvent.Transferred event = new DomainEvent.Transferred(c.tenantId(), c.id(), DomainEvent.Actor.staff(caller.id()),
+                c.assigneeId(), to, note);
+        return store.appendSystem(conn, c.tenantId(), c.id(), line, LINE_EVENT)
                 .flatMap(seq -> {
                     seqs[0] = seq;
                     return note == null ? Uni.createFrom().item(0L) : appendNote(conn, c, noteLine(caller, note));
                 })
                 .flatMap(seq -> {
                     seqs[1] = seq;
-                    return events.append(conn, new DomainEvent.Transferred(c.tenantId(), c.id(), DomainEvent.Actor.staff(caller.id()),
-                            c.assigneeId(), to, note));
+                    return events.append(conn, event);
                 })
                 .flatMap(x -> conn.preparedQuery("select user_id from conversation_participants where conversation_id = $1")
                         .execute(Tuple.of(UUID.fromString(c.id()))))
                 .map(rows -> {
                     List<String> experts = new ArrayList<>();
                     rows.forEach(r -> experts.add(r.getUUID("user_id").toString()));
-                    return new Moved(c.visitorId(), seqs[0], seqs[1], experts);
+                    return new Moved(event, seqs[0], seqs[1], experts);
                 });
     }
 
@@ -305,52 +301,30 @@ public class Transfers {
                         with bump as (
                           update conversations set last_seq = last_seq + 1 where id = $1 and tenant_id = $2 returning last_seq
                         )
-                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, internal)
-                        select $2, $1, last_seq, 'system', $3, true from bump returning seq""")
-                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), text))
+                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, internal, event)
+                        select $2, $1, last_seq, 'system', $3, true, $4 from bump returning seq""")
+                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), text, NOTE_EVENT))
                 .map(rows -> rows.iterator().next().getInteger("seq").longValue());
     }
 
     /**
-     * After commit: the previous assignee's unit goes back and their queues are dispatched; the
-     * new assignee gets {@code assigned} with the transfer, the history and their figures; the
-     * previous one the line, the note and {@code unassigned}; the visitor {@code assigned} and
-     * the line; experts the line and the note.
+     * After commit: the new assignee's figures and the previous assignee's (whose unit the claim
+     * gave back) are read, with the history the new assignee gets; the fan-out announces the
+     * transfer to the visitor, both agents and the experts ({@link io.switchboard.event.FanOutTable}).
      */
     private Uni<Void> afterToAgent(Caller caller, ConversationRow c, String agentId, String name, String note, String line,
                                    Moved moved) {
         String tenantId = c.tenantId();
-        Instant now = Instant.now();
-        String lineFrame = frames.message(new MessageView(c.id(), moved.lineSeq(), "system", null, null, line, false, now));
-        String noteFrame = note == null ? null
-                : frames.message(new MessageView(c.id(), moved.noteSeq(), "system", null, null, noteLine(caller, note), true, now));
         String from = c.assigneeId();
         timers.assigned(tenantId, c.id()).subscribe().with(x -> { }, e -> { });
         return store.openings(tenantId, List.of(c.id()), Integer.MAX_VALUE)
                 .onFailure().recoverWithItem(Map.of())
-                .flatMap(history -> liveState.current(tenantId, agentId).flatMap(st -> {
-                    List<Publisher.Delivery> out = new ArrayList<>();
-                    out.add(publisher.visitor(tenantId, c.visitorId(), frames.assigned(c.id(), agentId, name)));
-                    out.add(publisher.visitor(tenantId, c.visitorId(), lineFrame));
-                    out.add(publisher.staff(tenantId, agentId, teamwork.assignedByTransfer(c.id(),
-                            new TeamworkFrames.Named(agentId, name),
-                            from == null ? null : new TeamworkFrames.Named(from, c.assigneeName()), note)));
-                    for (MessageView m : history.getOrDefault(c.id(), List.of())) {
-                        out.add(publisher.staff(tenantId, agentId, frames.message(m)));
-                    }
-                    out.add(publisher.staff(tenantId, agentId, frames.status(st.status().wire(), st.load(), st.maxConcurrent())));
-                    if (from != null) {
-                        out.add(publisher.staff(tenantId, from, lineFrame));
-                        if (noteFrame != null) {
-                            out.add(publisher.staff(tenantId, from, noteFrame));
-                        }
-                        out.add(publisher.staff(tenantId, from, teamwork.unassigned(c.id(), "transferred", "agent",
-                                new TeamworkFrames.Named(agentId, name))));
-                    }
-                    staffLines(tenantId, moved.experts(), lineFrame, noteFrame, out);
-                    return publisher.together(out);
-                }))
-                .flatMap(v -> figuresOf(tenantId, from))
+                .flatMap(history -> liveState.current(tenantId, agentId).flatMap(st -> figuresOf(tenantId, from)
+                        .flatMap(fromFigures -> fanOut.publish(Committed.of(moved.event(), facts(caller, c, note, line, moved)
+                                .withAgent(agentId, name)
+                                .withFigures(new Facts.Figures(st.status().wire(), st.load(), st.maxConcurrent()))
+                                .withHistory(history.get(c.id()))
+                                .withFromFigures(fromFigures))))))
                 .invoke(() -> {
                     if (c.isQueued()) {
                         dispatcher.publishPositions(tenantId, c.groupId());
@@ -358,29 +332,27 @@ public class Transfers {
                 });
     }
 
+    /**
+     * After commit: the previous assignee's unit goes back at once, then the fan-out announces
+     * the transfer (with their lighter figures) and that capacity freed (their queues may serve
+     * them again); the dispatcher serves the group.
+     */
     private Uni<Void> afterToGroup(Caller caller, ConversationRow c, String groupId, String groupName, String note, String line,
                                    Moved moved) {
         String tenantId = c.tenantId();
-        Instant now = Instant.now();
-        String lineFrame = frames.message(new MessageView(c.id(), moved.lineSeq(), "system", null, null, line, false, now));
-        String noteFrame = note == null ? null
-                : frames.message(new MessageView(c.id(), moved.noteSeq(), "system", null, null, noteLine(caller, note), true, now));
         String from = c.assigneeId();
-        List<Publisher.Delivery> out = new ArrayList<>();
-        out.add(publisher.visitor(tenantId, c.visitorId(), lineFrame));
-        if (from != null) {
-            out.add(publisher.staff(tenantId, from, lineFrame));
-            if (noteFrame != null) {
-                out.add(publisher.staff(tenantId, from, noteFrame));
-            }
-            out.add(publisher.staff(tenantId, from, teamwork.unassigned(c.id(), "transferred", "group",
-                    new TeamworkFrames.Named(groupId, groupName))));
-        }
-        staffLines(tenantId, moved.experts(), lineFrame, noteFrame, out);
-        return publisher.together(out)
-                .flatMap(v -> releasePrevious(tenantId, from))
+        Uni<Facts.Figures> fromFigures = from == null ? Uni.createFrom().nullItem() : assignments.giveBack(tenantId, from);
+        return fromFigures
+                .flatMap(figures -> {
+                    List<Committed> out = new ArrayList<>(2);
+                    out.add(Committed.of(moved.event(), facts(caller, c, note, line, moved).withFromFigures(figures)));
+                    if (from != null) {
+                        out.add(Committed.of(new DomainEvent.CapacityFreed(tenantId, from)));
+                    }
+                    return fanOut.publish(out);
+                })
                 .invoke(() -> {
-                    // Served by live load from the head of the group's queue; whoever gets it reads the note in the transcript.
+                    // Served by live load from the head of the group's queue; whoever gets it is told of the transfer.
                     dispatcher.dispatch(tenantId, groupId).subscribe().with(x -> { }, e -> { });
                     dispatcher.publishPositions(tenantId, groupId);
                     if (c.isQueued() && c.groupId() != null && !c.groupId().equals(groupId)) {
@@ -389,36 +361,24 @@ public class Transfers {
                 });
     }
 
-    private void staffLines(String tenantId, List<String> experts, String lineFrame, String noteFrame, List<Publisher.Delivery> out) {
-        for (String e : experts) {
-            out.add(publisher.staff(tenantId, e, lineFrame));
-            if (noteFrame != null) {
-                out.add(publisher.staff(tenantId, e, noteFrame));
-            }
-        }
+    /** What every transfer's fan-out needs, from what the transfer holds: the lines, the experts, where it came from. */
+    private static Facts facts(Caller caller, ConversationRow c, String note, String line, Moved moved) {
+        Instant now = Instant.now();
+        return Facts.visitor(c.visitorId())
+                .withLine(MessageView.system(c.id(), moved.lineSeq(), line, false, now, LINE_EVENT))
+                .withNote(note == null ? null
+                        : MessageView.system(c.id(), moved.noteSeq(), noteLine(caller, note), true, now, NOTE_EVENT))
+                .withExperts(moved.experts())
+                .withTransfer(new Facts.Transfer(c.assigneeId(), c.assigneeName(), note));
     }
 
-    /**
-     * A transfer to a group: the previous assignee's unit goes back at once, they see their
-     * figures, and the dispatcher hears that capacity freed (their queues may serve them again).
-     */
-    private Uni<Void> releasePrevious(String tenantId, String from) {
+    /** A transfer to an agent: the previous assignee's figures, their unit already given back by the claim; null if none. */
+    private Uni<Facts.Figures> figuresOf(String tenantId, String from) {
         if (from == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return assignments.giveBack(tenantId, from)
-                .flatMap(f -> f == null ? Uni.createFrom().voidItem()
-                        : publisher.toStaff(tenantId, from, frames.status(f.status(), f.load(), f.maxConcurrent())))
-                .flatMap(v -> fanOut.publish(Committed.of(new DomainEvent.CapacityFreed(tenantId, from))));
-    }
-
-    /** A transfer to an agent: the previous assignee (whose unit the claim gave back) sees their figures. */
-    private Uni<Void> figuresOf(String tenantId, String from) {
-        if (from == null) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().nullItem();
         }
         return liveState.current(tenantId, from)
-                .flatMap(st -> publisher.toStaff(tenantId, from, frames.status(st.status().wire(), st.load(), st.maxConcurrent())));
+                .map(st -> new Facts.Figures(st.status().wire(), st.load(), st.maxConcurrent()));
     }
 
     private Uni<String> agentName(String tenantId, String agentId) {

@@ -2,14 +2,19 @@ package io.switchboard.event;
 
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.protocol.ServerFrames.MessageView;
+import io.switchboard.protocol.TeamworkFrames;
+import io.switchboard.protocol.TeamworkFrames.Named;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one table of who hears of what (DESIGN rule 3, "Domain events"): each committed event
  * maps to frames for explicit recipients, the conversation's visitor, the agent concerned,
- * the tenant's supervisors, and nobody else. Pure: the facts come in as values, the
+ * the tenant's supervisors, the experts invited into it (C7), and nobody else. Pure: the facts come in as values, the
  * deliveries go out as values; {@link FanOut} publishes them. A wrong line here is a leak
  * (a visitor must never get a staff-only frame), so the table is tested row by row.
  */
@@ -33,9 +38,11 @@ public final class FanOutTable {
     static final String UNMATCHED_TEXT = "A conversation matched no routing rule: assign it by hand";
 
     private final ServerFrames frames;
+    private final TeamworkFrames teamwork;
 
     public FanOutTable(ServerFrames frames) {
         this.frames = frames;
+        this.teamwork = new TeamworkFrames(frames.codec());
     }
 
     public List<Send> deliveries(DomainEvent event, Facts f) {
@@ -43,9 +50,12 @@ public final class FanOutTable {
         String c = event.conversationId();
         if (event instanceof DomainEvent.Assigned a) {
             // Visitor and agent learn who serves it; the agent also gets what was said so far and their figures.
+            // One that came by a transfer to a group carries the transfer to the agent (never to the visitor).
             String assigned = frames.assigned(c, a.agentId(), f.agentName());
             toVisitor(out, f, assigned);
-            out.add(new Send(Recipient.staff(a.agentId()), assigned));
+            out.add(new Send(Recipient.staff(a.agentId()), f.transfer() == null ? assigned
+                    : teamwork.assignedByTransfer(c, new Named(a.agentId(), f.agentName()), from(f.transfer()),
+                    f.transfer().note())));
             for (MessageView m : f.history()) {
                 out.add(new Send(Recipient.staff(a.agentId()), frames.message(m)));
             }
@@ -66,14 +76,17 @@ public final class FanOutTable {
                 if (f.agentId() != null) {
                     out.add(new Send(Recipient.staff(f.agentId()), line));
                 }
+                toExperts(out, f, line, null, f.agentId());
             }
         } else if (event instanceof DomainEvent.Closed closed) {
+            // The experts follow the conversation live like its assignee, so they learn it ended too.
             String frame = frames.closed(c, closed.reason());
             toVisitor(out, f, frame);
             if (f.agentId() != null) {
                 out.add(new Send(Recipient.staff(f.agentId()), frame));
                 status(out, f.agentId(), f);
             }
+            toExperts(out, f, frame, null, f.agentId());
         } else if (event instanceof DomainEvent.Expired) {
             toVisitor(out, f, frames.closed(c, "timeout"));
         } else if (event instanceof DomainEvent.OutOfHours o) {
@@ -89,11 +102,100 @@ public final class FanOutTable {
             status(out, s.agentId(), f);
         } else if (event instanceof DomainEvent.AgentLimitChanged l) {
             status(out, l.agentId(), f);
+        } else if (event instanceof DomainEvent.Transferred t) {
+            transferred(out, t, f);
+        } else if (event instanceof DomainEvent.ParticipantJoined j) {
+            // The expert's console opens the conversation and reads its history; nobody else is told.
+            out.add(new Send(Recipient.staff(j.agentId()), teamwork.invited(c, new Named(j.actor().id(), f.actorName()))));
+        } else if (event instanceof DomainEvent.ParticipantLeft l) {
+            out.add(new Send(Recipient.staff(l.agentId()), teamwork.unassigned(c, "removed", null, null)));
+        } else if (event instanceof DomainEvent.SurveySent) {
+            toVisitor(out, f, teamwork.survey(c));
+        } else if (event instanceof DomainEvent.Rated r) {
+            // The staff of the conversation: its (last) assignee, whoever asked, its experts; each once.
+            Set<String> staff = new LinkedHashSet<>();
+            if (f.agentId() != null) {
+                staff.add(f.agentId());
+            }
+            if (f.surveySentBy() != null) {
+                staff.add(f.surveySentBy());
+            }
+            staff.addAll(f.experts());
+            String rated = teamwork.rated(c, r.score(), r.comment());
+            for (String s : staff) {
+                out.add(new Send(Recipient.staff(s), rated));
+            }
         }
         // Queued, Routed, Released, CapacityFreed: no frame (queue positions have their own
-        // debounced publisher, and the dispatcher reacts to freed capacity). The teamwork events
-        // (Transferred, ParticipantJoined/Left, SurveySent, Rated) get their rows with their features.
+        // debounced publisher, and the dispatcher reacts to freed capacity).
         return out;
+    }
+
+    /**
+     * A transfer (C6). The visible line goes to the visitor, the previous assignee and the
+     * experts; the note line (internal) only to the previous assignee and the experts. To an
+     * agent: the visitor learns who serves them now, the new assignee gets {@code assigned} with
+     * the transfer, the history and their figures. To a group the conversation waits again: the
+     * dispatcher's {@code assigned} follows. Either way the previous assignee gets
+     * {@code unassigned} with where it went, and their lighter figures.
+     */
+    private void transferred(List<Send> out, DomainEvent.Transferred t, Facts f) {
+        String c = t.conversationId();
+        boolean toAgent = "agent".equals(t.to().kind());
+        String line = f.line() == null ? null : frames.message(f.line());
+        String note = f.note() == null ? null : frames.message(f.note());
+        Named to = new Named(t.to().id(), t.to().name());
+        if (toAgent) {
+            toVisitor(out, f, frames.assigned(c, to.id(), to.name()));
+        }
+        if (line != null) {
+            toVisitor(out, f, line);
+        }
+        if (toAgent) {
+            Recipient agent = Recipient.staff(to.id());
+            Named from = t.fromAgentId() == null ? null
+                    : new Named(t.fromAgentId(), f.transfer() == null ? null : f.transfer().fromName());
+            out.add(new Send(agent, teamwork.assignedByTransfer(c, to, from, t.note())));
+            for (MessageView m : f.history()) {
+                out.add(new Send(agent, frames.message(m)));
+            }
+            status(out, to.id(), f);
+        }
+        String fromId = t.fromAgentId();
+        if (fromId != null) {
+            Recipient from = Recipient.staff(fromId);
+            if (line != null) {
+                out.add(new Send(from, line));
+            }
+            if (note != null) {
+                out.add(new Send(from, note));
+            }
+            out.add(new Send(from, teamwork.unassigned(c, "transferred", t.to().kind(), to)));
+            if (f.fromFigures() != null) {
+                Facts.Figures n = f.fromFigures();
+                out.add(new Send(from, frames.status(n.status(), n.load(), n.maxConcurrent())));
+            }
+        }
+        if (line != null) {
+            toExperts(out, f, line, note, fromId, toAgent ? to.id() : null);
+        }
+    }
+
+    private static Named from(Facts.Transfer t) {
+        return t.fromId() == null ? null : new Named(t.fromId(), t.fromName());
+    }
+
+    /** The frame (and the note after it, when there is one) to each expert who is not one of {@code already}. */
+    private static void toExperts(List<Send> out, Facts f, String frame, String note, String... already) {
+        for (String e : f.experts()) {
+            if (Arrays.asList(already).contains(e)) {
+                continue;
+            }
+            out.add(new Send(Recipient.staff(e), frame));
+            if (note != null) {
+                out.add(new Send(Recipient.staff(e), note));
+            }
+        }
     }
 
     private static void toVisitor(List<Send> out, Facts f, String frame) {

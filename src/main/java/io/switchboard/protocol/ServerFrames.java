@@ -1,6 +1,7 @@
 package io.switchboard.protocol;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
@@ -13,8 +14,26 @@ import java.time.Instant;
 public final class ServerFrames {
 
     /** A message as a recipient sees it. */
+    /**
+     * @param event for a system line, the kind of the domain event that wrote it ({@code transferred},
+     *              {@code transfer_note}, {@code auto_closed}, {@code reassigned}): what clients match on,
+     *              never the line's words; null for every other message, and then left out of the JSON
+     */
     public record MessageView(String conversationId, long seq, String senderKind, String senderId,
-                              String senderName, String text, boolean internal, Instant sentAt) {}
+                              String senderName, String text, boolean internal, Instant sentAt,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String event) {
+
+        public MessageView(String conversationId, long seq, String senderKind, String senderId, String senderName,
+                           String text, boolean internal, Instant sentAt) {
+            this(conversationId, seq, senderKind, senderId, senderName, text, internal, sentAt, null);
+        }
+
+        /** A system line written by the domain event of kind {@code event}. */
+        public static MessageView system(String conversationId, long seq, String text, boolean internal, Instant sentAt,
+                                         String event) {
+            return new MessageView(conversationId, seq, "system", null, null, text, internal, sentAt, event);
+        }
+    }
 
     private final FrameCodec codec;
 
@@ -51,6 +70,9 @@ public final class ServerFrames {
             n.put("internal", true);
         }
         n.put("sentAt", m.sentAt().toString());
+        if (m.event() != null) {
+            n.put("event", m.event());
+        }
         return codec.write(n);
     }
 

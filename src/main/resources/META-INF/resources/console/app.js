@@ -415,6 +415,7 @@ function fromFrame(f) {
   return {
     seq: f.seq, senderKind: f.sender ? f.sender.kind : 'system', senderId: f.sender ? f.sender.id : null,
     senderName: f.sender ? f.sender.name : null, text: f.text, internal: !!f.internal, sentAt: f.sentAt,
+    event: f.event || null,
   };
 }
 

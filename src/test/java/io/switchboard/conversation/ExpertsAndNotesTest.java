@@ -193,6 +193,56 @@ class ExpertsAndNotesTest {
     }
 
     @Test
+    void expertsSeeTheVisitorTypingLikeTheAssignee() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        var a1 = team.agents().get(0);
+        var a2 = team.agents().get(1);
+        String j1 = Chat.login(a1.email());
+        String j2 = Chat.login(a2.email());
+        Teamwork.status(j2, "break");
+        try (WsClient s1 = Chat.agentSocket(base, j1); WsClient s2 = Chat.agentSocket(base, j2);
+             WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
+            s1.await(type("assigned", c), WAIT);
+            invite(j1, c, a2.id()).then().statusCode(200);
+            s2.await(type("invited", c), WAIT);
+
+            v.send(frame("typing", "conversationId", c));
+            s1.await(type("typing", c), WAIT);
+            s2.await(type("typing", c), WAIT);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void expertsAreToldLiveThatTheConversationClosed() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        var a1 = team.agents().get(0);
+        var a2 = team.agents().get(1);
+        String j1 = Chat.login(a1.email());
+        String j2 = Chat.login(a2.email());
+        Teamwork.status(j2, "break");
+        try (WsClient s1 = Chat.agentSocket(base, j1); WsClient s2 = Chat.agentSocket(base, j2);
+             WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
+            s1.await(type("assigned", c), WAIT);
+            invite(j1, c, a2.id()).then().statusCode(200);
+            s2.await(type("invited", c), WAIT);
+
+            given().auth().oauth2(j1).when().post("/api/v1/conversations/" + c + "/close").then().statusCode(200);
+            assertThat(s2.await(type("closed", c), WAIT).path("reason").asText()).isEqualTo("agent");
+            s1.await(type("closed", c), WAIT);
+            // Nothing more to do there: an expert of a closed conversation may not write into it.
+            String id = clientId();
+            s2.send(frame("message", "conversationId", c, "clientId", id, "text", "one more thing"));
+            assertThat(s2.await(errorFor(id), WAIT).path("code").asText()).isEqualTo("conflict");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void offlineAgentsCannotBeInvitedAndAnotherTenantsIdsAnswerNotFound() {
         Fixtures.Team team = Fixtures.team(2, 5);
         var a1 = team.agents().get(0);

@@ -62,4 +62,10 @@ class MessageRecipientsTest {
         assertThat(MessageRecipients.of("agent", "a", "a", "v", false, List.of(), List.of("s"))).containsExactly(
                 new Recipient(Side.STAFF, "a", true), new Recipient(Side.VISITOR, "v", false));
     }
+
+    @Test
+    void theVisitorTypingIsSeenByTheAssigneeAndTheExpertsOnceEachAndNotByTheVisitor() {
+        assertThat(MessageRecipients.ofVisitorTyping("v", "a", List.of("e", "a"))).containsExactly("a", "e");
+        assertThat(MessageRecipients.ofVisitorTyping("v", null, List.of("e"))).containsExactly("e");
+    }
 }

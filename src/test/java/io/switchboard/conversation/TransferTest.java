@@ -100,6 +100,42 @@ class TransferTest {
     }
 
     @Test
+    void aTransfersLinesCarryTheirEventSoClientsNeedNotReadTheirWords() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        var a1 = team.agents().get(0);
+        var a2 = team.agents().get(1);
+        String j1 = Chat.login(a1.email());
+        String j2 = Chat.login(a2.email());
+        Teamwork.status(j2, "break");
+        Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        try (WsClient s1 = Chat.agentSocket(base, j1); WsClient v = Chat.visitorSocket(base, visitor.token())) {
+            String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
+            s1.await(type("assigned", c), WAIT);
+            transfer(j1, c, Map.of("agentId", a2.id(), "note", "call back")).then().statusCode(200);
+
+            JsonNode line = s1.await(f -> "message".equals(f.path("type").asText()) && !f.path("internal").asBoolean()
+                    && "system".equals(f.path("sender").path("kind").asText()), WAIT);
+            assertThat(line.path("event").asText()).isEqualTo("transferred");
+            JsonNode note = s1.await(f -> "message".equals(f.path("type").asText()) && f.path("internal").asBoolean(), WAIT);
+            assertThat(note.path("event").asText()).isEqualTo("transfer_note");
+            JsonNode toVisitor = Chat.received(v, f -> "message".equals(f.path("type").asText())
+                    && "system".equals(f.path("sender").path("kind").asText()));
+            assertThat(toVisitor.path("event").asText()).isEqualTo("transferred");
+
+            List<Map<String, Object>> staffView = given().auth().oauth2(j2).when().get("/api/v1/conversations/" + c + "/messages")
+                    .then().statusCode(200).extract().path("$");
+            assertThat(staffView).extracting(m -> m.get("event")).containsExactly(null, "transferred", "transfer_note");
+            // Other messages leave the field out, as before.
+            assertThat(staffView.get(0)).doesNotContainKey("event");
+            List<Map<String, Object>> visitorView = given().auth().oauth2(visitor.token()).when()
+                    .get("/api/v1/conversations/" + c + "/messages").then().statusCode(200).extract().path("$");
+            assertThat(visitorView).extracting(m -> m.get("event")).containsExactly(null, "transferred");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void aTransferToAnAgentIsNotBoundByTheirLimitButCountsAsLoad() {
         Fixtures.Team team = Fixtures.team(2, 1);
         Map<String, String> jwt = new HashMap<>();
@@ -259,6 +295,39 @@ class TransferTest {
             assertThat(Teamwork.assignee(j2, c)).isEqualTo(a2.id());
             assertThat(Fixtures.count("select count(*) from conversations where id = ? and state = 'queued'", early)).isEqualTo(1);
             assertThat(Fixtures.count("select count(*) from conversations where id = ? and queue_front is not null", c)).isZero();
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void whoeverTheDispatcherGivesAConversationTransferredToAGroupGetsTheTransferWithItsNote() {
+        Fixtures.Team team = Fixtures.team(2, 5);
+        var a1 = team.agents().get(0);
+        var a2 = team.agents().get(1);
+        String j1 = Chat.login(a1.email());
+        String j2 = Chat.login(a2.email());
+        Teamwork.status(j2, "offline");
+        try (WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
+            Chat.received(v, type("assigned", c));
+            int seen = v.seen().size();
+            // Back to the group's queue: the dispatcher never gives it back to agent 1, and agent 2 is away.
+            transfer(j1, c, Map.of("groupId", team.groupId(), "note", "wants the March invoice")).then().statusCode(200);
+
+            try (WsClient s2 = Chat.agentSocket(base, j2)) {
+                Teamwork.status(j2, "online");
+                JsonNode assigned = s2.await(type("assigned", c), WAIT);
+                assertThat(assigned.path("agent").path("id").asText()).isEqualTo(a2.id());
+                assertThat(assigned.path("transfer").path("from").path("id").asText()).isEqualTo(a1.id());
+                assertThat(assigned.path("transfer").path("from").path("name").asText()).isEqualTo(a1.name());
+                assertThat(assigned.path("transfer").path("note").asText()).isEqualTo("wants the March invoice");
+            }
+            // The visitor learns who serves them, never the note.
+            JsonNode toVisitor = Chat.receivedSince(v, seen, type("assigned", c));
+            assertThat(toVisitor.has("transfer")).isFalse();
+            v.drain(java.time.Duration.ofMillis(300));
+            assertThat(v.seen().toString()).doesNotContain("March invoice");
         } finally {
             Chat.retire(team.tenantId());
         }

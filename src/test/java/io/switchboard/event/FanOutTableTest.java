@@ -29,14 +29,20 @@ class FanOutTableTest {
     static final String VISITOR = "00000000-0000-0000-0000-0000000000b1";
     static final String AGENT = "00000000-0000-0000-0000-0000000000d1";
     static final String SUPERVISOR = "00000000-0000-0000-0000-0000000000e1";
+    static final String FROM = "00000000-0000-0000-0000-0000000000d2";
+    static final String EXPERT = "00000000-0000-0000-0000-0000000000d3";
+    static final String GROUP = "00000000-0000-0000-0000-0000000000f1";
     /** Frame types only staff may see. */
-    static final Set<String> STAFF_ONLY = Set.of("status");
+    static final Set<String> STAFF_ONLY = Set.of("status", "unassigned", "invited", "rated");
 
     final ObjectMapper mapper = new ObjectMapper();
     final FanOutTable table = new FanOutTable(new ServerFrames(mapper));
     final Facts.Figures figures = new Facts.Figures("online", 2, 5);
     final MessageView first = new MessageView(C, 1, "visitor", VISITOR, "Ann", "hello", false, Instant.EPOCH);
     final MessageView line = new MessageView(C, 4, "system", null, null, "No reply from the agent", false, Instant.EPOCH);
+    final MessageView transferLine = MessageView.system(C, 5, "Transferred to Bo by Al.", false, Instant.EPOCH, "transferred");
+    final MessageView noteLine = MessageView.system(C, 6, "Transfer note from Al: VIP", true, Instant.EPOCH, "transfer_note");
+    final Facts.Figures fromFigures = new Facts.Figures("online", 0, 5);
 
     @Test
     void anAutomaticAssignmentTellsTheVisitorWhoServesThemAndGivesTheAgentTheHistoryAndFigures() {
@@ -162,18 +168,210 @@ class FanOutTableTest {
         }
     }
 
+    // ---------------------------------------------------------------- teamwork (C6, C7, C8)
+
+    private Facts transferFacts() {
+        return Facts.visitor(VISITOR).withLine(transferLine).withNote(noteLine).withExperts(List.of(EXPERT))
+                .withTransfer(new Facts.Transfer(FROM, "Al", "VIP")).withFromFigures(fromFigures);
+    }
+
+    @Test
+    void aTransferToAnAgentGivesThemTheTransferHistoryAndFiguresAndTellsTheVisitorOnlyWhoServesThemAndTheLine() {
+        List<Send> out = table.deliveries(new DomainEvent.Transferred(T, C, DomainEvent.Actor.staff(FROM), FROM,
+                        new DomainEvent.Target("agent", AGENT, "Bo"), "VIP"),
+                transferFacts().withAgent(AGENT, "Bo").withFigures(figures).withHistory(List.of(first, transferLine, noteLine)));
+
+        assertEquals(List.of("assigned", "message"), types(out, Recipient.visitor(VISITOR)));
+        JsonNode toVisitor = frame(out, Recipient.visitor(VISITOR), 0);
+        assertEquals(AGENT, toVisitor.get("agent").get("id").asText());
+        assertTrue(!toVisitor.has("transfer"), "the visitor never reads the transfer or its note");
+        assertEquals(5, frame(out, Recipient.visitor(VISITOR), 1).get("seq").asInt());
+        assertEquals("transferred", frame(out, Recipient.visitor(VISITOR), 1).get("event").asText());
+
+        assertEquals(List.of("assigned", "message", "message", "message", "status"), types(out, Recipient.staff(AGENT)));
+        assertTrue(!frame(out, Recipient.staff(AGENT), 1).has("event"), "a visitor's message has no event");
+        assertEquals("transfer_note", frame(out, Recipient.staff(AGENT), 3).get("event").asText());
+        JsonNode assigned = frame(out, Recipient.staff(AGENT), 0);
+        assertEquals("Bo", assigned.get("agent").get("name").asText());
+        assertEquals(FROM, assigned.get("transfer").get("from").get("id").asText());
+        assertEquals("Al", assigned.get("transfer").get("from").get("name").asText());
+        assertEquals("VIP", assigned.get("transfer").get("note").asText());
+        assertEquals(2, frame(out, Recipient.staff(AGENT), 4).get("load").asInt());
+
+        assertEquals(List.of("message", "message", "unassigned", "status"), types(out, Recipient.staff(FROM)));
+        assertTrue(frame(out, Recipient.staff(FROM), 1).get("internal").asBoolean());
+        JsonNode unassigned = frame(out, Recipient.staff(FROM), 2);
+        assertEquals("transferred", unassigned.get("reason").asText());
+        assertEquals("agent", unassigned.get("to").get("kind").asText());
+        assertEquals(AGENT, unassigned.get("to").get("id").asText());
+        assertEquals(0, frame(out, Recipient.staff(FROM), 3).get("load").asInt());
+
+        assertEquals(List.of("message", "message"), types(out, Recipient.staff(EXPERT)));
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT), Recipient.staff(FROM), Recipient.staff(EXPERT));
+    }
+
+    @Test
+    void aTransferOfAWaitingConversationNamesNoPreviousAssigneeAndTellsNobodyElse() {
+        List<Send> out = table.deliveries(new DomainEvent.Transferred(T, C, DomainEvent.Actor.staff(SUPERVISOR), null,
+                        new DomainEvent.Target("agent", AGENT, "Bo"), null),
+                Facts.visitor(VISITOR).withLine(transferLine).withTransfer(new Facts.Transfer(null, null, null))
+                        .withAgent(AGENT, "Bo").withFigures(figures));
+
+        JsonNode transfer = frame(out, Recipient.staff(AGENT), 0).get("transfer");
+        assertTrue(transfer.get("from").isNull());
+        assertTrue(transfer.get("note").isNull());
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT));
+    }
+
+    @Test
+    void aTransferToAGroupTellsTheVisitorOnlyTheLineAndThePreviousAssigneeWhereItWent() {
+        List<Send> out = table.deliveries(new DomainEvent.Transferred(T, C, DomainEvent.Actor.staff(FROM), FROM,
+                new DomainEvent.Target("group", GROUP, "Billing"), "VIP"), transferFacts());
+
+        assertEquals(List.of("message"), types(out, Recipient.visitor(VISITOR)));
+        assertEquals(List.of("message", "message", "unassigned", "status"), types(out, Recipient.staff(FROM)));
+        JsonNode to = frame(out, Recipient.staff(FROM), 2).get("to");
+        assertEquals("group", to.get("kind").asText());
+        assertEquals(GROUP, to.get("id").asText());
+        assertEquals("Billing", to.get("name").asText());
+        assertEquals(List.of("message", "message"), types(out, Recipient.staff(EXPERT)));
+        // Nobody is assigned yet: the dispatcher's assigned follows.
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(FROM), Recipient.staff(EXPERT));
+    }
+
+    @Test
+    void theVisitorNeverGetsATransfersNoteLine() {
+        for (DomainEvent.Target to : List.of(new DomainEvent.Target("agent", AGENT, "Bo"),
+                new DomainEvent.Target("group", GROUP, "Billing"))) {
+            List<Send> out = table.deliveries(new DomainEvent.Transferred(T, C, DomainEvent.Actor.staff(FROM), FROM, to, "VIP"),
+                    transferFacts().withAgent(AGENT, "Bo").withFigures(figures));
+            for (Send s : out) {
+                if (s.to().visitor()) {
+                    JsonNode f = parse(s.frame());
+                    assertTrue(!f.path("internal").asBoolean() && !f.has("transfer") && !s.frame().contains("VIP"),
+                            to.kind() + ": " + s.frame());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAgentTheDispatcherGivesAConversationTransferredToAGroupGetsTheTransferAndTheVisitorDoesNot() {
+        List<Send> out = table.deliveries(DomainEvent.Assigned.auto(T, C, AGENT, new JsonObject()),
+                Facts.visitor(VISITOR).withAgent(AGENT, "Bo").withFigures(figures)
+                        .withTransfer(new Facts.Transfer(FROM, "Al", "VIP")));
+
+        JsonNode transfer = frame(out, Recipient.staff(AGENT), 0).get("transfer");
+        assertEquals(FROM, transfer.get("from").get("id").asText());
+        assertEquals("Al", transfer.get("from").get("name").asText());
+        assertEquals("VIP", transfer.get("note").asText());
+        assertTrue(!frame(out, Recipient.visitor(VISITOR), 0).has("transfer"));
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT));
+    }
+
+    @Test
+    void anInvitedExpertAloneIsToldWhoInvitedThem() {
+        List<Send> out = table.deliveries(new DomainEvent.ParticipantJoined(T, C, DomainEvent.Actor.staff(AGENT), EXPERT),
+                Facts.visitor(VISITOR).withAgent(AGENT, "Bo").withActorName("Bo"));
+
+        assertEquals(List.of("invited"), types(out, Recipient.staff(EXPERT)));
+        JsonNode by = frame(out, Recipient.staff(EXPERT), 0).get("by");
+        assertEquals(AGENT, by.get("id").asText());
+        assertEquals("Bo", by.get("name").asText());
+        assertOnly(out, Recipient.staff(EXPERT));
+    }
+
+    @Test
+    void anExpertWhoLeavesOrIsRemovedAloneGetsUnassignedRemoved() {
+        List<Send> out = table.deliveries(new DomainEvent.ParticipantLeft(T, C, DomainEvent.Actor.staff(AGENT), EXPERT),
+                Facts.visitor(VISITOR).withAgent(AGENT, "Bo"));
+
+        assertEquals(List.of("unassigned"), types(out, Recipient.staff(EXPERT)));
+        JsonNode unassigned = frame(out, Recipient.staff(EXPERT), 0);
+        assertEquals("removed", unassigned.get("reason").asText());
+        assertTrue(!unassigned.has("to"));
+        assertOnly(out, Recipient.staff(EXPERT));
+    }
+
+    @Test
+    void aSurveyGoesToTheVisitorOnly() {
+        List<Send> out = table.deliveries(new DomainEvent.SurveySent(T, C, DomainEvent.Actor.staff(AGENT)),
+                Facts.visitor(VISITOR).withAgent(AGENT, "Bo").withExperts(List.of(EXPERT)));
+
+        assertEquals(List.of("survey"), types(out, Recipient.visitor(VISITOR)));
+        assertEquals(C, frame(out, Recipient.visitor(VISITOR), 0).get("conversationId").asText());
+        assertOnly(out, Recipient.visitor(VISITOR));
+    }
+
+    @Test
+    void aRatingReachesTheAssigneeWhoeverAskedAndTheExpertsOnceEachAndNeverTheVisitor() {
+        List<Send> out = table.deliveries(new DomainEvent.Rated(T, C, DomainEvent.Actor.visitor(VISITOR), 4, null),
+                Facts.visitor(VISITOR).withAgent(AGENT, null).withSurveySentBy(SUPERVISOR).withExperts(List.of(EXPERT, AGENT)));
+
+        for (Recipient r : List.of(Recipient.staff(AGENT), Recipient.staff(SUPERVISOR), Recipient.staff(EXPERT))) {
+            assertEquals(List.of("rated"), types(out, r), r.id());
+        }
+        JsonNode rated = frame(out, Recipient.staff(AGENT), 0);
+        assertEquals(4, rated.get("score").asInt());
+        assertTrue(rated.get("comment").isNull());
+        assertOnly(out, Recipient.staff(AGENT), Recipient.staff(SUPERVISOR), Recipient.staff(EXPERT));
+    }
+
+    @Test
+    void aRatingWithoutSurveyOrAssigneeReachesOnlyTheExperts() {
+        List<Send> out = table.deliveries(new DomainEvent.Rated(T, C, DomainEvent.Actor.visitor(VISITOR), 5, "great"),
+                Facts.visitor(VISITOR).withExperts(List.of(EXPERT)));
+
+        assertEquals("great", frame(out, Recipient.staff(EXPERT), 0).get("comment").asText());
+        assertOnly(out, Recipient.staff(EXPERT));
+    }
+
+    @Test
+    void aCloseTellsTheExpertsTooWithoutFigures() {
+        List<Send> out = table.deliveries(new DomainEvent.Closed(T, C, DomainEvent.Actor.staff(AGENT), "agent"),
+                Facts.visitor(VISITOR).withAgent(AGENT, null).withFigures(figures).withExperts(List.of(EXPERT)));
+
+        assertEquals(List.of("closed"), types(out, Recipient.staff(EXPERT)));
+        assertEquals("agent", frame(out, Recipient.staff(EXPERT), 0).get("reason").asText());
+        assertEquals(List.of("closed", "status"), types(out, Recipient.staff(AGENT)));
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT), Recipient.staff(EXPERT));
+    }
+
+    @Test
+    void anAutoCloseSendsItsLineAndTheCloseToTheExperts() {
+        Facts facts = Facts.visitor(VISITOR).withAgent(AGENT, null).withLine(line).withExperts(List.of(EXPERT));
+        List<Send> out = new ArrayList<>(table.deliveries(new DomainEvent.AutoClosed(T, C, 5), facts));
+        out.addAll(table.deliveries(new DomainEvent.Closed(T, C, DomainEvent.Actor.SYSTEM, "timeout"), facts));
+
+        assertEquals(List.of("message", "closed"), types(out, Recipient.staff(EXPERT)));
+    }
+
     @Test
     void noVisitorEverReceivesAStaffOnlyFrame() {
         Facts everything = Facts.visitor(VISITOR).withAgent(AGENT, "Bo").withFigures(figures).withHistory(List.of(first))
-                .withLine(line).withSupervisors(List.of(SUPERVISOR));
+                .withLine(line).withSupervisors(List.of(SUPERVISOR)).withNote(noteLine).withExperts(List.of(EXPERT))
+                .withTransfer(new Facts.Transfer(FROM, "Al", "VIP")).withFromFigures(fromFigures).withActorName("Al")
+                .withSurveySentBy(SUPERVISOR);
         for (DomainEvent e : List.of(DomainEvent.Assigned.auto(T, C, AGENT, new JsonObject()),
                 new DomainEvent.Reassigned(T, C, AGENT, 3), new DomainEvent.AutoClosed(T, C, 5),
                 new DomainEvent.Closed(T, C, DomainEvent.Actor.SYSTEM, "timeout"), new DomainEvent.Expired(T, C),
                 new DomainEvent.OutOfHours(T, C, "g", new JsonObject(), "away"), new DomainEvent.Unmatched(T, C),
-                new DomainEvent.AgentStatusChanged(T, AGENT, "online"))) {
-            for (String type : types(table.deliveries(e, everything), Recipient.visitor(VISITOR))) {
+                new DomainEvent.AgentStatusChanged(T, AGENT, "online"),
+                new DomainEvent.Transferred(T, C, DomainEvent.Actor.staff(FROM), FROM, new DomainEvent.Target("agent", AGENT, "Bo"), "VIP"),
+                new DomainEvent.Transferred(T, C, DomainEvent.Actor.staff(FROM), FROM, new DomainEvent.Target("group", GROUP, "B"), "VIP"),
+                new DomainEvent.ParticipantJoined(T, C, DomainEvent.Actor.staff(AGENT), EXPERT),
+                new DomainEvent.ParticipantLeft(T, C, DomainEvent.Actor.staff(AGENT), EXPERT),
+                new DomainEvent.SurveySent(T, C, DomainEvent.Actor.staff(AGENT)),
+                new DomainEvent.Rated(T, C, DomainEvent.Actor.visitor(VISITOR), 3, "ok"))) {
+            for (Send s : table.deliveries(e, everything)) {
+                if (!s.to().equals(Recipient.visitor(VISITOR))) {
+                    continue;
+                }
+                JsonNode f = parse(s.frame());
+                String type = f.get("type").asText();
                 assertTrue(!STAFF_ONLY.contains(type) && !"notice".equals(type) || e instanceof DomainEvent.OutOfHours,
                         e.kind() + " sent " + type + " to the visitor");
+                assertTrue(!f.path("internal").asBoolean() && !f.has("transfer"), e.kind() + " sent " + s.frame() + " to the visitor");
             }
         }
     }

@@ -66,16 +66,16 @@ export function decorateMessage(node, m) {
   return node;
 }
 
-// The line a transfer leaves in the transcript (the visitor reads it too): "Transferred to
-// {receiver} by {agent}." The service writes it in these words and marks it no other way.
-const TRANSFER_LINE = /^Transferred to .+ by .+\.$/s;
-
-/** Whether a message is the visible system line of a transfer (its note is an internal line of its own). */
+/**
+ * Whether a message is the visible system line of a transfer (its note is an internal line of
+ * its own). The server marks each system line with the event that wrote it (`event`, on the
+ * frame and in the REST view); its words are for people and may change, so they are never read.
+ */
 function transferOf(m) {
   if (m.senderKind !== 'system' || m.internal) {
     return null;
   }
-  if (m.transfer || m.event === 'transferred' || TRANSFER_LINE.test(m.text || '')) {
+  if (m.event === 'transferred') {
     return 'true';
   }
   return null;

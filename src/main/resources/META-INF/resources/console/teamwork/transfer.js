@@ -14,6 +14,12 @@ let request = 0;
 export function mountTransfer() {
   dialog = ctx.el('dialog', {class: 'team-dialog', 'data-testid': 'transfer-dialog', 'aria-labelledby': 'team-dialog-title'});
   dialog.addEventListener('close', () => {
+    // The close event is a task of its own: when the dialog was opened again before it ran
+    // (Escape, then Enter on the button at once), this opening's state and its pending
+    // targets request are not the closed one's to drop.
+    if (dialog.open) {
+      return;
+    }
     open = null;
     request++;
   });
