@@ -25,4 +25,16 @@ public interface DeliveryConfig {
     /** The most messages one sweep claims and publishes; the next sweep takes the rest. */
     @WithDefault("200")
     int batch();
+
+    /**
+     * How long a published message's mark waits for others before one statement marks them
+     * all ({@link DeliveryMarks}). Far below {@link #grace()}: a mark only has to land before
+     * the sweep would look at the message.
+     */
+    @WithDefault("100ms")
+    Duration markLinger();
+
+    /** The most marks one statement carries; a full batch goes without waiting for the linger. */
+    @WithDefault("500")
+    int markBatch();
 }
