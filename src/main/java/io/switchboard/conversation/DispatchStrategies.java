@@ -136,7 +136,7 @@ public class DispatchStrategies {
                     Set<String> open = new HashSet<>();
                     for (Row g : rows) {
                         try {
-                            if (RuleRouting.hoursOf(g).isOpen(now)) {
+                            if (io.switchboard.routing.setup.RoutingSetupReader.hoursOf(g).isOpen(now)) {
                                 open.add(g.getUUID("id").toString());
                             }
                         } catch (RuntimeException e) {
