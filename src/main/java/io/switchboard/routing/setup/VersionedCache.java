@@ -18,17 +18,23 @@ import java.util.function.LongSupplier;
  * just after the change was announced, would put the old value back for a whole time to live.
  * {@link #forgetAll} does the same for every key at once, with a counter of its own.
  *
- * <p>Concurrent misses of one key each load; the loads are rare (once per time to live, or
- * after a change), so they are not merged. Safe for use from any thread.
+ * <p>Concurrent misses of one key share one load, so a burst of conversations right after a
+ * change reads the configuration once, not once each. Safe for use from any thread.
  */
 public final class VersionedCache<K, V> {
 
     /**
      * What one key holds: its generation and, once a load of that generation finished, the
-     * value with the time its load started. A forgotten key stays as a slot without a value,
-     * so that its generation keeps counting up and never comes back to one a load remembers.
+     * value with the time its load started; while a load of that generation runs, the load,
+     * for later callers to share. A forgotten key stays as a slot without a value, so that its
+     * generation keeps counting up and never comes back to one a load remembers.
      */
-    private record Slot<V>(long generation, V value, long loadStartedNanos) {}
+    private record Slot<V>(long generation, V value, long loadStartedNanos, Uni<V> loading) {
+
+        static <V> Slot<V> forgotten(long generation) {
+            return new Slot<>(generation, null, 0, null);
+        }
+    }
 
     private record Ticket(long generation, long clearing, long startedNanos) {}
 
@@ -56,8 +62,19 @@ public final class VersionedCache<K, V> {
             return Uni.createFrom().item(fresh);
         }
         return Uni.createFrom().deferred(() -> {
-            Ticket ticket = ticket(key);
-            return loader.apply(key).invoke(v -> keep(key, ticket, v));
+            // The load is only described inside compute; it runs when the caller subscribes.
+            Slot<V> slot = slots.compute(key, (k, s) -> {
+                if (s != null && s.loading() != null) {
+                    return s;
+                }
+                Ticket ticket = ticket(s);
+                Uni<V> load = Uni.createFrom().deferred(() -> loader.apply(key))
+                        .onItemOrFailure().invoke((v, e) -> settle(key, ticket, v))
+                        .memoize().indefinitely();
+                return new Slot<>(ticket.generation(), s == null ? null : s.value(),
+                        s == null ? 0 : s.loadStartedNanos(), load);
+            });
+            return slot.loading();
         });
     }
 
@@ -72,34 +89,36 @@ public final class VersionedCache<K, V> {
 
     /** Drops the key's value; a load under way keeps nothing when it completes. */
     public void forget(K key) {
-        slots.compute(key, (k, s) -> new Slot<>(s == null ? 1 : s.generation() + 1, null, 0));
+        slots.compute(key, (k, s) -> Slot.forgotten(s == null ? 1 : s.generation() + 1));
     }
 
     /** Drops every value; loads under way keep nothing. */
     public void forgetAll() {
         // The counter first: a load that completes between the two steps sees it has changed.
         clearings.incrementAndGet();
-        slots.replaceAll((k, s) -> new Slot<>(s.generation() + 1, null, 0));
+        slots.replaceAll((k, s) -> Slot.forgotten(s.generation() + 1));
     }
 
-    private Ticket ticket(K key) {
-        // The counter before the slot: a forgetAll in between then makes the ticket outdated.
-        long clearing = clearings.get();
-        Slot<V> s = slots.get(key);
-        return new Ticket(s == null ? 0 : s.generation(), clearing, nanoTime.getAsLong());
+    /** Called inside the key's compute, with its current slot (null for a key never seen). */
+    private Ticket ticket(Slot<V> s) {
+        return new Ticket(s == null ? 0 : s.generation(), clearings.get(), nanoTime.getAsLong());
     }
 
-    private void keep(K key, Ticket ticket, V value) {
-        if (value == null) {
-            return;
-        }
-        slots.compute(key, (k, s) -> {
-            long generation = s == null ? 0 : s.generation();
-            if (generation != ticket.generation() || clearings.get() != ticket.clearing()) {
+    /**
+     * A load ended: its value is kept if nothing was forgotten since it started; either way the
+     * key no longer points at it, so a failed load is tried again by the next caller.
+     */
+    private void settle(K key, Ticket ticket, V value) {
+        slots.computeIfPresent(key, (k, s) -> {
+            if (s.generation() != ticket.generation() || clearings.get() != ticket.clearing()) {
+                // Forgotten meanwhile: this slot belongs to a newer generation and its own load.
                 return s;
             }
+            if (value == null) {
+                return new Slot<>(s.generation(), s.value(), s.loadStartedNanos(), null);
+            }
             // Counted from the start of the load: the rows can be no older than that.
-            return new Slot<>(generation, value, ticket.startedNanos());
+            return new Slot<>(s.generation(), value, ticket.startedNanos(), null);
         });
     }
 }

@@ -135,6 +135,48 @@ class VersionedCacheTest {
     }
 
     @Test
+    void concurrentMissesOfOneKeyShareOneLoad() {
+        HeldLoader loader = new HeldLoader();
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            cache.get("t", loader::load).subscribe().with(got::add);
+        }
+        cache.get("other", loader::load).subscribe().with(got::add);
+        assertThat(loader.calls).isEqualTo(2);
+        loader.pending.get(0).complete("t1");
+        assertThat(got).containsExactly("t1", "t1", "t1", "t1", "t1");
+    }
+
+    @Test
+    void aCallAfterAChangeDoesNotShareTheLoadThatStartedBeforeIt() {
+        HeldLoader loader = new HeldLoader();
+        AtomicReference<String> before = new AtomicReference<>();
+        AtomicReference<String> after = new AtomicReference<>();
+        cache.get("t", loader::load).subscribe().with(before::set);
+        cache.forget("t");
+        cache.get("t", loader::load).subscribe().with(after::set);
+        assertThat(loader.calls).isEqualTo(2);
+        loader.pending.get(0).complete("old");
+        loader.pending.get(1).complete("new");
+        assertThat(before).hasValue("old");
+        assertThat(after).hasValue("new");
+    }
+
+    @Test
+    void aFailedSharedLoadIsTriedAgainByTheNextCaller() {
+        HeldLoader loader = new HeldLoader();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        cache.get("t", loader::load).subscribe().with(v -> { }, failed::set);
+        loader.pending.get(0).fail(new IllegalStateException("database down"));
+        assertThat(failed.get()).hasMessage("database down");
+        AtomicReference<String> got = new AtomicReference<>();
+        cache.get("t", loader::load).subscribe().with(got::set);
+        assertThat(loader.calls).isEqualTo(2);
+        loader.pending.get(1).complete("v");
+        assertThat(got).hasValue("v");
+    }
+
+    @Test
     void aZeroTimeToLiveLoadsForEveryCall() {
         VersionedCache<String, String> off = new VersionedCache<>(Duration.ZERO, clock::get);
         AtomicInteger loads = new AtomicInteger();
