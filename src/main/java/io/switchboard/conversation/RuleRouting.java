@@ -39,6 +39,11 @@ import java.util.UUID;
  * notice and is kept as an offline message for {@link #OFFLINE_KEEP}.
  *
  * <p>A tenant without rules keeps the simple behaviour: the channel's group.
+ *
+ * <p>The rules, the groups' hours and the tenant's notice come decoded from
+ * {@link RoutingSetups}, kept in memory and forgotten on every replica when an admin changes
+ * them; routing a conversation reads only the visitor's facts and who is online. The
+ * dispatcher picks by the rule from the same setup.
  */
 @ApplicationScoped
 public class RuleRouting {

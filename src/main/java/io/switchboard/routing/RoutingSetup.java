@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * One tenant's routing configuration, decoded once into values (DESIGN rule 4): its rules in
@@ -24,6 +26,7 @@ public final class RoutingSetup {
             .thenComparing(RoutingRule::id);
 
     private final List<RoutingRule> rules;
+    private final Map<String, RoutingRule> rulesById;
     private final Map<String, WorkingHours> hoursByGroup;
     private final String tenantOutOfHoursText;
     /** Built once: it sorts the enabled rules and copies the hours. */
@@ -31,6 +34,7 @@ public final class RoutingSetup {
 
     public RoutingSetup(List<RoutingRule> rules, Map<String, WorkingHours> hoursByGroup, String tenantOutOfHoursText) {
         this.rules = rules.stream().sorted(BY_POSITION).toList();
+        this.rulesById = this.rules.stream().collect(Collectors.toUnmodifiableMap(RoutingRule::id, r -> r));
         this.hoursByGroup = Map.copyOf(hoursByGroup);
         this.tenantOutOfHoursText = tenantOutOfHoursText;
         this.engine = new RoutingEngine(this.rules, this.hoursByGroup);
@@ -67,6 +71,14 @@ public final class RoutingSetup {
             return rule.target().outOfHoursText();
         }
         return tenantOutOfHoursText != null ? tenantOutOfHoursText : DEFAULT_OUT_OF_HOURS;
+    }
+
+    /**
+     * The rule of that id, enabled or not: a conversation it placed before it was disabled is
+     * still served by its strategy. Empty for a rule deleted since.
+     */
+    public Optional<RoutingRule> rule(String id) {
+        return Optional.ofNullable(rulesById.get(id));
     }
 
     /** The group's working hours; null for a group this setup does not know. */

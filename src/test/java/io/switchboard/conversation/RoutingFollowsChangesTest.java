@@ -48,6 +48,9 @@ class RoutingFollowsChangesTest {
     ConversationStore store;
 
     @Inject
+    QueueDispatcher dispatcher;
+
+    @Inject
     RoutingSetups setups;
 
     @Inject
@@ -196,10 +199,35 @@ class RoutingFollowsChangesTest {
     }
 
     @Test
+    void aWaitingConversationIsServedFromTheGroupsItsRuleNamesNowNotWhenItWasPlaced() {
+        // One agent with room for one in the team's group; the second agent only in billing.
+        Fixtures.Team team = Fixtures.team(2, 1);
+        String admin = Chat.login(team.adminEmail());
+        String billing = secondGroup(admin, team, Map.of());
+        String rule = catchAll(admin, team.groupId(), 1);
+        try {
+            String first = routeOne(team);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(
+                    "select count(*) from conversations where id = ?::uuid and assignee_id = ?::uuid", first, team.agents().get(0).id()) == 1);
+            String waiting = routeOne(team);
+            assertThat(Fixtures.count("select count(*) from conversations where id = ?::uuid and state = 'queued'", waiting)).isOne();
+
+            as(admin).body(Map.of("groupIds", List.of(team.groupId(), billing))).when().put("/api/v1/admin/rules/" + rule)
+                    .then().statusCode(200);
+            dispatcher.dispatch(team.tenantId(), team.groupId()).await().atMost(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(
+                    "select count(*) from conversations where id = ?::uuid and assignee_id = ?::uuid", waiting, team.agents().get(1).id()) == 1);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void routingReadsTheTenantsSetupOnceForManyConversations() {
         // Before, every routed conversation read the rules and the groups' hours (and, out of
-        // hours, the tenant's text): two or three statements each. Now one read of three
-        // statements serves them all until something changes.
+        // hours, the tenant's text): two or three statements each, and every dispatch by a rule
+        // its rule and its groups' hours again. Now one read of three statements serves them
+        // all until something changes.
         Fixtures.Team team = Fixtures.team(2, 5);
         String admin = Chat.login(team.adminEmail());
         catchAll(admin, team.groupId(), 1);

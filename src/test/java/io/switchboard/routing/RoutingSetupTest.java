@@ -69,6 +69,17 @@ class RoutingSetupTest {
     }
 
     @Test
+    void theDispatcherFindsARuleByIdEvenDisabledButNotADeletedOne() {
+        RoutingSetup setup = new RoutingSetup(List.of(rule("on", 1, true, null, "office"), rule("off", 2, false, null, "always")),
+                HOURS, null);
+        assertThat(setup.rule("on")).map(RoutingRule::enabled).contains(true);
+        // A conversation the rule placed before it was disabled is still served by its strategy.
+        assertThat(setup.rule("off")).map(r -> r.target().groupIds()).contains(List.of("always"));
+        assertThat(setup.rule("deleted")).isEmpty();
+        assertThat(setup.hoursOf("gone")).isNull();
+    }
+
+    @Test
     void theSetupCannotBeChangedThroughWhatItWasBuiltFromOrWhatItGives() {
         List<RoutingRule> rules = new ArrayList<>(List.of(rule("r", 1, true, null, "office")));
         Map<String, WorkingHours> hours = new HashMap<>(HOURS);

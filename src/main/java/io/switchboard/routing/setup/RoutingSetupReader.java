@@ -108,7 +108,7 @@ public class RoutingSetupReader {
     }
 
     /** A group's stored hours (time_zone, always_open, hours); throws when they no longer parse. */
-    public static WorkingHours hoursOf(Row r) {
+    private static WorkingHours hoursOf(Row r) {
         ZoneId zone = ZoneId.of(r.getString("time_zone"));
         if (r.getBoolean("always_open")) {
             return WorkingHours.alwaysOpen(zone);
