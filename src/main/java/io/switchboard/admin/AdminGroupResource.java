@@ -1,7 +1,7 @@
 package io.switchboard.admin;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentGroup;
 import io.switchboard.agent.GroupHours;
@@ -9,6 +9,7 @@ import io.switchboard.agent.GroupRepository;
 import io.switchboard.common.FieldErrors;
 import io.switchboard.common.Problem;
 import io.switchboard.routing.WorkingHours;
+import io.switchboard.routing.setup.RoutingSetups;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -26,7 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Groups and their working hours (A4): weekly schedule, time zone, holidays. */
+/**
+ * Groups and their working hours (A4): weekly schedule, time zone, holidays. Routing on every
+ * replica follows new hours from the next conversation on: each write tells
+ * {@link RoutingSetups} once it has committed.
+ */
 @Path("/api/v1/admin/groups")
 @Tag(name = "Admin: groups")
 public class AdminGroupResource {
@@ -46,8 +51,10 @@ public class AdminGroupResource {
 
     private final CurrentCaller current;
     private final GroupRepository groups;
+    private final RoutingSetups setups;
 
-    AdminGroupResource(CurrentCaller current, GroupRepository groups) {
+    AdminGroupResource(CurrentCaller current, GroupRepository groups, RoutingSetups setups) {
+        this.setups = setups;
         this.current = current;
         this.groups = groups;
     }
@@ -77,7 +84,6 @@ public class AdminGroupResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @WithTransaction
     @Operation(summary = "Create a group; without hours it is open around the clock")
     public Uni<Response> create(GroupBody body) {
         UUID tenant = UUID.fromString(current.staff().tenantId());
@@ -85,26 +91,25 @@ public class AdminGroupResource {
         g.id = UUID.randomUUID();
         g.tenantId = tenant;
         apply(g, body, true);
-        return nameFree(tenant, g.name, null)
-                .flatMap(v -> groups.persist(g))
+        return Panache.withTransaction(() -> nameFree(tenant, g.name, null).flatMap(v -> groups.persist(g)))
+                .call(saved -> setups.changed(tenant.toString()))
                 .map(saved -> Response.status(201).entity(view(saved)).build());
     }
 
     @PUT
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    @WithTransaction
     @Operation(summary = "Change a group's name or hours; fields left out stay as they are")
     public Uni<GroupView> update(@PathParam("id") String id, GroupBody body) {
         UUID tenant = UUID.fromString(current.staff().tenantId());
         UUID groupId = AdminAgentResource.uuid(id);
-        return groups.findInTenant(tenant, groupId).flatMap(g -> {
+        return Panache.withTransaction(() -> groups.findInTenant(tenant, groupId).flatMap(g -> {
             if (g == null) {
                 throw Problem.notFound("group");
             }
             apply(g, body, false);
             return nameFree(tenant, g.name, g.id).map(v -> view(g));
-        });
+        })).call(saved -> setups.changed(tenant.toString()));
     }
 
     private Uni<Void> nameFree(UUID tenant, String name, UUID self) {

@@ -2,12 +2,13 @@ package io.switchboard.admin;
 
 import io.switchboard.routing.ConditionSpec;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.GroupRepository;
 import io.switchboard.common.FieldErrors;
 import io.switchboard.common.Problem;
 import io.switchboard.routing.StrategyRegistry;
+import io.switchboard.routing.setup.RoutingSetups;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -30,6 +31,8 @@ import java.util.UUID;
  * Routing rules (A6): ordered conditions on the visitor's facts pointing at ordered groups,
  * a strategy, an out-of-hours text and the "prefer the last agent" switch. A rule is
  * compiled into the engine's pure form when saved, so a rule that is stored always routes.
+ * Every replica routes with the change from the next conversation on: each write tells
+ * {@link RoutingSetups} once it has committed.
  */
 @Path("/api/v1/admin/rules")
 @Tag(name = "Admin: routing rules")
@@ -55,8 +58,11 @@ public class AdminRuleResource {
     private final RuleRepository rules;
     private final GroupRepository groups;
     private final SettingsRepository settings;
+    private final RoutingSetups setups;
 
-    AdminRuleResource(CurrentCaller current, RuleRepository rules, GroupRepository groups, SettingsRepository settings) {
+    AdminRuleResource(CurrentCaller current, RuleRepository rules, GroupRepository groups, SettingsRepository settings,
+                      RoutingSetups setups) {
+        this.setups = setups;
         this.current = current;
         this.rules = rules;
         this.groups = groups;
@@ -82,34 +88,35 @@ public class AdminRuleResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @WithTransaction
     @Operation(summary = "Add a rule; refused with field errors when it would not compile")
     public Uni<Response> create(RuleBody body) {
         UUID tenant = tenant();
         StoredRule r = new StoredRule();
         r.id = UUID.randomUUID();
         r.tenantId = tenant;
-        return apply(tenant, r, body, true).flatMap(v -> rules.persist(r))
+        return Panache.withTransaction(() -> apply(tenant, r, body, true).flatMap(v -> rules.persist(r)))
+                .call(saved -> setups.changed(tenant.toString()))
                 .map(saved -> Response.status(201).entity(view(saved)).build());
     }
 
     @PUT
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    @WithTransaction
     @Operation(summary = "Change a rule; fields left out stay as they are")
     public Uni<RuleView> update(@PathParam("id") String id, RuleBody body) {
         UUID tenant = tenant();
-        return found(tenant, id).flatMap(r -> apply(tenant, r, body, false).map(v -> view(r)));
+        return Panache.withTransaction(() -> found(tenant, id).flatMap(r -> apply(tenant, r, body, false).map(v -> view(r))))
+                .call(saved -> setups.changed(tenant.toString()));
     }
 
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    @WithTransaction
     public Uni<Response> delete(@PathParam("id") String id) {
         UUID tenant = tenant();
-        return found(tenant, id).flatMap(rules::delete).map(v -> Response.noContent().build());
+        return Panache.withTransaction(() -> found(tenant, id).flatMap(rules::delete))
+                .call(v -> setups.changed(tenant.toString()))
+                .map(v -> Response.noContent().build());
     }
 
     private UUID tenant() {

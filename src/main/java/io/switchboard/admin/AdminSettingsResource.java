@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentService;
 import io.switchboard.common.FieldErrors;
 import io.switchboard.common.Problem;
+import io.switchboard.routing.setup.RoutingSetups;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -44,8 +45,11 @@ public class AdminSettingsResource {
     private final CurrentCaller current;
     private final SettingsRepository settings;
     private final io.switchboard.conversation.TimerDeadlines timers;
+    private final RoutingSetups setups;
 
-    AdminSettingsResource(CurrentCaller current, SettingsRepository settings, io.switchboard.conversation.TimerDeadlines timers) {
+    AdminSettingsResource(CurrentCaller current, SettingsRepository settings, io.switchboard.conversation.TimerDeadlines timers,
+                          RoutingSetups setups) {
+        this.setups = setups;
         this.timers = timers;
         this.current = current;
         this.settings = settings;
@@ -68,8 +72,10 @@ public class AdminSettingsResource {
         // The timers learn of the change once it is committed: told before, a read in between
         // would keep the old minutes (and start conversations without their deadlines).
         validate(body);
+        // Routing likewise: the out-of-hours text is part of every replica's routing setup.
         return Panache.withTransaction(() -> store(tenant, body))
-                .call(saved -> timers.settingsChanged(tenant.toString()));
+                .call(saved -> timers.settingsChanged(tenant.toString()))
+                .call(saved -> setups.changed(tenant.toString()));
     }
 
     /** Checks what needs no database, before anything is opened. */

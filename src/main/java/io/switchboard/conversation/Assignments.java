@@ -10,7 +10,9 @@ import io.switchboard.event.Facts;
 import io.switchboard.event.FanOut;
 import io.switchboard.routing.Candidate;
 import io.switchboard.routing.RoutingDecision;
+import io.switchboard.routing.RoutingSetup;
 import io.switchboard.routing.live.LiveAgents;
+import io.switchboard.routing.setup.RoutingSetups;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -76,9 +78,15 @@ public class Assignments {
      * depend on the visitor, and the agents' live figures, updated by this batch's own claims.
      */
     private static final class Round {
+        /** The tenant's rules and group hours, fetched before the transaction opened. */
+        final RoutingSetup setup;
         final Map<String, DispatchStrategies.How> plans = new HashMap<>();
         final Map<String, LiveAgents.LiveState> live = new HashMap<>();
         final List<Assignment> done = new ArrayList<>();
+
+        Round(RoutingSetup setup) {
+            this.setup = setup;
+        }
     }
 
     private final ConversationStore store;
@@ -89,9 +97,11 @@ public class Assignments {
     private final TimerDeadlines timers;
     private final DispatchStrategies strategies;
     private final QueuePositions positions;
+    private final RoutingSetups setups;
 
     Assignments(ConversationStore store, QueueHeads queueHeads, LiveAgents live, LiveAgentState liveState, FanOut fanOut,
-                TimerDeadlines timers, DispatchStrategies strategies, QueuePositions positions) {
+                TimerDeadlines timers, DispatchStrategies strategies, QueuePositions positions, RoutingSetups setups) {
+        this.setups = setups;
         this.store = store;
         this.queueHeads = queueHeads;
         this.live = live;
@@ -113,8 +123,10 @@ public class Assignments {
     Uni<Batch> assignBatch(String tenantId, String groupId) {
         // Agents reserved in Redis by this transaction and not given back: released if it fails.
         List<String> claimed = new ArrayList<>();
-        return store.pool().withTransaction(conn -> queueHeads.lock(conn, tenantId, groupId)
-                        .flatMap(heads -> serve(conn, tenantId, new QueueHeads.Heads(heads), 0, new Round(), claimed)))
+        // The setup before the transaction: read while holding its connection, a miss would wait
+        // for a second one, and dispatches filling the pool would wait for each other.
+        return setups.of(tenantId).flatMap(setup -> store.pool().withTransaction(conn -> queueHeads.lock(conn, tenantId, groupId)
+                        .flatMap(heads -> serve(conn, tenantId, new QueueHeads.Heads(heads), 0, new Round(setup), claimed))))
                 .onFailure().call(e -> release(tenantId, claimed));
     }
 
@@ -294,7 +306,7 @@ public class Assignments {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return strategies.plan(conn, tenantId, head).invoke(how -> {
+        return strategies.plan(conn, tenantId, head, round.setup).invoke(how -> {
             if (!how.perVisitor()) {
                 round.plans.put(planKey(head), how);
             }

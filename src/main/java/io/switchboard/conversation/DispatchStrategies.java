@@ -10,10 +10,12 @@ import io.switchboard.routing.PreferredAgentStrategy;
 import io.switchboard.routing.RoundRobinStrategy;
 import io.switchboard.routing.Router;
 import io.switchboard.routing.RoutingContext;
+import io.switchboard.routing.RoutingRule;
+import io.switchboard.routing.RoutingSetup;
 import io.switchboard.routing.RoutingTarget;
 import io.switchboard.routing.FewestTodayStrategy;
+import io.switchboard.routing.WorkingHours;
 import io.switchboard.routing.live.RedisKeys;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -90,28 +92,19 @@ public class DispatchStrategies {
         this.agents = agents;
     }
 
-    /** Everything the pick for this head needs, read inside the dispatcher's transaction. */
-    public Uni<How> plan(SqlClient conn, String tenantId, Head head) {
-        if (head.ruleId() == null) {
+    /**
+     * Everything the pick for this head needs, read inside the dispatcher's transaction; the
+     * rule and the groups' hours come from the tenant's decoded setup, fetched before it.
+     */
+    public Uni<How> plan(SqlClient conn, String tenantId, Head head, RoutingSetup setup) {
+        RoutingRule rule = head.ruleId() == null ? null : setup.rule(head.ruleId()).orElse(null);
+        if (rule == null) {
+            // No rule, or its rule was deleted since it placed the conversation.
             return byLeastLoad(conn, tenantId, head);
         }
-        return conn.preparedQuery("""
-                        select strategy, fallback_strategy, prefer_last_agent, spec from routing_rules
-                        where id = $1 and tenant_id = $2""")
-                .execute(Tuple.of(UUID.fromString(head.ruleId()), UUID.fromString(tenantId)))
-                .flatMap(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return byLeastLoad(conn, tenantId, head);
-                    }
-                    Row r = it.next();
-                    JsonObject spec = r.getValue("spec") instanceof JsonObject o ? o : new JsonObject(String.valueOf(r.getValue("spec")));
-                    RoutingTarget target = new RoutingTarget(strings(spec.getJsonArray("groupIds")), r.getString("strategy"),
-                            r.getString("fallback_strategy"), r.getBoolean("prefer_last_agent"), null,
-                            new HashSet<>(strings(spec.getJsonArray("requiredSkills", new JsonArray()))));
-                    return pool(conn, tenantId, head, target.groupIds())
-                            .flatMap(members -> how(conn, tenantId, head, target, members));
-                })
+        RoutingTarget target = rule.target();
+        return pool(conn, tenantId, head, target.groupIds(), setup)
+                .flatMap(members -> how(conn, tenantId, head, target, members))
                 .onFailure().recoverWithUni(e -> {
                     LOG.warnf(e, "strategy of rule %s unreadable; routing by least load", head.ruleId());
                     return byLeastLoad(conn, tenantId, head);
@@ -125,26 +118,21 @@ public class DispatchStrategies {
     }
 
     /** Members of the queue's group and of the rule's other groups open now (A4, A6). */
-    private Uni<List<AgentStore.AgentRow>> pool(SqlClient conn, String tenantId, Head head, List<String> ruleGroups) {
+    private Uni<List<AgentStore.AgentRow>> pool(SqlClient conn, String tenantId, Head head, List<String> ruleGroups,
+                                                RoutingSetup setup) {
         if (ruleGroups.isEmpty() || ruleGroups.equals(head.groupId() == null ? null : List.of(head.groupId()))) {
             return agents.candidates(conn, tenantId, CandidatePool.groups(head.groupId(), List.of(), Set.of()), head.channelId());
         }
-        return conn.preparedQuery("select id, time_zone, always_open, hours from agent_groups where tenant_id = $1 and id = any($2)")
-                .execute(Tuple.of(UUID.fromString(tenantId), ruleGroups.stream().map(UUID::fromString).toArray(UUID[]::new)))
-                .flatMap(rows -> {
-                    Instant now = Instant.now();
-                    Set<String> open = new HashSet<>();
-                    for (Row g : rows) {
-                        try {
-                            if (RuleRouting.hoursOf(g).isOpen(now)) {
-                                open.add(g.getUUID("id").toString());
-                            }
-                        } catch (RuntimeException e) {
-                            LOG.warnf("working hours of group %s unreadable, left out of the pool: %s", g.getUUID("id"), e.getMessage());
-                        }
-                    }
-                    return agents.candidates(conn, tenantId, CandidatePool.groups(head.groupId(), ruleGroups, open), head.channelId());
-                });
+        Instant now = Instant.now();
+        Set<String> open = new HashSet<>();
+        for (String g : ruleGroups) {
+            // A group the setup does not know (no longer there) is not open.
+            WorkingHours hours = setup.hoursOf(g);
+            if (hours != null && hours.isOpen(now)) {
+                open.add(g);
+            }
+        }
+        return agents.candidates(conn, tenantId, CandidatePool.groups(head.groupId(), ruleGroups, open), head.channelId());
     }
 
     private Uni<How> how(SqlClient conn, String tenantId, Head head, RoutingTarget target, List<AgentStore.AgentRow> members) {
@@ -242,15 +230,5 @@ public class DispatchStrategies {
                     }
                     return out;
                 });
-    }
-
-    private static List<String> strings(JsonArray a) {
-        List<String> out = new ArrayList<>();
-        if (a != null) {
-            for (int i = 0; i < a.size(); i++) {
-                out.add(String.valueOf(a.getValue(i)));
-            }
-        }
-        return out;
     }
 }

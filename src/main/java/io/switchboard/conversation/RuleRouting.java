@@ -7,16 +7,13 @@ import io.switchboard.event.Committed;
 import io.switchboard.event.Facts;
 import io.switchboard.event.FanOut;
 import io.switchboard.routing.AgentStatus;
-import io.switchboard.routing.ConditionSpec;
-import io.switchboard.routing.Condition;
 import io.switchboard.routing.ConversationFacts;
-import io.switchboard.routing.RoutingEngine;
 import io.switchboard.routing.RoutingPlan;
 import io.switchboard.routing.RoutingRule;
-import io.switchboard.routing.RoutingTarget;
-import io.switchboard.routing.TimeRange;
+import io.switchboard.routing.RoutingSetup;
 import io.switchboard.routing.WorkingHours;
 import io.switchboard.routing.live.LiveAgents;
+import io.switchboard.routing.setup.RoutingSetups;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -25,19 +22,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -49,6 +39,11 @@ import java.util.UUID;
  * notice and is kept as an offline message for {@link #OFFLINE_KEEP}.
  *
  * <p>A tenant without rules keeps the simple behaviour: the channel's group.
+ *
+ * <p>The rules, the groups' hours and the tenant's notice come decoded from
+ * {@link RoutingSetups}, kept in memory and forgotten on every replica when an admin changes
+ * them; routing a conversation reads only the visitor's facts and who is online. The
+ * dispatcher picks by the rule from the same setup.
  */
 @ApplicationScoped
 public class RuleRouting {
@@ -56,7 +51,7 @@ public class RuleRouting {
     private static final Logger LOG = Logger.getLogger(RuleRouting.class);
     /** B5: how long an offline message waits for an agent before it expires. */
     public static final Duration OFFLINE_KEEP = Duration.ofDays(7);
-    static final String DEFAULT_OUT_OF_HOURS = "We are away right now. Leave a message and we will answer as soon as we are back.";
+    static final String DEFAULT_OUT_OF_HOURS = RoutingSetup.DEFAULT_OUT_OF_HOURS;
 
     private final Pool pool;
     private final ConversationStore store;
@@ -64,9 +59,11 @@ public class RuleRouting {
     private final AgentStore agents;
     private final LiveAgents live;
     private final FanOut fanOut;
+    private final RoutingSetups setups;
 
     RuleRouting(Pool pool, ConversationStore store, QueueDispatcher dispatcher, AgentStore agents, LiveAgents live,
-                FanOut fanOut) {
+                FanOut fanOut, RoutingSetups setups) {
+        this.setups = setups;
         this.pool = pool;
         this.store = store;
         this.dispatcher = dispatcher;
@@ -77,35 +74,36 @@ public class RuleRouting {
 
     /** Routes a conversation that was just created; never fails (it stays queued at worst). */
     public Uni<Void> routeNew(ConversationRow c) {
-        return rules(c.tenantId()).flatMap(rules -> {
-            if (rules.stream().noneMatch(RoutingRule::enabled)) {
+        return setups.of(c.tenantId()).flatMap(setup -> {
+            if (!setup.routesByRule()) {
                 // As for a tenant that never had rules, the channel's group serves it: disabled
                 // rules match nothing, and a conversation held for routing when its tenant's last
                 // rule was deleted or disabled is let go now rather than at the sweep.
                 return releaseRoutingHold(c).flatMap(v -> dispatcher.dispatch(c.tenantId(), c.groupId()));
             }
-            return hours(c.tenantId()).flatMap(hours -> facts(c).flatMap(facts -> {
-                RoutingPlan plan = new RoutingEngine(rules, hours).plan(facts, Instant.now());
+            return facts(c).flatMap(facts -> {
+                RoutingPlan plan = setup.plan(facts, Instant.now());
                 if (!plan.matched()) {
                     return unmatched(c);
                 }
                 RoutingRule rule = plan.rule();
+                String text = setup.outOfHoursText(rule);
                 if (!plan.servable()) {
                     String group = rule.target().groupIds().get(0);
                     JsonObject why = why(rule, plan).put("reason", "closed");
                     plan.groups().nextOpening().ifPresent(t -> why.put("nextOpening", t.toString()));
-                    return offline(c, rule, group, "offline", why);
+                    return offline(c, rule, group, "offline", why, text);
                 }
                 return firstWithSomeoneOnline(c.tenantId(), c.channelId(), plan.groups().open()).flatMap(group -> {
                     if (group == null) {
                         JsonObject why = why(rule, plan).put("reason", "nobody_online");
                         // Not held: the first agent of the group to come online serves it (B5).
-                        return offline(c, rule, plan.groups().open().get(0), null, why);
+                        return offline(c, rule, plan.groups().open().get(0), null, why, text);
                     }
                     return routed(c, rule, group, why(rule, plan).put("group", group))
                             .flatMap(v -> dispatcher.dispatch(c.tenantId(), group));
                 });
-            }));
+            });
         }).onFailure().invoke(e -> LOG.warnf(e, "routing of conversation %s failed; it stays queued", c.id()))
                 .onFailure().recoverWithNull();
     }
@@ -172,8 +170,7 @@ public class RuleRouting {
                         : store.log().append(conn, new DomainEvent.Routed(c.tenantId(), c.id(), group, why)).replaceWithVoid()));
     }
 
-    private Uni<Void> offline(ConversationRow c, RoutingRule rule, String group, String hold, JsonObject why) {
-        String text = rule.target().outOfHoursText();
+    private Uni<Void> offline(ConversationRow c, RoutingRule rule, String group, String hold, JsonObject why, String text) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 update conversations set group_id = $3, routing_rule_id = $4, hold = $5,
                                        offline_until = now() + make_interval(days => $6)
@@ -184,9 +181,8 @@ public class RuleRouting {
                                 : store.log().append(conn, new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, null))
                                         .replaceWith(true)))
                 .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
-                        : (text != null ? Uni.createFrom().item(text) : tenantDefaultText(c.tenantId()))
-                                .flatMap(t -> fanOut.publish(Committed.of(new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, t),
-                                        Facts.visitor(c.visitorId())))));
+                        : fanOut.publish(Committed.of(new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, text),
+                                Facts.visitor(c.visitorId()))));
     }
 
     private Uni<Void> unmatched(ConversationRow c) {
@@ -229,87 +225,11 @@ public class RuleRouting {
                 .put("closedGroups", new JsonArray(plan.groups().closed()));
     }
 
-    private Uni<String> tenantDefaultText(String tenantId) {
-        return pool.preparedQuery("select out_of_hours_text from tenant_settings where tenant_id = $1")
-                .execute(Tuple.of(UUID.fromString(tenantId)))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    String t = it.hasNext() ? it.next().getString("out_of_hours_text") : null;
-                    return t != null ? t : DEFAULT_OUT_OF_HOURS;
-                });
-    }
-
     // ---------------------------------------------------------------- reading configuration
 
-    Uni<List<RoutingRule>> rules(String tenantId) {
-        return pool.preparedQuery("""
-                        select id, position, enabled, spec, strategy, fallback_strategy, prefer_last_agent, out_of_hours_text
-                        from routing_rules where tenant_id = $1""")
-                .execute(Tuple.of(UUID.fromString(tenantId)))
-                .map(rows -> {
-                    List<RoutingRule> out = new ArrayList<>();
-                    for (Row r : rows) {
-                        try {
-                            out.add(rule(r));
-                        } catch (RuntimeException e) {
-                            // Rules are compiled when saved; one that no longer compiles is skipped, not fatal.
-                            LOG.warnf("routing rule %s skipped: %s", r.getUUID("id"), e.getMessage());
-                        }
-                    }
-                    return out;
-                });
-    }
-
-    private static RoutingRule rule(Row r) {
-        JsonObject spec = json(r.getValue("spec"));
-        List<Condition> conditions = new ArrayList<>();
-        JsonArray cs = spec.getJsonArray("conditions", new JsonArray());
-        for (int i = 0; i < cs.size(); i++) {
-            JsonObject c = cs.getJsonObject(i);
-            JsonArray values = c.getJsonArray("values");
-            conditions.add(new ConditionSpec(c.getString("type"), values == null ? null : strings(values),
-                    c.getString("match"), c.getString("pattern"), c.getString("name")).toCondition());
-        }
-        JsonArray skills = spec.getJsonArray("requiredSkills", new JsonArray());
-        RoutingTarget target = new RoutingTarget(strings(spec.getJsonArray("groupIds", new JsonArray())), r.getString("strategy"),
-                r.getString("fallback_strategy"), r.getBoolean("prefer_last_agent"), r.getString("out_of_hours_text"),
-                new HashSet<>(strings(skills)));
-        return new RoutingRule(r.getUUID("id").toString(), r.getInteger("position"), r.getBoolean("enabled"), conditions, target);
-    }
-
+    /** Working hours of every group of the tenant, from its kept routing setup. */
     public Uni<Map<String, WorkingHours>> hours(String tenantId) {
-        return pool.preparedQuery("select id, time_zone, always_open, hours from agent_groups where tenant_id = $1")
-                .execute(Tuple.of(UUID.fromString(tenantId)))
-                .map(rows -> {
-                    Map<String, WorkingHours> out = new HashMap<>();
-                    for (Row r : rows) {
-                        try {
-                            out.put(r.getUUID("id").toString(), hoursOf(r));
-                        } catch (RuntimeException e) {
-                            LOG.warnf("working hours of group %s unreadable, treated as always open: %s", r.getUUID("id"), e.getMessage());
-                            out.put(r.getUUID("id").toString(), WorkingHours.alwaysOpen(ZoneId.of("UTC")));
-                        }
-                    }
-                    return out;
-                });
-    }
-
-    /** A group's stored hours; throws when they no longer parse. */
-    static WorkingHours hoursOf(Row r) {
-        ZoneId zone = ZoneId.of(r.getString("time_zone"));
-        if (r.getBoolean("always_open")) {
-            return WorkingHours.alwaysOpen(zone);
-        }
-        JsonObject h = json(r.getValue("hours"));
-        Map<DayOfWeek, List<TimeRange>> weekly = new EnumMap<>(DayOfWeek.class);
-        JsonObject w = h.getJsonObject("weekly", new JsonObject());
-        for (String day : w.fieldNames()) {
-            weekly.put(DayOfWeek.valueOf(day.toUpperCase(Locale.ROOT)),
-                    strings(w.getJsonArray(day)).stream().map(TimeRange::parse).toList());
-        }
-        Set<LocalDate> holidays = new HashSet<>();
-        strings(h.getJsonArray("holidays", new JsonArray())).forEach(d -> holidays.add(LocalDate.parse(d)));
-        return WorkingHours.weekly(zone, weekly, holidays);
+        return setups.of(tenantId).map(RoutingSetup::hoursByGroup);
     }
 
     /**
@@ -358,11 +278,4 @@ public class RuleRouting {
         return value instanceof JsonObject o ? o : new JsonObject(String.valueOf(value));
     }
 
-    private static List<String> strings(JsonArray a) {
-        List<String> out = new ArrayList<>(a.size());
-        for (int i = 0; i < a.size(); i++) {
-            out.add(String.valueOf(a.getValue(i)));
-        }
-        return out;
-    }
 }

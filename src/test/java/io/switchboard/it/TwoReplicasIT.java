@@ -72,8 +72,10 @@ class TwoReplicasIT {
     @BeforeAll
     static void startReplicas() {
         app = PackagedApp.prepare();
-        a = new Replica("A", app, "it-replica-1.log");
-        b = new Replica("B", app, "it-replica-2.log");
+        // A kept routing setup never ages out here: a rule change reaches the other replica only
+        // through its announcement (aRuleChangedThroughOneReplicaDecidesTheNextConversationOnTheOther).
+        a = new Replica("A", app, "it-replica-1.log").withEnv("SWITCHBOARD_ROUTING_CACHE_TTL", "PT1H");
+        b = new Replica("B", app, "it-replica-2.log").withEnv("SWITCHBOARD_ROUTING_CACHE_TTL", "PT1H");
         // Started together they also race each other through Flyway and bootstrap, as the pods of one Deployment do.
         a.launch();
         b.launch();
@@ -99,6 +101,44 @@ class TwoReplicasIT {
     }
 
     // ------------------------------------------------------------------ tests
+
+    @Test
+    void aRuleChangedThroughOneReplicaDecidesTheNextConversationOnTheOther() {
+        Fixtures.Team team = Fixtures.team(2, 3);
+        String admin = login(a, team.adminEmail());
+        String billing = http("POST", a, "/api/v1/admin/groups", admin, Map.of("name", "Billing " + UUID.randomUUID()), 201)
+                .path("id").asText();
+        http("PUT", a, "/api/v1/admin/agents/" + team.agents().get(1).id(), admin, Map.of("groupIds", List.of(billing)), 200);
+        String rule = http("POST", a, "/api/v1/admin/rules", admin,
+                Map.of("name", "all", "position", 1, "groupIds", List.of(billing)), 201).path("id").asText();
+
+        // B routes one conversation by the rule, and keeps the tenant's setup from then on.
+        assertThat(groupOfNextConversationOn(b, team)).isEqualTo(billing);
+        http("PUT", a, "/api/v1/admin/rules/" + rule, admin, Map.of("groupIds", List.of(team.groupId())), 200);
+        // The change was announced once committed; B routes the very next conversation by it.
+        assertThat(groupOfNextConversationOn(b, team)).isEqualTo(team.groupId());
+    }
+
+    /** Starts a conversation on the replica and waits until its rule has placed it; its group. */
+    private static String groupOfNextConversationOn(Replica r, Fixtures.Team team) {
+        try (Inbox widget = visitorSocket(r, team, "Rita")) {
+            widget.send(Map.of("type", "message", "clientId", "v-1", "text", "hello"));
+            String conversation = widget.expect("ack of v-1", type("ack").and(field("clientId", "v-1")))
+                    .path("conversationId").asText();
+            await().atMost(SETTLE_TIMEOUT).until(() -> Fixtures.count(
+                    "select count(*) from conversations where id = ?::uuid and routing_rule_id is not null", conversation) == 1);
+            try (Connection c = Fixtures.connect();
+                 PreparedStatement ps = c.prepareStatement("select group_id::text from conversations where id = ?::uuid")) {
+                ps.setString(1, conversation);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 
     @Test
     void visitorOnOneReplicaConversesWithAgentOnTheOther() {

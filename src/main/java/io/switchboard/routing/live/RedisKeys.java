@@ -106,6 +106,16 @@ public final class RedisKeys {
     }
 
     /**
+     * Pub/sub channel every replica hears: a tenant id when that tenant's routing rules, group
+     * hours or out-of-hours text changed. Replicas forget the tenant's decoded routing setup and
+     * read it again for the next conversation. A lost message is bounded by
+     * {@code switchboard.routing.cache-ttl}: PostgreSQL is the truth.
+     */
+    public static String routingSetupChannel() {
+        return "sb:routing-setup";
+    }
+
+    /**
      * One staff socket ticket, by the hex SHA-256 of the ticket (the ticket itself is never
      * stored): who it opens a socket for, with their session epoch. Taken with a get-and-delete
      * so it opens one socket only; expires after {@code switchboard.sessions.ticket-ttl}.
