@@ -449,6 +449,9 @@ async function loadLatest(c) {
     addMessage(c, m, false);
   }
   c.floor = c.floor === null ? after : Math.min(c.floor, after);
+  // A live message that came past a hole while this page was on its way found no floor to
+  // measure the hole from: look again now, or the hole stays until the next reconnect.
+  watchGap(c);
 }
 
 async function loadOlder(c) {
