@@ -64,7 +64,13 @@ public class AgentService {
         return store.setStatus(agent.tenantId(), agent.id(), status)
                 .map(found -> found.orElseThrow(() -> Problem.notFound("agent")))
                 .flatMap(row -> live.setStatus(agent.tenantId(), agent.id(), status))
-                .flatMap(present -> present ? Uni.createFrom().voidItem() : liveState.seed(store.pool(), agent.tenantId(), agent.id()))
+                // No live copy: seed it, then set the value again. A rebuild running at the same
+                // moment (the reconciler, another replica) may have read PostgreSQL before this
+                // change committed and created the copy first with the old value; the seed then
+                // leaves it alone, and only the second set makes it this change's.
+                .flatMap(present -> present ? Uni.createFrom().voidItem()
+                        : liveState.seed(store.pool(), agent.tenantId(), agent.id())
+                                .flatMap(v -> live.setStatus(agent.tenantId(), agent.id(), status)).replaceWithVoid())
                 .flatMap(v -> announce(agent, new DomainEvent.AgentStatusChanged(agent.tenantId(), agent.id(), status.wire())));
     }
 
@@ -76,7 +82,10 @@ public class AgentService {
         return store.setMax(agent.tenantId(), agent.id(), max)
                 .map(found -> found.orElseThrow(() -> Problem.notFound("agent")))
                 .flatMap(row -> live.setMax(agent.tenantId(), agent.id(), max))
-                .flatMap(present -> present ? Uni.createFrom().voidItem() : liveState.seed(store.pool(), agent.tenantId(), agent.id()))
+                // As for the status: a concurrent rebuild may have seeded the old limit first.
+                .flatMap(present -> present ? Uni.createFrom().voidItem()
+                        : liveState.seed(store.pool(), agent.tenantId(), agent.id())
+                                .flatMap(v -> live.setMax(agent.tenantId(), agent.id(), max)).replaceWithVoid())
                 .flatMap(v -> announce(agent, new DomainEvent.AgentLimitChanged(agent.tenantId(), agent.id(), max)));
     }
 
