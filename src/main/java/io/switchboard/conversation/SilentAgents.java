@@ -11,6 +11,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -44,22 +45,23 @@ public class SilentAgents {
     public Uni<Optional<java.time.Instant>> reassign(String tenantId, String conversationId, Duration silence, int minutes) {
         String text = "No reply from the agent for " + minutes + " minute" + (minutes == 1 ? "" : "s")
                 + ": looking for another agent.";
-        record Done(Silence.Verdict verdict, String[] taken) {}
+        record Done(Silence.Verdict verdict, String[] taken, List<String> experts) {}
         return store.pool().withTransaction(conn -> TimerDeadlines.lockFacts(conn, tenantId, conversationId).flatMap(found -> {
                     if (found.isEmpty()) {
-                        return Uni.createFrom().item(new Done(new Silence.Verdict(false, null), null));
+                        return Uni.createFrom().item(new Done(new Silence.Verdict(false, null), null, List.of()));
                     }
                     TimerDeadlines.Read read = found.get();
                     Silence.Verdict verdict = Silence.judge(Silence.reassignDueAt(read.facts(), silence), read.now());
                     if (!verdict.fire()) {
-                        return Uni.createFrom().item(new Done(verdict, null));
+                        return Uni.createFrom().item(new Done(verdict, null, List.of()));
                     }
                     return conn.preparedQuery("""
                                     update conversations c set state = 'queued', assignee_id = null, assigned_at = null,
                                            reassign_excluded = prev.assignee_id, queued_at = coalesce(c.queued_at, c.created_at)
                                     from conversations prev
                                     where c.id = $1 and c.tenant_id = $2 and c.state = 'open' and prev.id = c.id
-                                    returning c.visitor_id, c.group_id, prev.assignee_id as silent""")
+                                    returning c.visitor_id, c.group_id, prev.assignee_id as silent,
+                                      array(select p.user_id::text from conversation_participants p where p.conversation_id = c.id) as experts""")
                             .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId)))
                             .flatMap(rows -> {
                                 // Locked and judged open just now: the update cannot miss.
@@ -67,12 +69,14 @@ public class SilentAgents {
                                         () -> new IllegalStateException("auto-reassign found conversation " + conversationId + " changed"));
                                 String silent = r.getUUID("silent").toString();
                                 String[] out = {r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("group_id")), silent, null};
+                                String[] experts = r.getArrayOfStrings("experts");
+                                List<String> inConversation = experts == null ? List.of() : List.of(experts);
                                 return store.appendSystem(conn, tenantId, conversationId, text, "reassigned")
                                         .flatMap(seq -> {
                                             out[3] = Long.toString(seq);
                                             return store.log().append(conn, new DomainEvent.Reassigned(tenantId, conversationId, silent, minutes));
                                         })
-                                        .replaceWith(new Done(verdict, out));
+                                        .replaceWith(new Done(verdict, out, inConversation));
                             });
                 }))
                 .flatMap(done -> {
@@ -87,7 +91,8 @@ public class SilentAgents {
                     // Capacity back first, so the fan-out gives the agent their figures after it.
                     return assignments.giveBack(tenantId, silent)
                             .flatMap(figures -> fanOut.publish(Committed.of(new DomainEvent.Reassigned(tenantId, conversationId,
-                                    silent, minutes), Facts.visitor(visitorId).withLine(line).withFigures(figures))))
+                                    silent, minutes), Facts.visitor(visitorId).withLine(line).withFigures(figures)
+                                    .withExperts(done.experts()))))
                             .onFailure().recoverWithNull()
                             .invoke(() -> dispatcher.dispatch(tenantId, groupId).subscribe().with(x -> { }, e -> { }))
                             .replaceWith(Optional.<java.time.Instant>empty());

@@ -61,12 +61,14 @@ public final class FanOutTable {
             }
             status(out, a.agentId(), f);
         } else if (event instanceof DomainEvent.Reassigned r) {
-            // The system line goes to both; the notice and the lighter figures only to the agent it was taken from.
+            // The system line goes to the visitor, the agent it was taken from and the experts, who
+            // follow the conversation into the queue; the notice and the lighter figures only to that agent.
             if (f.line() != null) {
                 String line = frames.message(f.line());
                 toVisitor(out, f, line);
                 out.add(new Send(Recipient.staff(r.fromAgentId()), line));
                 out.add(new Send(Recipient.staff(r.fromAgentId()), frames.notice(c, "reassigned", f.line().text())));
+                toExperts(out, f, line, null, r.fromAgentId());
             }
             status(out, r.fromAgentId(), f);
         } else if (event instanceof DomainEvent.AutoClosed) {

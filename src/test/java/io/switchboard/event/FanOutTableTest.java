@@ -117,6 +117,17 @@ class FanOutTableTest {
     }
 
     @Test
+    void anAutoReassignShowsItsLineToTheExpertsWithoutTheNoticeOrFigures() {
+        List<Send> out = table.deliveries(new DomainEvent.Reassigned(T, C, AGENT, 3),
+                Facts.visitor(VISITOR).withLine(line).withFigures(figures).withExperts(List.of(EXPERT, AGENT)));
+
+        assertEquals(List.of("message"), types(out, Recipient.staff(EXPERT)));
+        // The agent it was taken from is told once, even when listed among the experts.
+        assertEquals(List.of("message", "notice", "status"), types(out, Recipient.staff(AGENT)));
+        assertOnly(out, Recipient.visitor(VISITOR), Recipient.staff(AGENT), Recipient.staff(EXPERT));
+    }
+
+    @Test
     void anOutOfHoursNoticeGoesToTheVisitorOnly() {
         List<Send> out = table.deliveries(new DomainEvent.OutOfHours(T, C, "g", new JsonObject(), "We are away"),
                 Facts.visitor(VISITOR));
