@@ -192,13 +192,7 @@ public class AdminAgentResource {
                     if (body.maxConcurrent() == null) {
                         return Uni.createFrom().voidItem();
                     }
-                    // No live copy: seed it, then set the limit again, since a rebuild running at the
-                    // same moment may have seeded the old limit it read before this change committed.
-                    return live.setMax(tenantId, agentId.toString(), body.maxConcurrent())
-                            .flatMap(present -> present ? Uni.createFrom().voidItem()
-                                    : liveState.seed(directory.pool(), tenantId, agentId.toString())
-                                            .flatMap(v -> live.setMax(tenantId, agentId.toString(), body.maxConcurrent()))
-                                            .replaceWithVoid());
+                    return liveState.changeMax(directory.pool(), tenantId, agentId.toString(), body.maxConcurrent());
                 })
                 // New groups or more room: the agent may serve someone waiting at once.
                 .invoke(() -> dispatcher.dispatchForAgent(tenantId, agentId.toString()).subscribe().with(x -> { }, e -> { }))

@@ -8,7 +8,6 @@ import io.switchboard.event.Facts;
 import io.switchboard.event.FanOut;
 import io.switchboard.protocol.ServerFrames;
 import io.switchboard.routing.AgentStatus;
-import io.switchboard.routing.live.LiveAgents;
 import io.switchboard.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,14 +29,12 @@ public class AgentService {
     public record AgentState(String status, int maxConcurrent, int load, String warning) {}
 
     private final AgentStore store;
-    private final LiveAgents live;
     private final LiveAgentState liveState;
     private final FanOut fanOut;
     private final ServerFrames frames;
 
-    AgentService(AgentStore store, LiveAgents live, LiveAgentState liveState, FanOut fanOut, ServerFrames frames) {
+    AgentService(AgentStore store, LiveAgentState liveState, FanOut fanOut, ServerFrames frames) {
         this.store = store;
-        this.live = live;
         this.liveState = liveState;
         this.fanOut = fanOut;
         this.frames = frames;
@@ -63,14 +60,7 @@ public class AgentService {
                 .orElseThrow(() -> Problem.invalid("status", "must be online, break or offline"));
         return store.setStatus(agent.tenantId(), agent.id(), status)
                 .map(found -> found.orElseThrow(() -> Problem.notFound("agent")))
-                .flatMap(row -> live.setStatus(agent.tenantId(), agent.id(), status))
-                // No live copy: seed it, then set the value again. A rebuild running at the same
-                // moment (the reconciler, another replica) may have read PostgreSQL before this
-                // change committed and created the copy first with the old value; the seed then
-                // leaves it alone, and only the second set makes it this change's.
-                .flatMap(present -> present ? Uni.createFrom().voidItem()
-                        : liveState.seed(store.pool(), agent.tenantId(), agent.id())
-                                .flatMap(v -> live.setStatus(agent.tenantId(), agent.id(), status)).replaceWithVoid())
+                .flatMap(row -> liveState.changeStatus(store.pool(), agent.tenantId(), agent.id(), status))
                 .flatMap(v -> announce(agent, new DomainEvent.AgentStatusChanged(agent.tenantId(), agent.id(), status.wire())));
     }
 
@@ -81,11 +71,7 @@ public class AgentService {
         }
         return store.setMax(agent.tenantId(), agent.id(), max)
                 .map(found -> found.orElseThrow(() -> Problem.notFound("agent")))
-                .flatMap(row -> live.setMax(agent.tenantId(), agent.id(), max))
-                // As for the status: a concurrent rebuild may have seeded the old limit first.
-                .flatMap(present -> present ? Uni.createFrom().voidItem()
-                        : liveState.seed(store.pool(), agent.tenantId(), agent.id())
-                                .flatMap(v -> live.setMax(agent.tenantId(), agent.id(), max)).replaceWithVoid())
+                .flatMap(row -> liveState.changeMax(store.pool(), agent.tenantId(), agent.id(), max))
                 .flatMap(v -> announce(agent, new DomainEvent.AgentLimitChanged(agent.tenantId(), agent.id(), max)));
     }
 

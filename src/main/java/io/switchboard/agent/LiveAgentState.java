@@ -1,6 +1,7 @@
 package io.switchboard.agent;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.live.LiveAgents;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +31,23 @@ public class LiveAgentState {
                     .flatMap(load -> live.seed(tenantId, agentId, a.status(), a.maxConcurrent(), load))
                     .replaceWithVoid();
         });
+    }
+
+    /**
+     * Sets the live status after PostgreSQL's changed. No live copy: seeds it, then sets the
+     * value again, since a rebuild running at the same moment (the reconciler, another replica)
+     * may have read PostgreSQL before the change committed and seeded the old value first; the
+     * seed then leaves that copy alone, and only the second set makes it this change's.
+     */
+    public Uni<Void> changeStatus(SqlClient client, String tenantId, String agentId, AgentStatus status) {
+        return live.setStatus(tenantId, agentId, status).flatMap(present -> present ? Uni.createFrom().voidItem()
+                : seed(client, tenantId, agentId).flatMap(v -> live.setStatus(tenantId, agentId, status)).replaceWithVoid());
+    }
+
+    /** The same for the limit. */
+    public Uni<Void> changeMax(SqlClient client, String tenantId, String agentId, int max) {
+        return live.setMax(tenantId, agentId, max).flatMap(present -> present ? Uni.createFrom().voidItem()
+                : seed(client, tenantId, agentId).flatMap(v -> live.setMax(tenantId, agentId, max)).replaceWithVoid());
     }
 
     public Uni<LiveAgents.LiveState> current(String tenantId, String agentId) {

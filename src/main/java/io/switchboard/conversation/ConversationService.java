@@ -171,23 +171,25 @@ public class ConversationService {
     }
 
     public Uni<List<String>> visitorTyping(Caller visitor, ClientFrame.Typing f) {
-        Uni<java.util.Optional<ConversationRow>> target = f.conversationId() == null
-                ? store.liveForVisitor(visitor.tenantId(), visitor.id())
-                : ownConversation(visitor, f.conversationId()).map(java.util.Optional::of);
-        return target.flatMap(found -> {
-            if (found.isEmpty() || found.get().assigneeId() == null || found.get().isClosed()) {
+        return store.typingTarget(visitor.tenantId(), visitor.id(), f.conversationId()).flatMap(found -> {
+            if (found.isEmpty()) {
+                if (f.conversationId() != null) {
+                    // Not theirs, or no such conversation: answered as ownConversation answers.
+                    throw Problem.notFound("conversation");
+                }
                 return Uni.createFrom().item(List.<String>of());
             }
-            ConversationRow c = found.get();
+            ConversationStore.TypingTarget c = found.get();
+            if (c.assigneeId() == null) {
+                return Uni.createFrom().item(List.<String>of());
+            }
             // The experts follow the conversation like its assignee, typing included (C7).
-            return store.experts(c.tenantId(), c.id()).flatMap(experts -> {
-                String typing = frames.typing(c.id());
-                List<Publisher.Delivery> out = new ArrayList<>(1 + experts.size());
-                for (String s : MessageRecipients.ofVisitorTyping(c.visitorId(), c.assigneeId(), experts)) {
-                    out.add(publisher.staff(c.tenantId(), s, typing));
-                }
-                return publisher.together(out);
-            }).replaceWith(List.of());
+            String typing = frames.typing(c.conversationId());
+            List<Publisher.Delivery> out = new ArrayList<>(1 + c.experts().size());
+            for (String s : MessageRecipients.ofVisitorTyping(visitor.id(), c.assigneeId(), c.experts())) {
+                out.add(publisher.staff(visitor.tenantId(), s, typing));
+            }
+            return publisher.together(out).replaceWith(List.<String>of());
         });
     }
 

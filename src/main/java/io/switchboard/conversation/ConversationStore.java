@@ -186,17 +186,29 @@ public class ConversationStore {
                 });
     }
 
-    /** The experts in the conversation now (conversation_participants), by id. */
-    public Uni<List<String>> experts(String tenantId, String conversationId) {
-        return pool.preparedQuery("select user_id from conversation_participants where conversation_id = $1 and tenant_id = $2")
-                .execute(Tuple.of(UUID.fromString(conversationId), UUID.fromString(tenantId)))
-                .map(rows -> {
-                    List<String> out = new ArrayList<>(rows.size());
-                    for (Row r : rows) {
-                        out.add(r.getUUID("user_id").toString());
-                    }
-                    return out;
-                });
+    /** Who sees a visitor's typing in a live conversation: its assignee and its experts. */
+    public record TypingTarget(String conversationId, String assigneeId, List<String> experts) {}
+
+    /**
+     * For a visitor's {@code typing}, in one statement: the conversation named (any state, as
+     * long as it is the visitor's) or, with none named, their live one; its assignee only while
+     * it is open, and its experts. Empty when there is no such conversation.
+     */
+    public Uni<Optional<TypingTarget>> typingTarget(String tenantId, String visitorId, String conversationId) {
+        return pool.preparedQuery("""
+                        select c.id, case when c.state <> 'closed' then c.assignee_id end as assignee_id,
+                          array(select p.user_id::text from conversation_participants p where p.conversation_id = c.id) as experts
+                        from conversations c
+                        where c.tenant_id = $1 and c.visitor_id = $2
+                          and (($3::uuid is null and c.state <> 'closed') or c.id = $3)
+                        limit 1""")
+                .execute(Tuple.of(UUID.fromString(tenantId), UUID.fromString(visitorId),
+                        conversationId == null ? null : UUID.fromString(conversationId)))
+                .map(rows -> first(rows).map(r -> {
+                    String[] experts = r.getArrayOfStrings("experts");
+                    return new TypingTarget(r.getUUID("id").toString(), ConversationRow.str(r.getUUID("assignee_id")),
+                            experts == null ? List.of() : List.of(experts));
+                }));
     }
 
     /** Closes a live conversation; empty when it was already closed or does not exist. */
