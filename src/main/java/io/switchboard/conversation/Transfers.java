@@ -196,8 +196,8 @@ public class Transfers {
         }).flatMap(c -> store.find(caller.tenantId(), c.id())).map(found -> found.orElseThrow(() -> Problem.notFound("conversation")));
     }
 
-    /** What a transfer's transaction wrote: the transcript lines' numbers and who else is in the conversation. */
-    private record Moved(DomainEvent.Transferred event, long lineSeq, long noteSeq, List<String> experts) {}
+    /** What a transfer's transaction wrote: its event's id, the transcript lines' numbers and who else is in the conversation. */
+    private record Moved(long id, DomainEvent.Transferred event, long lineSeq, long noteSeq, List<String> experts) {}
 
     private Uni<ConversationRow> toAgent(Caller caller, ConversationRow c, String agentId, String note) {
         if (agentId.equals(c.assigneeId())) {
@@ -265,7 +265,7 @@ public class Transfers {
 
     /** The transcript lines and the event, in the transfer's transaction. */
     private Uni<Moved> record(SqlClient conn, Caller caller, ConversationRow c, String line, String note, DomainEvent.Target to) {
-        long[] seqs = {0, 0};
+        long[] seqs = {0, 0, 0};
         DomainEvent.Transferred event = new DomainEvent.Transferred(c.tenantId(), c.id(), DomainEvent.Actor.staff(caller.id()),
                 c.assigneeId(), to, note);
         return store.appendSystem(conn, c.tenantId(), c.id(), line, LINE_EVENT)
@@ -277,12 +277,15 @@ public class Transfers {
                     seqs[1] = seq;
                     return events.append(conn, event);
                 })
-                .flatMap(x -> conn.preparedQuery("select user_id from conversation_participants where conversation_id = $1")
-                        .execute(Tuple.of(UUID.fromString(c.id()))))
+                .flatMap(id -> {
+                    seqs[2] = id;
+                    return conn.preparedQuery("select user_id from conversation_participants where conversation_id = $1")
+                        .execute(Tuple.of(UUID.fromString(c.id())));
+                })
                 .map(rows -> {
                     List<String> experts = new ArrayList<>();
                     rows.forEach(r -> experts.add(r.getUUID("user_id").toString()));
-                    return new Moved(event, seqs[0], seqs[1], experts);
+                    return new Moved(seqs[2], event, seqs[0], seqs[1], experts);
                 });
     }
 
@@ -320,7 +323,7 @@ public class Transfers {
         return store.openings(tenantId, List.of(c.id()), Integer.MAX_VALUE)
                 .onFailure().recoverWithItem(Map.of())
                 .flatMap(history -> liveState.current(tenantId, agentId).flatMap(st -> figuresOf(tenantId, from)
-                        .flatMap(fromFigures -> fanOut.publish(Committed.of(moved.event(), facts(caller, c, note, line, moved)
+                        .flatMap(fromFigures -> fanOut.publish(Committed.of(moved.id(), moved.event(), facts(caller, c, note, line, moved)
                                 .withAgent(agentId, name)
                                 .withFigures(new Facts.Figures(st.status().wire(), st.load(), st.maxConcurrent()))
                                 .withHistory(history.get(c.id()))
@@ -345,7 +348,7 @@ public class Transfers {
         return fromFigures
                 .flatMap(figures -> {
                     List<Committed> out = new ArrayList<>(2);
-                    out.add(Committed.of(moved.event(), facts(caller, c, note, line, moved).withFromFigures(figures)));
+                    out.add(Committed.of(moved.id(), moved.event(), facts(caller, c, note, line, moved).withFromFigures(figures)));
                     if (from != null) {
                         out.add(Committed.of(new DomainEvent.CapacityFreed(tenantId, from)));
                     }
