@@ -43,22 +43,12 @@ class DeliveryAfterDeathIT {
                 .withEnv("QUARKUS_PROFILE", "prod,faults")
                 .withEnv("SWITCHBOARD_FAULTS_HALT_AFTER_COMMIT_TEXT", LAST_WORD);
         b = new Replica("B", app, "it-delivery-b.log");
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     @AfterAll
     static void stop() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.kill();
-            }
-        }
-        if (app != null) {
-            app.close();
-        }
+        Replicas.kill(app, a, b);
     }
 
     @Test
@@ -125,8 +115,7 @@ class DeliveryAfterDeathIT {
         Replica c = new Replica("C", app, "it-delivery-c.log")
                 .withEnv("QUARKUS_PROFILE", "prod,faults")
                 .withEnv("SWITCHBOARD_FAULTS_HALT_AFTER_EVENT_KIND", "closed");
-        c.launch();
-        c.awaitReady();
+        Replicas.launch(c);
         Fixtures.Team team = Fixtures.team(1, 5);
         Fixtures.Agent agent = team.agents().get(0);
         try (Inbox console = new Inbox("console on B", WsClient.open(b.base(), "/ws/agent", login(b, agent.email())));
