@@ -86,6 +86,14 @@ class EventSweepTest {
         }
     }
 
+    /** Logs the agent in and puts them on a break: their visitors wait in the queue until assigned by hand. */
+    private static String onBreak(Fixtures.Agent agent) {
+        String jwt = Chat.login(agent.email());
+        given().auth().oauth2(jwt).contentType(ContentType.JSON).body(Map.of("status", "break"))
+                .when().put("/api/v1/agents/me/status").then().statusCode(200);
+        return jwt;
+    }
+
     private static long undelivered(long eventId) {
         return Fixtures.count("select count(*) from event_deliveries where event_id = ?", eventId);
     }
@@ -162,9 +170,7 @@ class EventSweepTest {
     void anAssignmentNoReplicaAnnouncedGivesTheAgentTheConversationWithItsHistoryAndTellsTheVisitor() {
         Fixtures.Team team = Fixtures.team(1, 5);
         Fixtures.Agent bo = team.agents().get(0);
-        String jwt = Chat.login(bo.email());
-        given().auth().oauth2(jwt).contentType(ContentType.JSON).body(Map.of("status", "break"))
-                .when().put("/api/v1/agents/me/status").then().statusCode(200);
+        String jwt = onBreak(bo);
         try (WsClient agent = Chat.agentSocket(base, jwt);
              WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
             String c = Chat.send(v, null, clientId(), "where is my parcel").path("conversationId").asText();
@@ -189,9 +195,7 @@ class EventSweepTest {
     void anEventALaterOneSupersededIsDroppedNotAnnounced() {
         Fixtures.Team team = Fixtures.team(1, 5);
         Fixtures.Agent bo = team.agents().get(0);
-        String jwt = Chat.login(bo.email());
-        given().auth().oauth2(jwt).contentType(ContentType.JSON).body(Map.of("status", "break"))
-                .when().put("/api/v1/agents/me/status").then().statusCode(200);
+        String jwt = onBreak(bo);
         try (WsClient agent = Chat.agentSocket(base, jwt);
              WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
             String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
