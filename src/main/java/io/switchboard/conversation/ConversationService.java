@@ -297,6 +297,16 @@ public class ConversationService {
                 .replaceWith(List.of());
     }
 
+    /**
+     * Marks everything in the conversation read by staff, as a {@code read} frame up to its
+     * last message would (C4's batch mark-read), and tells the visitor.
+     */
+    public Uni<Void> staffReadAll(Caller staff, String conversationId) {
+        return staffConversation(staff, conversationId, false)
+                .call(c -> store.markRead(c.tenantId(), c.id(), false, c.lastSeq()))
+                .flatMap(c -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.read(c.id(), c.lastSeq())));
+    }
+
     /** Closes a conversation by REST; 409 when it is already closed. */
     public Uni<ConversationRow> closeByStaff(Caller staff, String conversationId) {
         return staffClose(staff, conversationId)
