@@ -2,6 +2,7 @@ package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.operations.MessageMetrics;
+import io.switchboard.search.SearchTokens;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -72,7 +73,7 @@ public class MessageStore {
      */
 
     /**
-     * $1 conversation, $2 tenant, $3 visitor, $4 clientId, $5 text. Only the visitor's own live
+     * $1 conversation, $2 tenant, $3 visitor, $4 clientId, $5 text, $6 its search lexemes. Only the visitor's own live
      * conversation. A visitor's clientId names one message across all their conversations, so
      * "existing" looks in every conversation of the visitor (the sender is the visitor of the
      * token: nothing of anyone else's can be found) and answers a message re-sent after its
@@ -90,8 +91,8 @@ public class MessageStore {
                 and not exists (select 1 from existing)
               returning last_seq, assignee_id
             ), ins as (
-              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
-              select $2, $1, last_seq, $4, 'visitor', $3, $5, false from bump
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal, search)
+              select $2, $1, last_seq, $4, 'visitor', $3, $5, false, array_to_tsvector($6::text[]) from bump
               returning id, seq, created_at
             ), pending as (
               """ + PENDING + """
@@ -111,7 +112,7 @@ public class MessageStore {
 
     /**
      * $1 conversation, $2 tenant, $3 staff user, $4 clientId, $5 text, $6 the caller sees the
-     * whole tenant (supervisor, admin), $7 internal note. Agents write only where they are the
+     * whole tenant (supervisor, admin), $7 internal note, $8 the text's search lexemes. Agents write only where they are the
      * assignee or an invited expert (C7). A resent clientId is answered even after the close, as
      * it always was for staff.
      */
@@ -133,8 +134,8 @@ public class MessageStore {
                 and state <> 'closed' and not exists (select 1 from existing)
               returning last_seq, assignee_id, visitor_id
             ), ins as (
-              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
-              select $2, $1, last_seq, $4, 'agent', $3, $5, $7 from bump
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal, search)
+              select $2, $1, last_seq, $4, 'agent', $3, $5, $7, array_to_tsvector($8::text[]) from bump
               returning id, seq, created_at
             ), pending as (
               """ + PENDING + """
@@ -150,7 +151,7 @@ public class MessageStore {
             """;
 
     /**
-     * $1 new conversation id, $2 tenant, $3 channel, $4 visitor, $5 clientId, $6 text. A visitor
+     * $1 new conversation id, $2 tenant, $3 channel, $4 visitor, $5 clientId, $6 text, $7 its search lexemes. A visitor
      * without a live conversation starts one with their first message: the conversation, its
      * {@code queued} event and message 1 in one statement and one commit. Nothing is inserted
      * when the visitor already has a live conversation (the partial unique index) or the
@@ -179,8 +180,8 @@ public class MessageStore {
               insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
               select tenant_id, id, 'queued', 'visitor', $4, '{}'::jsonb from conv
             ), ins as (
-              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
-              select tenant_id, id, 1, $5, 'visitor', $4, $6, false from conv
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal, search)
+              select tenant_id, id, 1, $5, 'visitor', $4, $6, false, array_to_tsvector($7::text[]) from conv
               returning id, seq, created_at
             ), pending as (
               """ + PENDING + """
@@ -217,7 +218,7 @@ public class MessageStore {
     public Uni<Optional<Appended>> startByVisitor(String tenantId, String channelId, String visitorId, String conversationId,
                                                   String clientId, String text) {
         Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(channelId),
-                UUID.fromString(visitorId), clientId, text));
+                UUID.fromString(visitorId), clientId, text, SearchTokens.indexArray(text)));
         return commits.execute(START_WITH_MESSAGE, args, null)
                 // The same clientId stored meanwhile by another socket of the visitor: run again to read it.
                 .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
@@ -233,7 +234,8 @@ public class MessageStore {
     public Uni<Optional<Appended>> appendByVisitor(String tenantId, String conversationId, String visitorId,
                                                    String clientId, String text) {
         UUID conversation = UUID.fromString(conversationId);
-        Tuple args = Tuple.of(conversation, UUID.fromString(tenantId), UUID.fromString(visitorId), clientId, text);
+        Tuple args = Tuple.of(conversation, UUID.fromString(tenantId), UUID.fromString(visitorId), clientId, text,
+                SearchTokens.indexArray(text));
         return run(APPEND_BY_VISITOR, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.visitorStored()));
     }
 
@@ -246,7 +248,7 @@ public class MessageStore {
                                                  boolean seesWholeTenant, String clientId, String text, boolean internal) {
         UUID conversation = UUID.fromString(conversationId);
         Tuple args = Tuple.tuple(List.of(conversation, UUID.fromString(tenantId), UUID.fromString(staffId),
-                clientId, text, seesWholeTenant, internal));
+                clientId, text, seesWholeTenant, internal, SearchTokens.indexArray(text)));
         return run(APPEND_BY_STAFF, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.agentStored()));
     }
 
