@@ -65,6 +65,10 @@ class QuickReplyApiTest {
 
     /** A conversation a new visitor starts on the channel. */
     String conversation(String channelKey, String text) {
+        return conversationVia(base, channelKey, text);
+    }
+
+    static String conversationVia(URL base, String channelKey, String text) {
         try (WsClient v = Chat.visitorSocket(base, Chat.visitor(channelKey).token())) {
             return Chat.send(v, null, clientId(), text).path("conversationId").asText();
         }
