@@ -2,6 +2,7 @@ package io.switchboard.knowledge;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.Problem;
+import io.switchboard.search.SearchInput;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -50,7 +51,7 @@ public class AdminKbResource {
     @Operation(summary = "The tenant's articles, most recently changed first, in pages")
     public Uni<List<ArticleView>> list(@QueryParam("limit") @DefaultValue("100") int limit,
                                        @QueryParam("offset") @DefaultValue("0") int offset) {
-        io.switchboard.search.QueryParam.limit(limit, MAX_PAGE);
+        SearchInput.limit(limit, MAX_PAGE);
         if (offset < 0) {
             throw Problem.invalid("offset", "must be 0 or more");
         }

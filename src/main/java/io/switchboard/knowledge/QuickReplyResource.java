@@ -2,7 +2,7 @@ package io.switchboard.knowledge;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.conversation.ConversationAccess;
-import io.switchboard.search.QueryParam;
+import io.switchboard.search.SearchInput;
 import io.switchboard.search.SearchTokens;
 import io.switchboard.security.Caller;
 import io.switchboard.security.CurrentCaller;
@@ -11,6 +11,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -44,12 +45,12 @@ public class QuickReplyResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     @Operation(summary = "Quick replies for a conversation, matching q in title or text (title hits first); all of them without q")
-    public Uni<List<OfferedReply>> offered(@jakarta.ws.rs.QueryParam("conversationId") String conversationId,
-                                          @jakarta.ws.rs.QueryParam("q") String q,
-                                          @jakarta.ws.rs.QueryParam("limit") @DefaultValue("20") int limit) {
+    public Uni<List<OfferedReply>> offered(@QueryParam("conversationId") String conversationId,
+                                          @QueryParam("q") String q,
+                                          @QueryParam("limit") @DefaultValue("20") int limit) {
         Caller caller = current.staff();
-        SearchTokens.Query query = QueryParam.parse(q, false);
-        int max = QueryParam.limit(limit, MAX_LIMIT);
+        SearchTokens.Query query = SearchInput.parse(q, false);
+        int max = SearchInput.limit(limit, MAX_LIMIT);
         Uni<UUID> channel = conversationId == null || conversationId.isEmpty() ? Uni.createFrom().nullItem()
                 : access.visible(caller, conversationId).map(c -> UUID.fromString(c.channelId()));
         return channel.flatMap(ch -> replies.offered(UUID.fromString(caller.tenantId()), UUID.fromString(caller.id()), ch, query, max))

@@ -9,6 +9,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -48,15 +49,15 @@ public class SearchResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     @Operation(summary = "Contacts and messages holding every word of q (Chinese words inside longer text too), newest first, in pages")
-    public Uni<Result> search(@jakarta.ws.rs.QueryParam("q") String q,
-                              @jakarta.ws.rs.QueryParam("from") String from,
-                              @jakarta.ws.rs.QueryParam("to") String to,
-                              @jakarta.ws.rs.QueryParam("channelId") String channelId,
-                              @jakarta.ws.rs.QueryParam("before") String before,
-                              @jakarta.ws.rs.QueryParam("limit") @DefaultValue("50") int limit) {
+    public Uni<Result> search(@QueryParam("q") String q,
+                              @QueryParam("from") String from,
+                              @QueryParam("to") String to,
+                              @QueryParam("channelId") String channelId,
+                              @QueryParam("before") String before,
+                              @QueryParam("limit") @DefaultValue("50") int limit) {
         Caller caller = current.staff();
-        SearchTokens.Query query = QueryParam.parse(q, true);
-        int max = QueryParam.limit(limit, MAX_LIMIT);
+        SearchTokens.Query query = SearchInput.parse(q, true);
+        int max = SearchInput.limit(limit, MAX_LIMIT);
         FieldErrors errors = new FieldErrors();
         Instant start = instant("from", from, errors);
         Instant end = instant("to", to, errors);

@@ -113,6 +113,26 @@ class HistorySearchTest {
     }
 
     @Test
+    void aTransferNoteIsFoundAsAnInternalLineAndOtherSystemLinesAreNot() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String assignee = Chat.login(team.agents().get(0).email());
+        String admin = Chat.login(team.adminEmail());
+        try (WsClient s = Chat.agentSocket(base, assignee); WsClient v = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
+            s.await(type("assigned", c), WAIT);
+            as(assignee).body(Map.of("groupId", team.groupId(), "note", "客户要求退款，请财务跟进")).when()
+                    .post("/api/v1/conversations/" + c + "/transfer").then().statusCode(200);
+
+            var found = search(admin, "财务");
+            assertThat(found.<List<String>>path("messages.senderKind")).containsExactly("system");
+            assertThat(found.<Boolean>path("messages[0].internal")).isTrue();
+            assertThat(seqs(admin, "Transferred")).as("the visible system line is the service's words").isEmpty();
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
     void searchNeverReturnsConversationsOutsideTheCallersVisibility() {
         Fixtures.Team team = Fixtures.team(1, 5);
         Fixtures.Team other = Fixtures.team(1, 5);
@@ -177,12 +197,14 @@ class HistorySearchTest {
         String agent = Chat.login(team.agents().get(0).email());
         Map<String, Object[]> cases = Map.of(
                 "q", new Object[] {"q", "x".repeat(101)},
+                "nul", new Object[] {"q", "ok\u0000"},
                 "limit", new Object[] {"q", "ok", "limit", 101},
                 "from", new Object[] {"q", "ok", "from", "yesterday"},
                 "to", new Object[] {"q", "ok", "from", "2026-12-06", "to", "2026-12-05"},
                 "channelId", new Object[] {"q", "ok", "channelId", "web"},
                 "before", new Object[] {"q", "ok", "before", "abc"});
-        cases.forEach((field, params) -> {
+        cases.forEach((rule, params) -> {
+            String field = rule.equals("nul") ? "q" : rule;
             RequestSpecification spec = as(agent);
             for (int i = 0; i < params.length; i += 2) {
                 spec = spec.queryParam((String) params[i], params[i + 1]);
