@@ -45,8 +45,12 @@ create index kb_articles_search_idx on kb_articles using gin (search);
 -- come from the replica, so PostgreSQL, shared by every replica, does no tokenising).
 -- System lines stay null and out of the index: their words are the service's, not anyone's
 -- (except a transfer's note, an internal line a person wrote).
--- Messages written before this version have no lexemes and are not found.
--- Adding a nullable column without a default rewrites nothing; the index build reads the
+-- Adding a nullable column without a default rewrites nothing; the index builds read the
 -- table once.
 alter table messages add column search tsvector;
 create index messages_search_idx on messages using gin (search) where search is not null;
+-- Messages written before this version get their lexemes from SearchBackfill, in small
+-- batches on every replica; this index finds what is left, and stays empty once it is done
+-- (every insert now writes search, empty rather than null for a text without words).
+create index messages_unindexed_idx on messages (id)
+    where search is null and (sender_kind in ('visitor', 'agent') or event = 'transfer_note');
