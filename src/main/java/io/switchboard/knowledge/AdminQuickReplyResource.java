@@ -1,6 +1,7 @@
 package io.switchboard.knowledge;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.common.Problem;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -67,7 +68,7 @@ public class AdminQuickReplyResource {
     @Operation(summary = "Change a quick reply; fields left out stay as they are")
     public Uni<ReplyView> update(@PathParam("id") String id, QuickReplyBody body) {
         if (body == null) {
-            throw io.switchboard.common.Problem.badRequest("body required");
+            throw Problem.badRequest("body required");
         }
         return replies.update(tenant(), null, Ids.of(id, "quick reply"), before -> KnowledgeRules.reply(body, before, false))
                 .map(ReplyView::of);

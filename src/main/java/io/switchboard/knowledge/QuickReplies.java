@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Quick replies in PostgreSQL (A7, C9): the tenant's (owner null, admins write them) and each
@@ -76,7 +77,7 @@ public class QuickReplies {
     }
 
     /** Changes a reply of this owner (null: the tenant's); {@code change} checks the body against what is stored. */
-    public Uni<Stored> update(UUID tenant, UUID owner, UUID id, java.util.function.Function<KnowledgeRules.Reply, KnowledgeRules.Reply> change) {
+    public Uni<Stored> update(UUID tenant, UUID owner, UUID id, Function<KnowledgeRules.Reply, KnowledgeRules.Reply> change) {
         return pool.withTransaction(conn -> conn.preparedQuery("select " + COLUMNS
                                 + " from quick_replies where id = $1 and tenant_id = $2 and owner_id is not distinct from $3 for update")
                 .execute(Tuple.of(id, tenant, owner))
