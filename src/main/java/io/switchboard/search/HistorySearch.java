@@ -1,6 +1,7 @@
 package io.switchboard.search;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.conversation.RecentContacts;
 import io.switchboard.conversation.VisibilitySql;
 import io.switchboard.security.Caller;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -30,8 +31,6 @@ public class HistorySearch {
 
     public record MessageHit(long id, String conversationId, long seq, String senderKind, boolean internal, String text, Instant sentAt) {}
 
-    public record Contact(String visitorId, String name, String email, String externalId, String lastConversationId, Instant lastAt) {}
-
     /**
      * $1 tenant, $2 tsquery, $3 caller, $4 from, $5 to, $6 channel, $7 before (message id), $8
      * limit. Newest first by id, the cursor of the next page. The GIN index on messages.search
@@ -51,19 +50,19 @@ public class HistorySearch {
 
     /**
      * $1 tenant, $2 the query lower-cased, $3 caller, $4 from, $5 to, $6 channel, $7 limit. The
-     * visitors (and their customer records) whose name, email or customer id contains the query,
-     * each with their latest conversation the caller sees; a contact without one is not listed.
+     * visitors whose name, email or customer record (its id, name, email) contains the query,
+     * among the conversations the caller sees; a customer is one contact whatever visitors they
+     * came as, as in the recent contacts ({@link RecentContacts}), with their latest such
+     * conversation. A contact without a conversation the caller sees is not listed.
      */
     static String contactsSql(Caller caller) {
         return """
-                select * from (
-                  select distinct on (c.visitor_id) c.visitor_id, c.id as conversation_id,
-                    coalesce(c.last_visitor_message_at, c.created_at) as last_at,
-                    coalesce(v.name, 'Visitor #' || v.display_no) as name, v.email, cu.external_id
+                with matched as (
+                  select c.id, c.visitor_id, c.channel_id, c.state, v.customer_id,
+                    coalesce(greatest(c.last_visitor_message_at, c.last_agent_message_at, c.closed_at), c.created_at) as at
                   from conversations c join visitors v on v.id = c.visitor_id
                   left join customers cu on cu.id = v.customer_id
                   where c.tenant_id = $1 and v.tenant_id = $1
-                    and ($4::timestamptz is null or coalesce(c.last_visitor_message_at, c.created_at) >= $4)
                     and ($5::timestamptz is null or c.created_at < $5)
                     and ($6::uuid is null or c.channel_id = $6)
                     and (strpos(lower(coalesce(v.name, 'visitor #' || v.display_no)), $2) > 0
@@ -73,8 +72,19 @@ public class HistorySearch {
                          or strpos(lower(coalesce(cu.email, '')), $2) > 0)
                     and """ + VisibilitySql.forCaller(caller, "c", "$1", "$3") + """
 
-                  order by c.visitor_id, last_at desc
-                ) x order by last_at desc limit $7""";
+                ), ranked as (
+                  select matched.*, row_number() over (partition by coalesce(customer_id, visitor_id) order by at desc, id) as n,
+                         count(*) over (partition by coalesce(customer_id, visitor_id)) as conversations
+                  from matched where $4::timestamptz is null or at >= $4
+                )
+                select r.visitor_id, cu.external_id, coalesce(cu.name, v.name, 'Visitor #' || v.display_no) as name,
+                       coalesce(cu.email, v.email) as email, r.id as conversation_id, r.channel_id, r.state, r.at, r.conversations
+                from ranked r
+                join visitors v on v.id = r.visitor_id
+                left join customers cu on cu.id = r.customer_id
+                where r.n = 1
+                order by r.at desc, r.id
+                limit $7""";
     }
 
     private final Pool pool;
@@ -99,17 +109,18 @@ public class HistorySearch {
                 });
     }
 
-    /** Up to {@code limit} contacts whose name, email or customer id holds {@code text}, most recent first. */
-    public Uni<List<Contact>> contacts(Caller caller, String text, Filters f, int limit) {
+    /** Up to {@code limit} contacts whose name, email or customer record holds {@code text}, most recent first. */
+    public Uni<List<RecentContacts.Contact>> contacts(Caller caller, String text, Filters f, int limit) {
         return pool.preparedQuery(contactsSql(caller))
                 .execute(Tuple.tuple(Arrays.asList(UUID.fromString(caller.tenantId()), text, UUID.fromString(caller.id()),
                         time(f.from()), time(f.to()), f.channelId(), limit)))
                 .map(rows -> {
-                    List<Contact> out = new ArrayList<>(rows.size());
+                    List<RecentContacts.Contact> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
-                        out.add(new Contact(r.getUUID("visitor_id").toString(), r.getString("name"), r.getString("email"),
-                                r.getString("external_id"), r.getUUID("conversation_id").toString(),
-                                r.getOffsetDateTime("last_at").toInstant()));
+                        out.add(new RecentContacts.Contact(r.getUUID("visitor_id").toString(), r.getString("external_id"),
+                                r.getString("name"), r.getString("email"), r.getUUID("conversation_id").toString(),
+                                r.getUUID("channel_id").toString(), r.getString("state"), r.getOffsetDateTime("at").toInstant(),
+                                r.getLong("conversations").intValue()));
                     }
                     return out;
                 });

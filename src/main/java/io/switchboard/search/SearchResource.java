@@ -2,6 +2,7 @@ package io.switchboard.search;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.FieldErrors;
+import io.switchboard.conversation.RecentContacts;
 import io.switchboard.security.Caller;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
@@ -36,7 +37,7 @@ public class SearchResource {
     static final int CONTACTS = 20;
 
     /** @param next the {@code before} of the next page; null on the last */
-    public record Result(List<HistorySearch.Contact> contacts, List<HistorySearch.MessageHit> messages, String next) {}
+    public record Result(List<RecentContacts.Contact> contacts, List<HistorySearch.MessageHit> messages, String next) {}
 
     private final CurrentCaller current;
     private final HistorySearch search;
@@ -83,7 +84,7 @@ public class SearchResource {
         errors.throwIfAny();
         HistorySearch.Filters filters = new HistorySearch.Filters(start, end, channel, cursor);
         // Contacts come with the first page only: later pages page through messages.
-        Uni<List<HistorySearch.Contact>> contacts = cursor != null ? Uni.createFrom().item(List.of())
+        Uni<List<RecentContacts.Contact>> contacts = cursor != null ? Uni.createFrom().item(List.of())
                 : search.contacts(caller, q.strip().toLowerCase(Locale.ROOT), filters, CONTACTS);
         return contacts.flatMap(found -> search.messages(caller, query, filters, max + 1).map(messages -> {
             boolean more = messages.size() > max;

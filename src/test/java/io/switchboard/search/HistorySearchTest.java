@@ -151,6 +151,15 @@ class HistorySearchTest {
             assertThat(contacts.<List<String>>path("contacts.visitorId")).containsExactly(visitor.id());
             assertThat(contacts.<String>path("contacts[0].lastConversationId")).isEqualTo(c);
             assertThat(search(agent, "zhang.wei").<List<String>>path("contacts.name")).containsExactly("张伟");
+            // Once the CRM knows them, its id finds them too, and its record names them.
+            Staff.exec("""
+                    with cu as (insert into customers (id, tenant_id, external_id, name) values (gen_random_uuid(), ?::uuid, 'CRM-7788', '张伟 (VIP)')
+                                returning id)
+                    update visitors set customer_id = (select id from cu) where id = ?::uuid""", team.tenantId(), visitor.id());
+            var customer = search(agent, "crm-7788");
+            assertThat(customer.<List<String>>path("contacts.customerId")).containsExactly("CRM-7788");
+            assertThat(customer.<List<String>>path("contacts.name")).containsExactly("张伟 (VIP)");
+            assertThat(customer.<List<Integer>>path("contacts.conversations")).containsExactly(1);
 
             for (String outsider : List.of(elsewhere, otherAgent, otherAdmin)) {
                 var none = search(outsider, "快递");
