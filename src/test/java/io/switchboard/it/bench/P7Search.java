@@ -237,7 +237,8 @@ final class P7Search implements Scenario {
                     conversation.executeUpdate();
                     String orderNumber = "SO-" + LocalDate.of(2026, 1, 1).plusDays(i % 365).toString().replace("-", "")
                             + "-" + String.format("%04d", i % 10_000);
-                    if (mine && searched == null && i > conversations / 2) {
+                    if (mine) {
+                        // The agent's newest: searched for on both sides, it lies in their own conversations.
                         searched = orderNumber;
                     }
                     int orderAt = 1 + random.nextInt(perConversation);
