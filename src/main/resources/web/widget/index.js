@@ -10,6 +10,8 @@
  * reload or a server restart loses nothing, and the server's clientId dedupe doubles
  * nothing. All user text is inserted as text, never as markup.
  */
+import {GapWatch, Link, LinkRefused, Outbox, newClientId} from '../shared/protocol-client.js';
+
 export function start(script) {
   if (!script || window.SwitchboardWidget) {
     return;
@@ -36,9 +38,6 @@ export function start(script) {
   }
 
   const MAX_TEXT = 5000;
-  // How long a gap in sequence numbers may stay open before the widget asks for it again:
-  // longer than frames of one conversation take to overtake each other between replicas.
-  const GAP_WAIT_MS = 1500;
   const EMOJI = ['😀', '😊', '😂', '🙂', '😉', '😍', '🤔', '😢', '👍', '👎', '👏', '🙏', '🎉', '❤️', '✅', '❓'];
 
   // ------------------------------------------------------------------ persisted state
@@ -75,16 +74,16 @@ export function start(script) {
       // storage refused (private mode, quota): the widget still works for this page
     }
   }
+  // The same list as state.outbox, so persist() keeps it with the rest of the record.
+  const outbox = new Outbox(state.outbox, persist);
 
   // ------------------------------------------------------------------ in-page state
   let dict = {};
   let token = null;
-  let socket = null;
-  let attempt = 0;
-  let reconnectTimer = null;
   let linkUp = false;
   let lastSeq = 0;                 // highest seq seen in the current conversation
-  let gap = null;                  // {from, timer}: some seq after `from` may be missing
+  // A hole in the current conversation's seqs, asked for again if it stays open (noteSeq).
+  const gap = new GapWatch(from => send({type: 'resume', conversationId: state.conversationId, lastSeq: from}));
   let closed = false;
   let adoptedByBareResume = false;
   let lastTypingSent = 0;
@@ -256,7 +255,7 @@ export function start(script) {
     linkUp = up;
     ui.status.textContent = up ? t('online') : t('connecting');
     ui.status.classList.toggle('sb-status-up', up);
-    ui.offline.hidden = up || (!state.outbox.length && !attempt);
+    ui.offline.hidden = up || (!outbox.length && !link.attempt);
   }
 
   function scrollToEnd() {
@@ -495,7 +494,7 @@ export function start(script) {
     state.conversationId = null;
     state.fresh = true;
     persist();
-    for (const item of state.outbox) {
+    for (const item of outbox) {
       renderPending(item);
     }
     ui.input.focus();
@@ -516,13 +515,6 @@ export function start(script) {
   }
 
   // ------------------------------------------------------------------ sending
-  function newClientId() {
-    if (window.crypto && crypto.randomUUID) {
-      return 'w-' + crypto.randomUUID();
-    }
-    return 'w-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
-  }
-
   function renderPending(item) {
     const node = messageElement('visitor', item.text, item.at, {'data-state': 'sending'});
     node.dataset.clientId = item.clientId;
@@ -542,9 +534,7 @@ export function start(script) {
     ui.input.value = '';
     ui.emojiGrid.hidden = true;
     lastTypingSent = 0; // the next keystroke is a new burst of typing
-    const item = {clientId: newClientId(), text, at: new Date().toISOString()};
-    state.outbox.push(item);
-    persist();
+    const item = outbox.add({clientId: newClientId('w'), text, at: new Date().toISOString()});
     renderPending(item);
     transmit(item);
   }
@@ -561,11 +551,7 @@ export function start(script) {
   }
 
   function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify(frame));
-      return true;
-    }
-    return false;
+    return link.send(frame);
   }
 
   function onInput() {
@@ -696,10 +682,7 @@ export function start(script) {
 
   function onAck(f) {
     adoptedByBareResume = false;
-    const index = state.outbox.findIndex(i => i.clientId === f.clientId);
-    if (index >= 0) {
-      state.outbox.splice(index, 1);
-    }
+    outbox.take(f.clientId);
     adopt(f.conversationId);
     persist();
     noteSeq(f.seq);
@@ -719,7 +702,7 @@ export function start(script) {
       node.remove();
       place(node);
     }
-    if (!state.outbox.length) {
+    if (!outbox.length) {
       ui.offline.hidden = true;
     }
   }
@@ -772,28 +755,17 @@ export function start(script) {
       }
       return;
     }
-    const item = state.outbox.find(i => i.clientId === f.ref);
-    if (!item) {
-      return;
-    }
-    if (f.code === 'unavailable' || f.code === 'rate_limited' || f.code === 'internal') {
-      // Nothing was stored: try the same clientId again shortly.
-      setTimeout(() => transmit(item), 3000);
-      return;
-    }
-    state.outbox.splice(state.outbox.indexOf(item), 1);
-    persist();
-    const node = pending.get(f.ref);
-    if (node) {
-      node.dataset.state = 'failed';
-      refreshMeta(node);
-      pending.delete(f.ref);
-    }
+    outbox.refused(f, transmit, item => {
+      const node = pending.get(item.clientId);
+      if (node) {
+        node.dataset.state = 'failed';
+        refreshMeta(node);
+        pending.delete(item.clientId);
+      }
+    });
   }
 
   // ------------------------------------------------------------------ link
-  class Fatal extends Error {}
-
   async function fetchToken() {
     const body = {};
     if (cfg.userId) {
@@ -813,7 +785,7 @@ export function start(script) {
       method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body),
     });
     if (res.status === 404 || res.status === 401 || res.status === 400) {
-      throw new Fatal(`visitor refused: ${res.status}`);
+      throw new LinkRefused(`visitor refused: ${res.status}`);
     }
     if (!res.ok) {
       throw new Error(`visitor request failed: ${res.status}`);
@@ -834,67 +806,35 @@ export function start(script) {
     token = answer.visitorToken;
   }
 
-  async function start() {
-    clearTimeout(reconnectTimer);
-    try {
+  // The visitor socket, with a visitor token fetched when there is none (first visit, or the
+  // old one expired or was revoked: 4401); reopened with back-off while the page is open.
+  const link = new Link({
+    address: async () => {
       if (!token) {
         await fetchToken();
       }
-      connect();
-    } catch (e) {
-      if (e instanceof Fatal) {
-        ui.status.textContent = t('unavailable');
-        ui.composer.hidden = true;
-        return;
-      }
-      scheduleReconnect();
-    }
-  }
-
-  function scheduleReconnect() {
-    clearTimeout(reconnectTimer);
-    const delay = Math.min(10000, 500 * 2 ** Math.min(attempt, 5)) * (0.8 + Math.random() * 0.4);
-    attempt++;
-    setLink(false);
-    reconnectTimer = setTimeout(start, delay);
-  }
-
-  function connect() {
-    if (socket && (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN)) {
-      return;
-    }
-    const ws = new WebSocket(`${BASE.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(token)}`);
-    socket = ws;
-    ws.addEventListener('open', () => {
-      attempt = 0;
+      return `${BASE.replace(/^http/, 'ws')}/ws/visitor?token=${encodeURIComponent(token)}`;
+    },
+    onOpen: () => {
+      link.settled();
       setLink(true);
       resume();
-      for (const item of state.outbox) {
+      for (const item of outbox) {
         transmit(item);
       }
-    });
-    ws.addEventListener('message', e => {
-      let frame;
-      try {
-        frame = JSON.parse(e.data);
-      } catch (err) {
-        return;
-      }
-      if (ws === socket) {
-        handle(frame);
-      }
-    });
-    ws.addEventListener('close', e => {
-      if (ws !== socket) {
-        return;
-      }
-      socket = null;
-      if (e.code === 4401) {
+    },
+    onFrame: handle,
+    onDrop: code => {
+      if (code === 4401) {
         token = null; // expired or revoked: ask for a new one
       }
-      scheduleReconnect();
-    });
-  }
+    },
+    onWait: () => setLink(false),
+    onRefused: () => {
+      ui.status.textContent = t('unavailable');
+      ui.composer.hidden = true;
+    },
+  });
 
   /**
    * Moves lastSeq on. A frame more than one past it leaves a gap: an internal note the
@@ -903,44 +843,32 @@ export function start(script) {
    * start; messages it already shows are skipped, so an internal note costs one quiet resume.
    */
   function noteSeq(seq) {
-    if (seq > lastSeq + 1 && !gap) {
-      gap = {from: lastSeq, timer: setTimeout(fillGap, GAP_WAIT_MS)};
+    if (seq > lastSeq + 1) {
+      gap.open(lastSeq, from => {
+        if (!linkUp || !state.conversationId) {
+          return GapWatch.LATER;
+        }
+        // Up to lastSeq, not just the first jump: later holes seen while this one was open count too.
+        for (let s = from + 1; s < lastSeq; s++) {
+          if (!rendered.has(`${state.conversationId}:${s}`)) {
+            return from;
+          }
+        }
+        return null;
+      });
     }
     lastSeq = Math.max(lastSeq, seq);
   }
 
-  function fillGap() {
-    if (!gap) {
-      return;
-    }
-    if (!linkUp || !state.conversationId) {
-      gap.timer = null; // kept: the reconnect's resume starts from gap.from
-      return;
-    }
-    const from = gap.from;
-    gap = null;
-    // Up to lastSeq, not just the first jump: later holes seen while this one was open count too.
-    for (let s = from + 1; s < lastSeq; s++) {
-      if (!rendered.has(`${state.conversationId}:${s}`)) {
-        send({type: 'resume', conversationId: state.conversationId, lastSeq: from});
-        return;
-      }
-    }
-  }
-
   function forgetGap() {
-    if (gap) {
-      clearTimeout(gap.timer);
-      gap = null;
-    }
+    gap.cancel();
   }
 
   /** Asks for everything after what this page has drawn: all of it after a reload. */
   function resume() {
     if (state.conversationId) {
       // From before an open gap, so a frame missing when the link dropped is not skipped.
-      const from = gap ? gap.from : lastSeq;
-      forgetGap();
+      const from = gap.resumeFrom(lastSeq);
       send({type: 'resume', conversationId: state.conversationId, lastSeq: from});
     } else if (!state.fresh) {
       // An identified customer on a new browser: their latest conversation, if any.
@@ -951,8 +879,7 @@ export function start(script) {
 
   window.addEventListener('online', () => {
     if (!linkUp) {
-      attempt = 0;
-      start();
+      link.now();
     }
   });
   document.addEventListener('visibilitychange', sendRead);
@@ -967,7 +894,7 @@ export function start(script) {
     build();
     (document.body || document.documentElement).append(host);
     setLink(false);
-    for (const item of state.outbox) {
+    for (const item of outbox) {
       renderPending(item);
     }
     if (state.outOfHours && state.outOfHours.conversationId === state.conversationId && state.conversationId) {
@@ -983,7 +910,7 @@ export function start(script) {
       persist();
     }
     setOpen(state.open);
-    start();
+    link.start();
   }
 
   window.SwitchboardWidget = {
