@@ -16,10 +16,16 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class WidgetCors {
 
-    /** Paths the widget uses from a customer's page, judged as the router resolves them. */
+    /**
+     * Paths the widget uses from a customer's page, judged as the router resolves them. The
+     * loader /widget.js imports the widget's bundle as an ES module, which a browser fetches
+     * from another origin only with CORS (the redirect to the hashed file included); the
+     * bundles there are public code.
+     */
     static boolean isWidgetPath(String rawPath) {
         ResolvedPath.Resolution path = ResolvedPath.resolve(rawPath);
-        return path.is("/widget.js") || path.isUnder("/widget") || path.isUnder("/i18n") || path.isUnder("/api/v1/widget");
+        return path.is("/widget.js") || path.isUnder("/widget") || path.isUnder("/i18n") || path.isUnder("/api/v1/widget")
+                || path.isUnder("/static/bundle");
     }
 
     void register(@Observes Filters filters) {
