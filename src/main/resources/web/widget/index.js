@@ -822,6 +822,7 @@ export function start(script) {
       for (const item of outbox) {
         transmit(item);
       }
+      reportPage();
     },
     onFrame: handle,
     onDrop: code => {
@@ -876,6 +877,23 @@ export function start(script) {
       send({type: 'resume'});
     }
   }
+
+  // The pages the visitor opens (F4): the agent's customer panel lists them and reads where
+  // the visitor came from out of the first one's referrer. Once per address: a reconnect on
+  // the same page reports nothing new; a single-page site's route change (history or hash)
+  // is a new address.
+  let reportedPage = null;
+  function reportPage() {
+    const url = location.href;
+    if (!linkUp || url === reportedPage || !/^https?:$/.test(location.protocol)) {
+      return;
+    }
+    if (send({type: 'page', url, title: document.title || undefined, referrer: document.referrer || undefined})) {
+      reportedPage = url;
+    }
+  }
+  window.addEventListener('popstate', reportPage);
+  window.addEventListener('hashchange', reportPage);
 
   window.addEventListener('online', () => {
     if (!linkUp) {

@@ -70,7 +70,13 @@ class WidgetEmbedInBrowserTest {
             widget.send("Hello from the shop");
             assertThat(widget.messages("visitor")).hasCount(1);
             assertThat(widget.messages("visitor").first()).hasAttribute("data-state", "sent");
-            agentWs.await(type("assigned"), Chat.WAIT);
+            String conversation = agentWs.await(type("assigned"), Chat.WAIT).path("conversationId").asText();
+            // The page the visitor is on reached the agent's customer panel (F4), with its title.
+            io.restassured.path.json.JsonPath panel = io.restassured.RestAssured.given().auth().oauth2(jwt)
+                    .when().get("/api/v1/conversations/" + conversation + "/customer").then().statusCode(200).extract().jsonPath();
+            org.assertj.core.api.Assertions.assertThat(panel.getString("pages[0].url")).isEqualTo(shop + "/shop/product/42");
+            org.assertj.core.api.Assertions.assertThat(panel.getString("pages[0].title")).isEqualTo("Shop");
+            org.assertj.core.api.Assertions.assertThat(panel.getString("source.landingPage")).isEqualTo(shop + "/shop/product/42");
 
             @SuppressWarnings("unchecked")
             List<String> added = (List<String>) page.evaluate(
