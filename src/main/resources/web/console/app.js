@@ -13,6 +13,7 @@ import * as teamwork from './teamwork/index.js';
 import {HttpError, api} from './api.js';
 import {select} from './chat.js';
 import {closeSelected, submitReply} from './composer.js';
+import * as quickReplies from './quickreplies.js';
 import {conv, fetchConversation, loadOlder, markRead, refreshLists} from './conversations.js';
 import {$, el} from './dom.js';
 import {applyStatus, refreshFigures, refreshSoon} from './figures.js';
@@ -225,7 +226,11 @@ function wire() {
     e.preventDefault();
     submitReply();
   });
+  quickReplies.attach();
   $('chat-input').addEventListener('keydown', e => {
+    if (quickReplies.handleKey(e)) {
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       submitReply();
