@@ -1,4 +1,4 @@
-// The chat pane: opening a conversation, its messages and pending replies, typing, the customer card.
+// The chat pane: opening a conversation, its messages and pending replies, typing (the customer card: customer.js).
 
 import * as i18n from './i18n.js';
 import {t} from './i18n.js';
@@ -124,24 +124,4 @@ export function renderTyping() {
   const on = !!c && c.state === 'open' && c.typingUntil > Date.now();
   box.hidden = !on;
   box.textContent = on ? t('chat.typing', {name: c.visitor.name || t('conv.visitor')}) : '';
-}
-
-export function renderCustomer() {
-  const c = S.convs.get(S.selected);
-  const dl = $('customer');
-  dl.textContent = '';
-  if (!c) {
-    return;
-  }
-  const rows = [
-    ['customer.name', c.visitor.name || t('conv.visitor')],
-    ['customer.state', t('state.' + c.state)],
-    ['customer.since', i18n.time(c.createdAt)],
-    ['customer.assigned', i18n.time(c.assignedAt)],
-  ];
-  for (const [k, v] of rows) {
-    if (v) {
-      dl.append(el('dt', {text: t(k)}), el('dd', {text: v}));
-    }
-  }
 }

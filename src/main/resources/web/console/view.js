@@ -1,6 +1,7 @@
 // Redraws at most once a frame, however many changes arrived.
 
-import {renderChat, renderCustomer} from './chat.js';
+import {renderChat} from './chat.js';
+import {renderCustomer} from './customer.js';
 import {renderList, renderTabs} from './list.js';
 
 let renderQueued = false;
