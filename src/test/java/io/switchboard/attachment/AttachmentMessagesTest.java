@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.conversation.Chat;
+import io.switchboard.conversation.DeliverySweep;
+import jakarta.inject.Inject;
 import io.switchboard.testing.Fixtures;
 import io.switchboard.testing.WsClient;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,9 @@ class AttachmentMessagesTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    DeliverySweep sweep;
 
     private static JsonNode sendWithAttachments(WsClient ws, String conversationId, String clientId, String text, String... ids) {
         ws.send(frame("message", "conversationId", conversationId, "clientId", clientId, "text", text, "attachments", List.of(ids)));
@@ -148,6 +153,32 @@ class AttachmentMessagesTest {
             JsonNode again = sendWithAttachments(v, c, first, "one", mine);
             assertThat(again.path("type").asText()).isEqualTo("ack");
             assertThat(again.path("seq").asLong()).isEqualTo(sent.path("seq").asLong());
+        }
+    }
+
+    @Test
+    void theDeliverySweepPublishesAMessageWithItsAttachments() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String jwt = Chat.login(team.agents().get(0).email());
+        Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        try (WsClient agent = Chat.agentSocket(base, jwt); WsClient v = Chat.visitorSocket(base, visitor.token())) {
+            String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
+            agent.await(type("assigned", c), WAIT);
+            String id = uploadByVisitor(visitor.token(), Samples.png(), "a.png").path("id");
+            long seq = sendWithAttachments(v, c, clientId(), "", id).path("seq").asLong();
+            agent.await(messageWith(c, id), WAIT);
+            String delivered = "select count(*) from message_deliveries d join messages m on m.id = d.message_id"
+                    + " where m.conversation_id = ?::uuid and m.seq = " + seq;
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Fixtures.count(delivered, c) == 0);
+            // As if the replica that stored it had died before publishing: the sweep publishes it, files and all.
+            Fixtures.count("with m as (select id from messages where conversation_id = ?::uuid and seq = " + seq + "), "
+                    + "d as (insert into message_deliveries (message_id, stored_at) select id, now() - interval '1 minute' from m "
+                    + "on conflict do nothing returning 1) select count(*) from d", c);
+            int before = agent.seen().size();
+            sweep.sweep().await().atMost(WAIT);
+            JsonNode swept = Chat.receivedSince(agent, before, messageWith(c, id));
+            assertThat(swept.path("seq").asLong()).isEqualTo(seq);
+            assertThat(swept.path("attachments").path(0).path("url").asText()).isEqualTo("/api/v1/attachments/" + id);
         }
     }
 
