@@ -23,6 +23,8 @@ create table attachments (
 create index attachments_conversation_idx on attachments (conversation_id);
 create index attachments_uploader_idx on attachments (uploader_id, created_at);
 create index attachments_message_idx on attachments (message_id) where message_id is not null;
+-- Uploads never sent, oldest first: what UnsentAttachments removes once they are old enough.
+create index attachments_unsent_idx on attachments (created_at) where message_id is null;
 
 -- What a message's frame shows of its attachments ([{id, name, size, contentType}], in the
 -- order sent), written once with the message. History, resume and the delivery sweep read

@@ -22,4 +22,11 @@ public interface AttachmentConfig {
      */
     @WithDefault("60")
     int uploadsPerHour();
+
+    /**
+     * How long an upload no message carried is kept: then it and its bytes are removed
+     * ({@link UnsentAttachments}). A widget or console sends its uploads within seconds.
+     */
+    @WithDefault("P1D")
+    java.time.Duration unsentTtl();
 }

@@ -31,6 +31,9 @@ class AttachmentRestTest {
     @TestHTTPResource("/")
     URL base;
 
+    @jakarta.inject.Inject
+    UnsentAttachments unsent;
+
     /** A live conversation assigned to the team's first agent, and the people in it. */
     record Scene(Fixtures.Team team, Chat.Visitor visitor, String conversationId, String agentJwt) {}
 
@@ -190,6 +193,19 @@ class AttachmentRestTest {
         as(s.visitor().token()).multiPart("other", "x").when().post("/api/v1/widget/attachments")
                 .then().statusCode(400).contentType(startsWith(PROBLEM));
         uploadByVisitor(s.visitor().token(), new byte[0], "empty.txt").then().statusCode(400).contentType(startsWith(PROBLEM));
+    }
+
+    @Test
+    void anUploadNoMessageCarriedIsRemovedOnceOldAndASentOneStays() {
+        Scene s = scene();
+        String old = uploadByVisitor(s.visitor().token(), Samples.png(), "old.png").path("id");
+        String fresh = uploadByVisitor(s.visitor().token(), Samples.png(), "fresh.png").path("id");
+        Fixtures.count("with u as (update attachments set created_at = now() - interval '2 days' where id = ?::uuid returning 1)"
+                + " select count(*) from u", old);
+        unsent.sweep().await().atMost(java.time.Duration.ofSeconds(30));
+        download(s.visitor().token(), old).then().statusCode(404);
+        download(s.visitor().token(), fresh).then().statusCode(200);
+        assertThat(Fixtures.count("select count(*) from blob_chunks where blob_key = ?", s.team().tenantId() + "/" + old)).isZero();
     }
 
     @Test
