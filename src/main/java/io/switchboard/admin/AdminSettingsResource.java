@@ -38,9 +38,13 @@ public class AdminSettingsResource {
      * @param channels            for PUT: only the channels listed change, by id
      * @param surveyOnClose       send the visitor a satisfaction survey whenever staff close a conversation (C8);
      *                            for PUT, null keeps the current value
+     * @param customerPanel       the fields the customer panel shows (A8), from
+     *                            {@link io.switchboard.customer.PanelFields#ALL}; null (on GET) shows them all; for PUT,
+     *                            null keeps the current choice and an empty list shows only who the visitor is
      */
     public record Settings(Integer defaultMaxConcurrent, Integer autoCloseMinutes, Integer autoReassignMinutes,
-                           String outOfHoursText, List<ChannelQueue> channels, Boolean surveyOnClose) {}
+                           String outOfHoursText, List<ChannelQueue> channels, Boolean surveyOnClose,
+                           List<String> customerPanel) {}
 
     private final CurrentCaller current;
     private final SettingsRepository settings;
@@ -93,6 +97,7 @@ public class AdminSettingsResource {
         if (body.outOfHoursText() != null && body.outOfHoursText().length() > 1000) {
             errors.add("outOfHoursText", "at most 1000 characters");
         }
+        io.switchboard.customer.PanelFields.validate("customerPanel", body.customerPanel(), errors);
         List<ChannelQueue> channels = body.channels() == null ? List.of() : body.channels();
         for (int i = 0; i < channels.size(); i++) {
             ChannelQueue c = channels.get(i);
@@ -144,6 +149,9 @@ public class AdminSettingsResource {
             if (body.surveyOnClose() != null) {
                 s.surveyOnClose = body.surveyOnClose();
             }
+            if (body.customerPanel() != null) {
+                s.customerPanel = String.join(",", body.customerPanel());
+            }
             return found != null ? Uni.createFrom().item(s) : settings.persist(s);
         }).flatMap(saved -> settings.flush()).flatMap(v -> read(tenant));
     }
@@ -152,7 +160,7 @@ public class AdminSettingsResource {
         return settings.ofTenant(tenant).flatMap(s -> settings.channels(tenant).map(channels -> new Settings(
                 s.defaultMaxConcurrent, s.autoCloseMinutes, s.autoReassignMinutes, s.outOfHoursText,
                 channels.stream().map(c -> new ChannelQueue(c.id.toString(), c.name, c.kind, c.priority, c.queueOrder)).toList(),
-                s.surveyOnClose)));
+                s.surveyOnClose, io.switchboard.customer.PanelFields.parse(s.customerPanel))));
     }
 
     private static void minutes(String field, Integer value, FieldErrors errors) {

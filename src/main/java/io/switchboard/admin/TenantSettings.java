@@ -39,6 +39,13 @@ public class TenantSettings extends PanacheEntityBase {
     @Column(name = "survey_on_close")
     public boolean surveyOnClose;
 
+    /**
+     * The customer panel's fields (A8, customer.PanelFields), comma-separated (the names are
+     * a fixed catalogue without commas); null shows them all, empty none of the optional ones.
+     */
+    @Column(name = "customer_panel")
+    public String customerPanel;
+
     @Version
     public int version;
 

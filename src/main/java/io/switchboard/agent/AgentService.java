@@ -60,8 +60,9 @@ public class AgentService {
                 .orElseThrow(() -> Problem.invalid("status", "must be online, break or offline"));
         return store.setStatus(agent.tenantId(), agent.id(), status)
                 .map(found -> found.orElseThrow(() -> Problem.notFound("agent")))
-                .flatMap(row -> liveState.changeStatus(store.pool(), agent.tenantId(), agent.id(), status))
-                .flatMap(v -> announce(agent, new DomainEvent.AgentStatusChanged(agent.tenantId(), agent.id(), status.wire())));
+                .flatMap(changed -> liveState.changeStatus(store.pool(), agent.tenantId(), agent.id(), status)
+                        .flatMap(v -> announce(agent, changed.eventId(),
+                                new DomainEvent.AgentStatusChanged(agent.tenantId(), agent.id(), status.wire()))));
     }
 
     public Uni<AgentState> setCapacity(Caller agent, Integer max) {
@@ -71,13 +72,14 @@ public class AgentService {
         }
         return store.setMax(agent.tenantId(), agent.id(), max)
                 .map(found -> found.orElseThrow(() -> Problem.notFound("agent")))
-                .flatMap(row -> liveState.changeMax(store.pool(), agent.tenantId(), agent.id(), max))
-                .flatMap(v -> announce(agent, new DomainEvent.AgentLimitChanged(agent.tenantId(), agent.id(), max)));
+                .flatMap(changed -> liveState.changeMax(store.pool(), agent.tenantId(), agent.id(), max)
+                        .flatMap(v -> announce(agent, changed.eventId(),
+                                new DomainEvent.AgentLimitChanged(agent.tenantId(), agent.id(), max))));
     }
 
     /** After commit and the live copy: the agent's sessions get their figures, and reactions (the dispatcher) run. */
-    private Uni<AgentState> announce(Caller agent, DomainEvent change) {
-        return state(agent).call(s -> fanOut.publish(Committed.of(change,
+    private Uni<AgentState> announce(Caller agent, long eventId, DomainEvent change) {
+        return state(agent).call(s -> fanOut.publish(Committed.of(eventId, change,
                 Facts.agent(agent.id(), new Facts.Figures(s.status(), s.load(), s.maxConcurrent())))));
     }
 

@@ -122,22 +122,25 @@ public class AgentStore {
     }
 
     /** Sets the agent's status and records {@link DomainEvent.AgentStatusChanged} with it, in one transaction. */
-    public Uni<Optional<AgentRow>> setStatus(String tenantId, String agentId, AgentStatus status) {
+    public Uni<Optional<Changed>> setStatus(String tenantId, String agentId, AgentStatus status) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
                         update agents set status = $3, status_changed_at = now() where user_id = $1 and tenant_id = $2""")
                 .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId), status.wire()))
-                .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().voidItem()
-                        : log.append(conn, new DomainEvent.AgentStatusChanged(tenantId, agentId, status.wire())).replaceWithVoid())
-                .flatMap(v -> find(conn, tenantId, agentId)));
+                .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(0L)
+                        : log.append(conn, new DomainEvent.AgentStatusChanged(tenantId, agentId, status.wire())))
+                .flatMap(id -> find(conn, tenantId, agentId).map(row -> row.map(a -> new Changed(a, id)))));
     }
 
+    /** An agent row as a change left it, with the id of the event that recorded the change. */
+    public record Changed(AgentRow row, long eventId) {}
+
     /** Sets the agent's own limit and records {@link DomainEvent.AgentLimitChanged} with it, in one transaction. */
-    public Uni<Optional<AgentRow>> setMax(String tenantId, String agentId, int max) {
+    public Uni<Optional<Changed>> setMax(String tenantId, String agentId, int max) {
         return pool.withTransaction(conn -> conn.preparedQuery("update agents set max_concurrent = $3 where user_id = $1 and tenant_id = $2")
                 .execute(Tuple.of(UUID.fromString(agentId), UUID.fromString(tenantId), max))
-                .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().voidItem()
-                        : log.append(conn, new DomainEvent.AgentLimitChanged(tenantId, agentId, max)).replaceWithVoid())
-                .flatMap(v -> find(conn, tenantId, agentId)));
+                .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(0L)
+                        : log.append(conn, new DomainEvent.AgentLimitChanged(tenantId, agentId, max)))
+                .flatMap(id -> find(conn, tenantId, agentId).map(row -> row.map(a -> new Changed(a, id)))));
     }
 
     public Pool pool() {

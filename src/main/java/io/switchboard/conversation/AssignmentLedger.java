@@ -82,20 +82,28 @@ final class AssignmentLedger {
               -- DomainEvent.Assigned (how = auto): its kind, actor and data.
               insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
               select tenant_id, id, 'assigned', 'system', why::jsonb from assigned order by ord
-              returning 1)
+              returning id, conversation_id),
+            delivered as (
+              -- Recorded for delivery, as EventLog records every announced event (V16).
+              insert into event_deliveries (event_id) select id from logged)
             select (select first_refused from cut) as first_refused, (select count(*) from assigned) as assigned,
-                   (select count(*) from logged) as logged""";
+                   (select count(*) from logged) as logged,
+                   (select array_agg(conversation_id::text) from logged) as logged_conversations,
+                   (select array_agg(id) from logged) as logged_ids""";
+
+    /** How many entries, from the first, were recorded, and each recorded conversation's event id. */
+    record Recorded(int count, java.util.Map<String, Long> eventIds) {}
 
     /**
      * Records the entries in order, inside the caller's transaction, which must hold the
      * conversations' row locks.
      *
-     * @return how many entries, from the first, were recorded; fewer than all when PostgreSQL
-     *         found the agent of the next one full or removed
+     * @return how many entries, from the first, were recorded (fewer than all when PostgreSQL
+     *         found the agent of the next one full or removed), with their events' ids
      */
-    static Uni<Integer> record(SqlConnection conn, String tenantId, List<Entry> entries) {
+    static Uni<Recorded> record(SqlConnection conn, String tenantId, List<Entry> entries) {
         if (entries.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(new Recorded(0, java.util.Map.of()));
         }
         UUID[] conversations = new UUID[entries.size()];
         UUID[] agents = new UUID[entries.size()];
@@ -120,7 +128,13 @@ final class AssignmentLedger {
                 // cannot happen short of a bug: fail and let the transaction roll back.
                 throw new IllegalStateException("assignment batch recorded " + r.getLong("assigned") + " of " + expected);
             }
-            return expected;
+            java.util.Map<String, Long> ids = new java.util.HashMap<>();
+            String[] loggedConversations = r.getArrayOfStrings("logged_conversations");
+            Long[] eventIds = r.getArrayOfLongs("logged_ids");
+            for (int i = 0; loggedConversations != null && i < loggedConversations.length; i++) {
+                ids.put(loggedConversations[i], eventIds[i]);
+            }
+            return new Recorded(expected, ids);
         });
     }
 }

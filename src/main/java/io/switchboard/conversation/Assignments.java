@@ -50,11 +50,12 @@ public class Assignments {
      * A committed assignment, what is announced after commit, with the agent's live figures
      * right after it (their {@code status} frame).
      */
-    record Assignment(DomainEvent.Assigned event, String visitorId, String agentName, String status, int load,
+    record Assignment(long eventId, DomainEvent.Assigned event, String visitorId, String agentName, String status, int load,
                       int maxConcurrent, boolean transferred) {
 
-        Assignment(DomainEvent.Assigned event, String visitorId, String agentName, String status, int load, int maxConcurrent) {
-            this(event, visitorId, agentName, status, load, maxConcurrent, false);
+        Assignment(long eventId, DomainEvent.Assigned event, String visitorId, String agentName, String status, int load,
+                   int maxConcurrent) {
+            this(eventId, event, visitorId, agentName, status, load, maxConcurrent, false);
         }
 
         String tenantId() {
@@ -167,11 +168,13 @@ public class Assignments {
                     entries.add(new AssignmentLedger.Entry(DomainEvent.Assigned.auto(tenantId,
                             p.locked().head().conversationId(), p.agentId(), why(p.how().ruleId(), p.decision()))));
                 }
-                return AssignmentLedger.record(conn, tenantId, entries).flatMap(recorded -> {
+                return AssignmentLedger.record(conn, tenantId, entries).flatMap(ledger -> {
+                    int recorded = ledger.count();
                     for (int i = 0; i < recorded; i++) {
                         Pick p = held.get(i);
-                        round.done.add(assignment(entries.get(i).event(), p, claims.loads().get(i),
-                                round.live.get(p.agentId()).maxConcurrent()));
+                        DomainEvent.Assigned event = entries.get(i).event();
+                        round.done.add(assignment(ledger.eventIds().getOrDefault(event.conversationId(), 0L), event, p,
+                                claims.loads().get(i), round.live.get(p.agentId()).maxConcurrent()));
                     }
                     Uni<Void> cursors = moveCursors(tenantId, held.subList(0, recorded));
                     if (recorded == picks.size()) {
@@ -268,7 +271,7 @@ public class Assignments {
         });
     }
 
-    private static Assignment assignment(DomainEvent.Assigned event, Pick p, int load, int maxConcurrent) {
+    private static Assignment assignment(long eventId, DomainEvent.Assigned event, Pick p, int load, int maxConcurrent) {
         String agentId = p.agentId();
         String name = null;
         for (AgentStore.AgentRow m : p.how().members()) {
@@ -279,7 +282,7 @@ public class Assignments {
         }
         DispatchStrategies.Head head = p.locked().head();
         // The claim succeeded, so the agent was online.
-        return new Assignment(event, head.visitorId(), name, "online", load, maxConcurrent, p.locked().transferred());
+        return new Assignment(eventId, event, head.visitorId(), name, "online", load, maxConcurrent, p.locked().transferred());
     }
 
     /** Round-robin positions move on to the last agent each rotation gave a conversation to. */
@@ -330,6 +333,7 @@ public class Assignments {
     public Uni<ConversationRow> assignByHand(String tenantId, String conversationId, String agentId, String actorId,
                                              String how) {
         // Conversation row first, then the agent's: the order the dispatcher locks them in.
+        long[] recorded = {0};
         return forceClaim(tenantId, agentId, false).flatMap(claimed -> store.pool().withTransaction(conn -> conn
                         .preparedQuery("""
                                 update conversations set state = 'open', assignee_id = $3, assigned_at = now(), hold = null, offline_until = null, reassign_excluded = null
@@ -348,14 +352,14 @@ public class Assignments {
                                 return Uni.createFrom().<Void>failure(Problem.notFound("agent"));
                             }
                             return store.log().append(conn, DomainEvent.Assigned.byHand(tenantId, conversationId, actorId, agentId,
-                                    how, claimed)).replaceWithVoid();
+                                    how, claimed)).invoke(id -> recorded[0] = id).replaceWithVoid();
                         })
                         .flatMap(v -> conn.preparedQuery("select " + ConversationRow.COLUMNS + " where c.id = $1")
                                 .execute(Tuple.of(UUID.fromString(conversationId))))
                         .map(rows -> ConversationStore.firstConversation(rows).orElseThrow()))
                 .onFailure().call(e -> liveState.release(tenantId, agentId)))
                 .call(row -> liveState.current(tenantId, agentId)
-                        .flatMap(st -> announce(List.of(new Assignment(DomainEvent.Assigned.byHand(tenantId, row.id(), actorId,
+                        .flatMap(st -> announce(List.of(new Assignment(recorded[0], DomainEvent.Assigned.byHand(tenantId, row.id(), actorId,
                                 agentId, how, -1), row.visitorId(), row.assigneeName(), st.status().wire(), st.load(),
                                 st.maxConcurrent()))))
                         .onFailure().recoverWithNull())
@@ -414,7 +418,7 @@ public class Assignments {
                 .flatMap(history -> transfers(tenantId, done).flatMap(transfers -> {
                     List<Committed> events = new ArrayList<>(done.size());
                     for (Assignment a : done) {
-                        events.add(Committed.of(a.event(), Facts.visitor(a.visitorId()).withAgent(a.agentId(), a.agentName())
+                        events.add(Committed.of(a.eventId(), a.event(), Facts.visitor(a.visitorId()).withAgent(a.agentId(), a.agentName())
                                 .withFigures(new Facts.Figures(a.status(), a.load(), a.maxConcurrent()))
                                 .withHistory(history.get(a.conversationId()))
                                 .withTransfer(transfers.get(a.conversationId()))));

@@ -15,6 +15,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -42,10 +43,15 @@ public class ConversationResource {
     private final Transfers transfers;
     private final Participants participants;
     private final Surveys surveys;
+    private final Stars stars;
+    private final BatchActions batches;
 
     ConversationResource(CurrentCaller current, ConversationStore store, ConversationService service,
                          Assignments assignments, AgentStore agents, ConversationAccess access,
-                         Transfers transfers, Participants participants, Surveys surveys) {
+                         Transfers transfers, Participants participants, Surveys surveys, Stars stars,
+                         BatchActions batches) {
+        this.stars = stars;
+        this.batches = batches;
         this.transfers = transfers;
         this.participants = participants;
         this.surveys = surveys;
@@ -65,7 +71,8 @@ public class ConversationResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     public Uni<List<ConversationView>> list(@QueryParam("state") String state,
-                                            @QueryParam("limit") @DefaultValue("100") int limit) {
+                                            @QueryParam("limit") @DefaultValue("100") int limit,
+                                            @QueryParam("starred") String starred) {
         Caller caller = current.staff();
         if (state != null && !List.of("open", "queued", "closed").contains(state)) {
             throw Problem.invalid("state", "must be open, queued or closed");
@@ -73,15 +80,22 @@ public class ConversationResource {
         if (limit < 1 || limit > MAX_PAGE) {
             throw Problem.invalid("limit", "must be between 1 and " + MAX_PAGE);
         }
+        if (starred != null && !List.of("true", "false").contains(starred)) {
+            throw Problem.invalid("starred", "must be true or false");
+        }
+        boolean onlyStarred = "true".equals(starred);
+        String star = "exists (select 1 from conversation_stars st where st.user_id = $3 and st.conversation_id = c.id)";
         // An agent's own part: assigned to them, waiting, or one they are an invited expert in (C7).
+        // Their stars (C3) are theirs to keep: every starred conversation they may still see.
         String visibility = VisibilitySql.forCaller(caller, "c", "$1", "$3")
-                + (caller.seesWholeTenant() ? "" : " and (c.assignee_id = $3 or c.state = 'queued'"
+                + (onlyStarred ? " and " + star : caller.seesWholeTenant() ? "" : " and (c.assignee_id = $3 or c.state = 'queued'"
                 + " or exists (select 1 from conversation_participants p where p.conversation_id = c.id and p.user_id = $3))");
         // Both use messages' (conversation_id, seq) key: only the tail of each conversation is read.
         String sql = "select (select count(*) from messages m where m.conversation_id = c.id and m.seq > c.agent_read_seq"
                 + " and m.sender_kind = 'visitor') as unread,"
                 + " (select left(m.text, " + PREVIEW_CHARS + ") from messages m where m.conversation_id = c.id"
-                + " order by m.seq desc limit 1) as preview, c.rating as rating_score, " + ConversationRow.COLUMNS
+                + " order by m.seq desc limit 1) as preview, c.rating as rating_score, " + star + " as starred, "
+                + ConversationRow.COLUMNS
                 + " where c.tenant_id = $1 and ($2::text is null or c.state = $2) and " + visibility
                 + " order by coalesce(c.last_visitor_message_at, c.created_at) desc limit $4";
         return store.pool().preparedQuery(sql)
@@ -90,7 +104,8 @@ public class ConversationResource {
                     List<ConversationView> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(ConversationView.of(ConversationRow.from(r), r.getLong("unread").intValue(),
-                                r.getString("preview")).withScore(r.getInteger("rating_score")));
+                                r.getString("preview")).withScore(r.getInteger("rating_score"))
+                                .withStarred(r.getBoolean("starred")));
                     }
                     return out;
                 });
@@ -100,7 +115,34 @@ public class ConversationResource {
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
     public Uni<ConversationView> get(@PathParam("id") String id) {
-        return access.visible(current.staff(), uuid(id)).flatMap(this::withTeamwork);
+        Caller caller = current.staff();
+        return access.visible(caller, uuid(id)).flatMap(this::withTeamwork)
+                .flatMap(v -> stars.starred(caller, v.id()).map(v::withStarred));
+    }
+
+    // ---------------------------------------------------------------- stars and batches (C3, C4)
+
+    @PUT
+    @Path("/{id}/star")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    @Operation(summary = "Star a conversation the caller may see, for the caller only")
+    public Uni<Void> star(@PathParam("id") String id) {
+        return stars.star(current.staff(), uuid(id));
+    }
+
+    @DELETE
+    @Path("/{id}/star")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    public Uni<Void> unstar(@PathParam("id") String id) {
+        return stars.unstar(current.staff(), uuid(id));
+    }
+
+    @POST
+    @Path("/batch")
+    @RolesAllowed({Roles.ADMIN, Roles.SUPERVISOR, Roles.AGENT})
+    @Operation(summary = "Mark read or close up to 200 conversations, each wholly or not at all")
+    public Uni<BatchActions.Results> batch(BatchActions.Request body) {
+        return batches.run(current.staff(), body);
     }
 
     /** The conversation with its experts, rating and number of transfers (C6-C8). */

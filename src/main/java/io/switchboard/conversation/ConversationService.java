@@ -308,6 +308,16 @@ public class ConversationService {
                 .replaceWith(List.of());
     }
 
+    /**
+     * Marks everything in the conversation read by staff, as a {@code read} frame up to its
+     * last message would (C4's batch mark-read), and tells the visitor.
+     */
+    public Uni<Void> staffReadAll(Caller staff, String conversationId) {
+        return staffConversation(staff, conversationId, false)
+                .call(c -> store.markRead(c.tenantId(), c.id(), false, c.lastSeq()))
+                .flatMap(c -> publisher.toVisitor(c.tenantId(), c.visitorId(), frames.read(c.id(), c.lastSeq())));
+    }
+
     /** Closes a conversation by REST; 409 when it is already closed. */
     public Uni<ConversationRow> closeByStaff(Caller staff, String conversationId) {
         return staffClose(staff, conversationId)
@@ -328,18 +338,20 @@ public class ConversationService {
      */
     public Uni<Optional<Instant>> closeSilent(String tenantId, String conversationId, Duration silence, int minutes) {
         String text = "Closed after " + minutes + " minute" + (minutes == 1 ? "" : "s") + " without a message from the visitor.";
-        record Done(Silence.Verdict verdict, ConversationStore.Closed closed, long seq) {}
+        record Done(Silence.Verdict verdict, ConversationStore.Closed closed, long seq, long eventId) {}
         return store.pool().withTransaction(conn -> TimerDeadlines.lockFacts(conn, tenantId, conversationId).flatMap(found -> {
                     if (found.isEmpty()) {
-                        return Uni.createFrom().item(new Done(new Silence.Verdict(false, null), null, -1));
+                        return Uni.createFrom().item(new Done(new Silence.Verdict(false, null), null, -1, 0));
                     }
                     TimerDeadlines.Read read = found.get();
                     Silence.Verdict verdict = Silence.judge(Silence.closeDueAt(read.facts(), silence), read.now());
                     if (!verdict.fire()) {
-                        return Uni.createFrom().item(new Done(verdict, null, -1));
+                        return Uni.createFrom().item(new Done(verdict, null, -1, 0));
                     }
+                    long[] recorded = {0};
                     return store.appendSystem(conn, tenantId, conversationId, text, "auto_closed")
-                            .call(seq -> store.log().append(conn, new DomainEvent.AutoClosed(tenantId, conversationId, minutes)))
+                            .call(seq -> store.log().append(conn, new DomainEvent.AutoClosed(tenantId, conversationId, minutes))
+                                    .invoke(id -> recorded[0] = id))
                             .flatMap(seq -> store.close(conn, tenantId, conversationId, "timeout", DomainEvent.Actor.SYSTEM)
                                     .map(closed -> {
                                         // The row is locked and open: the close cannot miss. Should it, the
@@ -347,7 +359,7 @@ public class ConversationService {
                                         if (closed.isEmpty()) {
                                             throw new IllegalStateException("auto-close found conversation " + conversationId + " closed");
                                         }
-                                        return new Done(verdict, closed.get(), seq);
+                                        return new Done(verdict, closed.get(), seq, recorded[0]);
                                     }));
                 }))
                 .flatMap(done -> {
@@ -357,7 +369,7 @@ public class ConversationService {
                     // After commit: the line, then the close, to the visitor and the assignee.
                     ConversationStore.Closed closed = done.closed();
                     MessageView line = MessageView.system(conversationId, done.seq(), text, false, Instant.now(), "auto_closed");
-                    Committed autoClosed = Committed.of(new DomainEvent.AutoClosed(tenantId, conversationId, minutes),
+                    Committed autoClosed = Committed.of(done.eventId(), new DomainEvent.AutoClosed(tenantId, conversationId, minutes),
                             Facts.visitor(closed.visitorId()).withAgent(closed.assigneeId(), null).withLine(line)
                                     .withExperts(closed.experts()));
                     return afterClose(tenantId, closed, List.of(autoClosed)).onFailure().recoverWithNull()
@@ -386,7 +398,7 @@ public class ConversationService {
         Uni<Facts.Figures> figures = agentId == null ? Uni.createFrom().nullItem() : assignments.giveBack(tenantId, agentId);
         return figures.flatMap(f -> {
             List<Committed> events = new ArrayList<>(before);
-            events.add(Committed.of(closed.event(), Facts.visitor(closed.visitorId()).withAgent(agentId, null).withFigures(f)
+            events.add(Committed.of(closed.eventId(), closed.event(), Facts.visitor(closed.visitorId()).withAgent(agentId, null).withFigures(f)
                     .withExperts(closed.experts())));
             if (agentId != null) {
                 events.add(Committed.of(new DomainEvent.CapacityFreed(tenantId, agentId)));

@@ -49,7 +49,7 @@ public class ConversationStore {
 
     /** What a close changed: the agent whose capacity it frees (null if it was queued), and the event it recorded. */
     public record Closed(String visitorId, String assigneeId, String groupId, boolean wasQueued, DomainEvent.Closed event,
-                         List<String> experts) {}
+                         List<String> experts, long eventId) {}
 
     private final Pool pool;
     private final EventLog log;
@@ -235,8 +235,9 @@ public class ConversationStore {
                     DomainEvent.Closed event = new DomainEvent.Closed(tenantId, conversationId, actor, reason);
                     Closed closed = new Closed(ConversationRow.str(r.getUUID("visitor_id")),
                             ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("group_id")),
-                            "queued".equals(r.getString("prev_state")), event, List.of(r.getArrayOfStrings("experts")));
-                    return log.append(conn, event).replaceWith(Optional.of(closed));
+                            "queued".equals(r.getString("prev_state")), event, List.of(r.getArrayOfStrings("experts")), 0);
+                    return log.append(conn, event).map(id -> Optional.of(new Closed(closed.visitorId(), closed.assigneeId(),
+                            closed.groupId(), closed.wasQueued(), event, closed.experts(), id)));
                 });
     }
 

@@ -21,7 +21,7 @@ public record ConversationView(String id, String state, String channelId, String
                                Instant firstAgentReplyAt, Instant lastVisitorMessageAt, Instant lastAgentMessageAt,
                                Instant closedAt, String closeReason, int visitorReadSeq, int agentReadSeq,
                                Integer unread, String preview, List<Participants.Expert> participants,
-                               Optional<Object> rating, Integer transfers) {
+                               Optional<Object> rating, Integer transfers, Boolean starred) {
 
     public record Party(String id, String name) {}
 
@@ -39,20 +39,27 @@ public record ConversationView(String id, String state, String channelId, String
                 c.assigneeId() == null ? null : new Party(c.assigneeId(), c.assigneeName()),
                 c.lastSeq(), c.createdAt(), c.queuedAt(), c.assignedAt(), c.firstAgentReplyAt(),
                 c.lastVisitorMessageAt(), c.lastAgentMessageAt(), c.closedAt(), c.closeReason(),
-                c.visitorReadSeq(), c.agentReadSeq(), unread, preview, null, null, null);
+                c.visitorReadSeq(), c.agentReadSeq(), unread, preview, null, null, null, null);
     }
 
     /** A list row with its rating's score (null while unrated). */
     ConversationView withScore(Integer score) {
         return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
                 firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
-                agentReadSeq, unread, preview, participants, Optional.ofNullable(score), transfers);
+                agentReadSeq, unread, preview, participants, Optional.ofNullable(score), transfers, starred);
     }
 
     /** The conversation with its experts, rating ({score, comment, at} or null) and number of transfers. */
     ConversationView withTeamwork(List<Participants.Expert> experts, Surveys.Rating rated, int transferCount) {
         return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
                 firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
-                agentReadSeq, unread, preview, experts, Optional.ofNullable(rated), transferCount);
+                agentReadSeq, unread, preview, experts, Optional.ofNullable(rated), transferCount, starred);
+    }
+
+    /** Whether the caller starred it (C3): lists and the conversation itself say so; other views leave it out. */
+    ConversationView withStarred(boolean starredByCaller) {
+        return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
+                firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
+                agentReadSeq, unread, preview, participants, rating, transfers, starredByCaller);
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.conversation;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.event.DeliveryConfig;
 import io.switchboard.event.Publisher;
 import io.switchboard.protocol.ServerFrames;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -99,7 +99,7 @@ public class Participants {
                             })
                             .flatMap(x -> events.append(conn, joined)))
                                 // After commit: the expert's console opens the conversation and reads its history.
-                                .call(x -> fanOut.publish(Committed.of(joined, Facts.NONE.withActorName(caller.name()))));
+                                .call(id -> fanOut.publish(Committed.of(id, joined, Facts.NONE.withActorName(caller.name()))));
                     })
                     .flatMap(x -> of(c.tenantId(), c.id()));
         });
@@ -126,7 +126,7 @@ public class Participants {
                                 }
                                 return events.append(conn, left);
                             }))
-                    .flatMap(x -> fanOut.publish(Committed.of(left, Facts.NONE)));
+                    .flatMap(id -> fanOut.publish(Committed.of(id, left, Facts.NONE)));
         });
     }
 

@@ -177,11 +177,10 @@ public class RuleRouting {
                                 where id = $1 and tenant_id = $2 and state = 'queued' and """ + NOT_YET_PLACED)
                         .execute(Tuple.tuple(java.util.Arrays.asList(UUID.fromString(c.id()), UUID.fromString(c.tenantId()),
                                 UUID.fromString(group), UUID.fromString(rule.id()), hold, (int) OFFLINE_KEEP.toDays())))
-                        .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
-                                : store.log().append(conn, new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, null))
-                                        .replaceWith(true)))
-                .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
-                        : fanOut.publish(Committed.of(new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, text),
+                        .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(0L)
+                                : store.log().append(conn, new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, null))))
+                .flatMap(id -> id == 0 ? Uni.createFrom().voidItem()
+                        : fanOut.publish(Committed.of(id, new DomainEvent.OutOfHours(c.tenantId(), c.id(), group, why, text),
                                 Facts.visitor(c.visitorId()))));
     }
 
@@ -190,11 +189,11 @@ public class RuleRouting {
                                 update conversations set group_id = null, hold = 'unmatched'
                                 where id = $1 and tenant_id = $2 and state = 'queued' and """ + NOT_YET_PLACED)
                         .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId())))
-                        .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(false)
-                                : store.log().append(conn, new DomainEvent.Unmatched(c.tenantId(), c.id())).replaceWith(true)))
+                        .flatMap(r -> r.rowCount() == 0 ? Uni.createFrom().item(0L)
+                                : store.log().append(conn, new DomainEvent.Unmatched(c.tenantId(), c.id()))))
                 // The tenant's admins and supervisors hear of it at once (the fan-out knows who they are).
-                .flatMap(placed -> !placed ? Uni.createFrom().voidItem()
-                        : fanOut.publish(Committed.of(new DomainEvent.Unmatched(c.tenantId(), c.id()))));
+                .flatMap(id -> id == 0 ? Uni.createFrom().voidItem()
+                        : fanOut.publish(Committed.of(id, new DomainEvent.Unmatched(c.tenantId(), c.id()), Facts.NONE)));
     }
 
     /** The first of the open groups with a member online who serves the channel, or null when nobody is. */

@@ -68,7 +68,7 @@ public class SilentAgents {
                                 Row r = ConversationStore.first(rows).orElseThrow(
                                         () -> new IllegalStateException("auto-reassign found conversation " + conversationId + " changed"));
                                 String silent = r.getUUID("silent").toString();
-                                String[] out = {r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("group_id")), silent, null};
+                                String[] out = {r.getUUID("visitor_id").toString(), ConversationRow.str(r.getUUID("group_id")), silent, null, null};
                                 String[] experts = r.getArrayOfStrings("experts");
                                 List<String> inConversation = experts == null ? List.of() : List.of(experts);
                                 return store.appendSystem(conn, tenantId, conversationId, text, "reassigned")
@@ -76,6 +76,7 @@ public class SilentAgents {
                                             out[3] = Long.toString(seq);
                                             return store.log().append(conn, new DomainEvent.Reassigned(tenantId, conversationId, silent, minutes));
                                         })
+                                        .invoke(id -> out[4] = Long.toString(id))
                                         .replaceWith(new Done(verdict, out, inConversation));
                             });
                 }))
@@ -90,7 +91,8 @@ public class SilentAgents {
                             text, false, java.time.Instant.now(), "reassigned");
                     // Capacity back first, so the fan-out gives the agent their figures after it.
                     return assignments.giveBack(tenantId, silent)
-                            .flatMap(figures -> fanOut.publish(Committed.of(new DomainEvent.Reassigned(tenantId, conversationId,
+                            .flatMap(figures -> fanOut.publish(Committed.of(Long.parseLong(done.taken()[4]),
+                                    new DomainEvent.Reassigned(tenantId, conversationId,
                                     silent, minutes), Facts.visitor(visitorId).withLine(line).withFigures(figures)
                                     .withExperts(done.experts()))))
                             .onFailure().recoverWithNull()

@@ -76,6 +76,7 @@ public class Surveys {
     private Uni<Instant> ask(ConversationRow c, String actorId) {
         DomainEvent.SurveySent event = new DomainEvent.SurveySent(c.tenantId(), c.id(),
                 actorId == null ? DomainEvent.Actor.SYSTEM : DomainEvent.Actor.staff(actorId));
+        long[] recorded = {0};
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 insert into conversation_surveys (conversation_id, tenant_id, sent_by) values ($1, $2, $3)
                                 on conflict (conversation_id) do nothing returning sent_at""")
@@ -87,10 +88,10 @@ public class Surveys {
                                 return Uni.createFrom().<Instant>nullItem();
                             }
                             Instant sent = it.next().getOffsetDateTime("sent_at").toInstant();
-                            return events.append(conn, event).replaceWith(sent);
+                            return events.append(conn, event).invoke(id -> recorded[0] = id).replaceWith(sent);
                         }))
                 .call(sent -> sent == null ? Uni.createFrom().voidItem()
-                        : fanOut.publish(Committed.of(event, Facts.visitor(c.visitorId()))));
+                        : fanOut.publish(Committed.of(recorded[0], event, Facts.visitor(c.visitorId()))));
     }
 
     /**
@@ -111,6 +112,7 @@ public class Surveys {
         UUID id = UUID.fromString(c.id());
         UUID tenant = UUID.fromString(c.tenantId());
         DomainEvent.Rated event = new DomainEvent.Rated(c.tenantId(), c.id(), DomainEvent.Actor.visitor(c.visitorId()), score, text);
+        long[] recorded = {0};
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 insert into conversation_surveys (conversation_id, tenant_id, score, comment, rated_at)
                                 values ($1, $2, $3, $4, now())
@@ -130,6 +132,7 @@ public class Surveys {
                                             where id = $1 and tenant_id = $2""")
                                     .execute(Tuple.of(id, tenant, score, text))
                                     .flatMap(x -> events.append(conn, event))
+                                    .invoke(eventId -> recorded[0] = eventId)
                                     .flatMap(x -> conn.preparedQuery(
                                                     "select user_id from conversation_participants where conversation_id = $1")
                                             .execute(Tuple.of(id)))
@@ -143,7 +146,7 @@ public class Surveys {
                                                 .withSurveySentBy(sentBy == null ? null : sentBy.toString());
                                     });
                         }))
-                .flatMap(facts -> fanOut.publish(Committed.of(event, facts)));
+                .flatMap(facts -> fanOut.publish(Committed.of(recorded[0], event, facts)));
     }
 
     /** Appends {@code survey} to a visitor's resume when the conversation's survey is still unanswered. */

@@ -14,6 +14,7 @@ import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.TransferTargets;
 import io.switchboard.routing.WorkingHours;
 import io.switchboard.routing.live.LiveAgents;
+import io.switchboard.search.SearchTokens;
 import io.switchboard.security.Caller;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -196,8 +197,8 @@ public class Transfers {
         }).flatMap(c -> store.find(caller.tenantId(), c.id())).map(found -> found.orElseThrow(() -> Problem.notFound("conversation")));
     }
 
-    /** What a transfer's transaction wrote: the transcript lines' numbers and who else is in the conversation. */
-    private record Moved(DomainEvent.Transferred event, long lineSeq, long noteSeq, List<String> experts) {}
+    /** What a transfer's transaction wrote: its event's id, the transcript lines' numbers and who else is in the conversation. */
+    private record Moved(long id, DomainEvent.Transferred event, long lineSeq, long noteSeq, List<String> experts) {}
 
     private Uni<ConversationRow> toAgent(Caller caller, ConversationRow c, String agentId, String note) {
         if (agentId.equals(c.assigneeId())) {
@@ -265,7 +266,7 @@ public class Transfers {
 
     /** The transcript lines and the event, in the transfer's transaction. */
     private Uni<Moved> record(SqlClient conn, Caller caller, ConversationRow c, String line, String note, DomainEvent.Target to) {
-        long[] seqs = {0, 0};
+        long[] seqs = {0, 0, 0};
         DomainEvent.Transferred event = new DomainEvent.Transferred(c.tenantId(), c.id(), DomainEvent.Actor.staff(caller.id()),
                 c.assigneeId(), to, note);
         return store.appendSystem(conn, c.tenantId(), c.id(), line, LINE_EVENT)
@@ -277,12 +278,15 @@ public class Transfers {
                     seqs[1] = seq;
                     return events.append(conn, event);
                 })
-                .flatMap(x -> conn.preparedQuery("select user_id from conversation_participants where conversation_id = $1")
-                        .execute(Tuple.of(UUID.fromString(c.id()))))
+                .flatMap(id -> {
+                    seqs[2] = id;
+                    return conn.preparedQuery("select user_id from conversation_participants where conversation_id = $1")
+                        .execute(Tuple.of(UUID.fromString(c.id())));
+                })
                 .map(rows -> {
                     List<String> experts = new ArrayList<>();
                     rows.forEach(r -> experts.add(r.getUUID("user_id").toString()));
-                    return new Moved(event, seqs[0], seqs[1], experts);
+                    return new Moved(seqs[2], event, seqs[0], seqs[1], experts);
                 });
     }
 
@@ -295,15 +299,19 @@ public class Transfers {
         return "Transfer note from " + caller.name() + ": " + note;
     }
 
-    /** The note as an internal system line: staff read it in the transcript, the visitor never. */
+    /**
+     * The note as an internal system line: staff read it in the transcript, the visitor never.
+     * Unlike other system lines a person wrote it, so search finds it (C5), as an internal note.
+     */
     private static Uni<Long> appendNote(SqlClient conn, ConversationRow c, String text) {
         return conn.preparedQuery("""
                         with bump as (
                           update conversations set last_seq = last_seq + 1 where id = $1 and tenant_id = $2 returning last_seq
                         )
-                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, internal, event)
-                        select $2, $1, last_seq, 'system', $3, true, $4 from bump returning seq""")
-                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), text, NOTE_EVENT))
+                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, internal, event, search)
+                        select $2, $1, last_seq, 'system', $3, true, $4, array_to_tsvector($5::text[]) from bump returning seq""")
+                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), text, NOTE_EVENT,
+                        SearchTokens.indexArray(text)))
                 .map(rows -> rows.iterator().next().getInteger("seq").longValue());
     }
 
@@ -320,7 +328,7 @@ public class Transfers {
         return store.openings(tenantId, List.of(c.id()), Integer.MAX_VALUE)
                 .onFailure().recoverWithItem(Map.of())
                 .flatMap(history -> liveState.current(tenantId, agentId).flatMap(st -> figuresOf(tenantId, from)
-                        .flatMap(fromFigures -> fanOut.publish(Committed.of(moved.event(), facts(caller, c, note, line, moved)
+                        .flatMap(fromFigures -> fanOut.publish(Committed.of(moved.id(), moved.event(), facts(caller, c, note, line, moved)
                                 .withAgent(agentId, name)
                                 .withFigures(new Facts.Figures(st.status().wire(), st.load(), st.maxConcurrent()))
                                 .withHistory(history.get(c.id()))
@@ -345,7 +353,7 @@ public class Transfers {
         return fromFigures
                 .flatMap(figures -> {
                     List<Committed> out = new ArrayList<>(2);
-                    out.add(Committed.of(moved.event(), facts(caller, c, note, line, moved).withFromFigures(figures)));
+                    out.add(Committed.of(moved.id(), moved.event(), facts(caller, c, note, line, moved).withFromFigures(figures)));
                     if (from != null) {
                         out.add(Committed.of(new DomainEvent.CapacityFreed(tenantId, from)));
                     }

@@ -43,7 +43,7 @@ public final class VisibilitySql {
     }
 
     /** The predicate for a caller: everything for supervisors and admins, the agent rule for agents, nothing for others. */
-    static String forCaller(io.switchboard.security.Caller caller, String c, String tenant, String user) {
+    public static String forCaller(io.switchboard.security.Caller caller, String c, String tenant, String user) {
         // The user parameter stays in the statement either way, so PostgreSQL can type it.
         if (caller.seesWholeTenant()) {
             return "(" + user + "::uuid is not null)";

@@ -28,23 +28,65 @@ public class FanOut {
     private final FanOutTable table;
     private final Pool pool;
     private final Instance<Reaction> reactions;
+    private final GatheredMarks marks;
 
-    FanOut(Publisher publisher, ServerFrames frames, Pool pool, Instance<Reaction> reactions) {
+    private final io.switchboard.operations.Faults faults;
+
+    FanOut(Publisher publisher, ServerFrames frames, Pool pool, Instance<Reaction> reactions, io.vertx.core.Vertx vertx,
+           DeliveryConfig config, io.switchboard.operations.Faults faults) {
+        this.faults = faults;
         this.publisher = publisher;
         this.table = new FanOutTable(frames);
         this.pool = pool;
         this.reactions = reactions;
+        this.marks = new GatheredMarks(pool, vertx, "event_deliveries", "event_id", config.markLinger(), config.markBatch());
     }
 
     public Uni<Void> publish(Committed committed) {
         return publish(List.of(committed));
     }
 
-    /** Publishes the events' frames, in order, and then reacts to them. Never fails. */
+    /**
+     * Publishes the events' frames, in order, marks the recorded ones delivered once Redis took
+     * them all, and then reacts to them. Never fails: what did not go out stays recorded and
+     * the event sweep publishes it after the grace period.
+     */
     public Uni<Void> publish(List<Committed> committed) {
         if (committed.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        for (Committed c : committed) {
+            faults.eventCommitted(c.event().kind());
+        }
+        return send(committed).flatMap(all -> {
+            if (all.delivered()) {
+                for (Committed c : all.events()) {
+                    if (c.id() > 0) {
+                        marks.delivered(c.id());
+                    }
+                }
+            }
+            return react(all.events());
+        }).onFailure().invoke(e -> LOG.warnf(e, "fan-out of %d events failed", committed.size()))
+                .onFailure().recoverWithNull();
+    }
+
+    /**
+     * The event sweep's publish of events whose replica never announced them: the same table,
+     * no reactions (the dispatcher's own sweeps serve what freed capacity, outbox consumers
+     * read the log) and no marks (the sweep deletes the rows it claimed in its transaction).
+     * Answers whether Redis took every frame; fails only when the facts could not be completed.
+     */
+    public Uni<Boolean> republish(List<Committed> committed) {
+        if (committed.isEmpty()) {
+            return Uni.createFrom().item(true);
+        }
+        return send(committed).map(Sent::delivered);
+    }
+
+    private record Sent(List<Committed> events, boolean delivered) {}
+
+    private Uni<Sent> send(List<Committed> committed) {
         return withSupervisors(committed, 0).flatMap(all -> {
             List<Publisher.Delivery> deliveries = new ArrayList<>(all.size() * 4);
             for (Committed c : all) {
@@ -54,9 +96,8 @@ public class FanOut {
                             : publisher.staff(tenantId, s.to().id(), s.frame()));
                 }
             }
-            return publisher.together(deliveries).replaceWith(all);
-        }).flatMap(this::react).onFailure().invoke(e -> LOG.warnf(e, "fan-out of %d events failed", committed.size()))
-                .onFailure().recoverWithNull();
+            return publisher.delivered(deliveries).map(ok -> new Sent(all, ok));
+        });
     }
 
     private Uni<Void> react(List<Committed> all) {
@@ -78,7 +119,7 @@ public class FanOut {
                 int at = i;
                 return supervisors(c.event().tenantId()).flatMap(ids -> {
                     List<Committed> out = new ArrayList<>(in);
-                    out.set(at, new Committed(c.event(), c.facts().withSupervisors(ids)));
+                    out.set(at, new Committed(c.id(), c.event(), c.facts().withSupervisors(ids)));
                     return withSupervisors(out, at + 1);
                 });
             }

@@ -37,6 +37,21 @@ public final class FanOutTable {
 
     static final String UNMATCHED_TEXT = "A conversation matched no routing rule: assign it by hand";
 
+    /**
+     * The kinds somebody hears of by socket: recording one also records it for delivery
+     * ({@code event_deliveries}), so its frames go out even when the replica that committed it
+     * dies before its fan-out. Every kind {@link #deliveries} has a row for, and no other
+     * (FanOutTableTest checks both ways).
+     */
+    public static final java.util.Set<String> ANNOUNCED = java.util.Set.of("assigned", "reassigned", "auto_closed",
+            "closed", "expired", "out_of_hours", "unmatched", "agent_status_changed", "agent_limit_changed",
+            "transferred", "participant_joined", "participant_left", "survey_sent", "rated");
+
+    /** Whether somebody hears of {@code kind} by socket. */
+    public static boolean announces(String kind) {
+        return ANNOUNCED.contains(kind);
+    }
+
     private final ServerFrames frames;
     private final TeamworkFrames teamwork;
 

@@ -45,4 +45,7 @@ public sealed interface ClientFrame {
 
     /** {@code status}: a staff member changes their own status. */
     record SetStatus(String status) implements ClientFrame {}
+
+    /** A page the visitor opened (F4): its address, title and referrer, as their browser tells them. */
+    record Page(String url, String title, String referrer) implements ClientFrame {}
 }

@@ -24,6 +24,8 @@ public final class FrameCodec {
     public static final int MAX_RESUME_CURSORS = 500;
     /** Attachments one message may carry (C1). */
     public static final int MAX_ATTACHMENTS = 10;
+    public static final int MAX_URL_CHARS = 2048;
+    public static final int MAX_TITLE_CHARS = 300;
 
     private final ObjectMapper mapper;
 
@@ -74,6 +76,12 @@ public final class FrameCodec {
                         throw new Invalid(FrameError.UNKNOWN_TYPE, "'rate' is a visitor frame");
                     }
                     yield Decoded.ok(rate(root));
+                }
+                case "page" -> {
+                    if (side != Side.VISITOR) {
+                        throw new Invalid(FrameError.UNKNOWN_TYPE, "'page' is a visitor frame");
+                    }
+                    yield Decoded.ok(page(root));
                 }
                 case "status" -> {
                     if (side != Side.STAFF) {
@@ -174,6 +182,37 @@ public final class FrameCodec {
             throw new Invalid("'comment' must be at most " + MAX_COMMENT_CHARS + " characters");
         }
         return new ClientFrame.Rate(conversationId(root, true), score.asInt(), comment);
+    }
+
+    /**
+     * A page report: an http(s) address is required (anything else, a {@code javascript:} one
+     * above all, would become a link in the console); a title is cut to length rather than
+     * refused; a referrer that is no web address (an app's, say) is dropped.
+     */
+    private ClientFrame.Page page(JsonNode root) {
+        String url = requiredText(root, "url");
+        if (url.length() > MAX_URL_CHARS || !isWebAddress(url)) {
+            throw new Invalid("'url' must be an http or https address of at most " + MAX_URL_CHARS + " characters");
+        }
+        String title = optText(root, "title");
+        if (title != null) {
+            title = title.strip();
+            title = title.isEmpty() ? null : title.length() > MAX_TITLE_CHARS ? title.substring(0, MAX_TITLE_CHARS) : title;
+        }
+        String referrer = optText(root, "referrer");
+        if (referrer != null && (referrer.length() > MAX_URL_CHARS || !isWebAddress(referrer))) {
+            referrer = null;
+        }
+        return new ClientFrame.Page(url, title, referrer);
+    }
+
+    private static boolean isWebAddress(String s) {
+        try {
+            java.net.URI u = java.net.URI.create(s);
+            return u.getHost() != null && ("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private ClientFrame.SetStatus status(JsonNode root) {

@@ -41,14 +41,17 @@ class LaunchGuard {
     private final DemoConfig demo;
     private final BootstrapConfig bootstrap;
     private final Optional<String> haltAfterCommitText;
+    private final Optional<String> haltAfterEventKind;
 
     LaunchGuard(@ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> publicKeyLocation,
                 @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicKeyInline,
                 @ConfigProperty(name = "smallrye.jwt.sign.key.location") Optional<String> privateKeyLocation,
                 @ConfigProperty(name = "smallrye.jwt.sign.key") Optional<String> privateKeyInline,
                 DemoConfig demo, BootstrapConfig bootstrap,
-                @ConfigProperty(name = Faults.HALT_AFTER_COMMIT_TEXT) Optional<String> haltAfterCommitText) {
+                @ConfigProperty(name = Faults.HALT_AFTER_COMMIT_TEXT) Optional<String> haltAfterCommitText,
+                @ConfigProperty(name = Faults.HALT_AFTER_EVENT_KIND) Optional<String> haltAfterEventKind) {
         this.haltAfterCommitText = haltAfterCommitText;
+        this.haltAfterEventKind = haltAfterEventKind;
         this.publicKeyLocation = publicKeyLocation;
         this.publicKeyInline = publicKeyInline;
         this.privateKeyLocation = privateKeyLocation;
@@ -65,7 +68,8 @@ class LaunchGuard {
         List<String> refusals = new ArrayList<>(LaunchSafety.refusals(
                 key(publicKeyLocation, publicKeyInline), key(privateKeyLocation, privateKeyInline),
                 demo.enabled(), bootstrap.adminPassword()));
-        refusals.addAll(LaunchSafety.faultRefusals(haltAfterCommitText,
+        refusals.addAll(LaunchSafety.faultRefusals(java.util.Map.of(Faults.HALT_AFTER_COMMIT_TEXT, haltAfterCommitText,
+                        Faults.HALT_AFTER_EVENT_KIND, haltAfterEventKind),
                 ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles()));
         if (refusals.isEmpty()) {
             return;

@@ -122,15 +122,27 @@ public final class LaunchSafety {
      * hook left behind in an environment file must not take a replica down in production.
      */
     public static List<String> faultRefusals(Optional<String> haltAfterCommitText, List<String> profiles) {
-        if (haltAfterCommitText.filter(t -> !t.isEmpty()).isEmpty() || profiles.contains(FAULTS_PROFILE)) {
+        return faultRefusals(java.util.Map.of(FAULT_HALT_AFTER_COMMIT, haltAfterCommitText), profiles);
+    }
+
+    /** The same for every hook given, by its setting's name. */
+    public static List<String> faultRefusals(java.util.Map<String, Optional<String>> hooks, List<String> profiles) {
+        if (profiles.contains(FAULTS_PROFILE)) {
             return List.of();
         }
-        return List.of(FAULT_HALT_AFTER_COMMIT + " is a fault hook for tests that halts this replica after a commit:"
-                + " unset it in production (it is honoured only under the '" + FAULTS_PROFILE + "' profile)");
+        List<String> out = new ArrayList<>();
+        hooks.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(hook -> {
+            if (hook.getValue().filter(t -> !t.isEmpty()).isPresent()) {
+                out.add(hook.getKey() + " is a fault hook for tests that halts this replica after a commit:"
+                        + " unset it in production (it is honoured only under the '" + FAULTS_PROFILE + "' profile)");
+            }
+        });
+        return out;
     }
 
     /** Named here as well as in Faults so that this class stays free of CDI beans. */
     static final String FAULT_HALT_AFTER_COMMIT = "switchboard.faults.halt-after-commit-text";
+    static final String FAULT_HALT_AFTER_EVENT = "switchboard.faults.halt-after-event-kind";
     static final String FAULTS_PROFILE = "faults";
 
     static boolean weak(String password) {

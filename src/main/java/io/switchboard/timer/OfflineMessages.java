@@ -60,13 +60,17 @@ public class OfflineMessages {
                           -- DomainEvent.Expired, for each: its kind, actor and data.
                           select tenant_id, id, 'expired', 'system', $1::jsonb
                           from expired
+                          returning id as event_id, conversation_id
+                        ), delivered as (
+                          -- Recorded for delivery, as EventLog records every announced event (V16).
+                          insert into event_deliveries (event_id) select event_id from logged
                         )
-                        select id, tenant_id, visitor_id from expired""")
+                        select x.id, x.tenant_id, x.visitor_id, l.event_id from expired x join logged l on l.conversation_id = x.id""")
                 .execute(Tuple.of(EXPIRED_DATA))
                 .flatMap(rows -> {
                     List<Committed> expired = new ArrayList<>();
                     for (Row r : rows) {
-                        expired.add(Committed.of(new DomainEvent.Expired(r.getUUID("tenant_id").toString(), r.getUUID("id").toString()),
+                        expired.add(Committed.of(r.getLong("event_id"), new DomainEvent.Expired(r.getUUID("tenant_id").toString(), r.getUUID("id").toString()),
                                 Facts.visitor(r.getUUID("visitor_id").toString())));
                     }
                     return fanOut.publish(expired);

@@ -48,29 +48,14 @@ class ContentionIT {
             a.withEnv("SWITCHBOARD_IT_FULL_JIT", "true");
             b.withEnv("SWITCHBOARD_IT_FULL_JIT", "true");
         }
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     @AfterAll
     static void stop() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.stop();
-            }
-        }
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.awaitStopped();
-            }
-        }
+        Replicas.stop(app, a, b);
         if (redis != null) {
             redis.close();
-        }
-        if (app != null) {
-            app.close();
         }
     }
 

@@ -43,22 +43,12 @@ class DeliveryAfterDeathIT {
                 .withEnv("QUARKUS_PROFILE", "prod,faults")
                 .withEnv("SWITCHBOARD_FAULTS_HALT_AFTER_COMMIT_TEXT", LAST_WORD);
         b = new Replica("B", app, "it-delivery-b.log");
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     @AfterAll
     static void stop() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.kill();
-            }
-        }
-        if (app != null) {
-            app.close();
-        }
+        Replicas.kill(app, a, b);
     }
 
     @Test
@@ -110,6 +100,56 @@ class DeliveryAfterDeathIT {
             assertThat(Fixtures.count("select count(*) from messages where conversation_id = ?", conversation)).isEqualTo(2);
             assertThat(Fixtures.count("select last_seq from conversations where id = ?", conversation)).isEqualTo(2);
         } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    /**
+     * The same for a state frame: replica C commits an agent's close and halts before its
+     * fan-out. The visitor and the agent, both on B, learn of the close live from B's event
+     * sweep, the delivery row is gone, and the agent's live load, which C died before giving
+     * back, is corrected from PostgreSQL and told to their console.
+     */
+    @Test
+    void aCloseCommittedByAReplicaThatDiedBeforeItsFanOutReachesTheVisitorAndTheAgentLive() {
+        Replica c = new Replica("C", app, "it-delivery-c.log")
+                .withEnv("QUARKUS_PROFILE", "prod,faults")
+                .withEnv("SWITCHBOARD_FAULTS_HALT_AFTER_EVENT_KIND", "closed");
+        Replicas.launch(c);
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        try (Inbox console = new Inbox("console on B", WsClient.open(b.base(), "/ws/agent", login(b, agent.email())));
+             Inbox widget = Api.visitorSocket(b, team, "Kim")) {
+            console.expect("initial status", type("status"));
+            widget.send(Map.of("type", "message", "clientId", "k-1", "text", "hello"));
+            String conversation = widget.expect("ack k-1", type("ack").and(field("clientId", "k-1"))).path("conversationId").asText();
+            console.expect("assigned", frame("assigned", conversation));
+            widget.expect("assigned, visitor side", frame("assigned", conversation));
+
+            long sent = System.nanoTime();
+            String onC = login(c, agent.email());
+            try {
+                Api.call("POST", c, "/api/v1/conversations/" + conversation + "/close", onC, null);
+            } catch (IllegalStateException halted) {
+                // The answer never comes: C halted after the commit.
+            }
+            assertThat(c.awaitExit(Duration.ofSeconds(20))).as("C halted by the fault hook after the close committed").isEqualTo(137);
+            assertThat(Fixtures.count("select count(*) from conversations where id = ?::uuid and state = 'closed'", conversation))
+                    .isEqualTo(1);
+
+            widget.expect("closed, from B's sweep", frame("closed", conversation));
+            console.expect("closed, from B's sweep", frame("closed", conversation));
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(LIVE_WITHIN.plusSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count("select count(*) from event_deliveries d "
+                    + "join conversation_events e on e.id = d.event_id where e.conversation_id = ?::uuid", conversation) == 0);
+            // C never gave the unit back: the reconciler settles the drift from PostgreSQL (two readings
+            // 5 s apart) and tells the console.
+            try (RedisProbe redis = new RedisProbe("127.0.0.1", 6379)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> redis.load(team.tenantId(), agent.id()) == 0);
+            }
+            console.expect("the corrected load", type("status").and(f -> f.path("load").asInt(-1) == 0));
+        } finally {
+            c.kill();
             Chat.retire(team.tenantId());
         }
     }

@@ -50,25 +50,15 @@ class FaultsIT {
         app = PackagedApp.prepare();
         a = new Replica("A", app, "it-faults-a.log").withEnv("REDIS_URL", "redis://127.0.0.1:" + redisPort);
         b = new Replica("B", app, "it-faults-b.log").withEnv("REDIS_URL", "redis://127.0.0.1:" + redisPort);
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     @AfterAll
     static void stop() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.kill();
-            }
-        }
         if (redis != null) {
             redis.destroyForcibly();
         }
-        if (app != null) {
-            app.close();
-        }
+        Replicas.kill(app, a, b);
     }
 
     @Test

@@ -32,18 +32,12 @@ class GracefulShutdownIT {
     static void start() {
         app = PackagedApp.prepare();
         replica = new Replica("S", app, "it-shutdown.log");
-        replica.launch();
-        replica.awaitReady();
+        Replicas.launch(replica);
     }
 
     @AfterAll
     static void cleanUp() {
-        if (replica != null) {
-            replica.kill();
-        }
-        if (app != null) {
-            app.close();
-        }
+        Replicas.kill(app, replica);
     }
 
     @Test

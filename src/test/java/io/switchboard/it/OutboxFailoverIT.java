@@ -40,10 +40,7 @@ class OutboxFailoverIT {
         app = PackagedApp.prepare();
         a = replica("A");
         b = replica("B");
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     private static Replica replica(String name) {
@@ -56,14 +53,7 @@ class OutboxFailoverIT {
 
     @AfterAll
     static void stop() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.kill();
-            }
-        }
-        if (app != null) {
-            app.close();
-        }
+        Replicas.kill(app, a, b);
     }
 
     @Test

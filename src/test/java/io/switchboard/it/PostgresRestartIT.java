@@ -49,8 +49,7 @@ class PostgresRestartIT {
         replica = new Replica("P", app, "it-postgres-restart.log")
                 .withEnv("DB_JDBC_URL", jdbcUrl)
                 .withEnv("DB_REACTIVE_URL", jdbcUrl.substring("jdbc:".length()));
-        replica.launch();
-        replica.awaitReady();
+        Replicas.launch(replica);
     }
 
     @AfterAll

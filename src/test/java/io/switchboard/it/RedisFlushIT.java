@@ -69,29 +69,14 @@ class RedisFlushIT {
         app = PackagedApp.prepare();
         a = new Replica("A", app, "it-redis-flush-a.log").withEnv("REDIS_URL", redis.url()).withEnv("DB_POOL_SIZE", POOL);
         b = new Replica("B", app, "it-redis-flush-b.log").withEnv("REDIS_URL", redis.url()).withEnv("DB_POOL_SIZE", POOL);
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     @AfterAll
     static void stop() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.stop();
-            }
-        }
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.awaitStopped();
-            }
-        }
+        Replicas.stop(app, a, b);
         if (redis != null) {
             redis.close();
-        }
-        if (app != null) {
-            app.close();
         }
     }
 

@@ -39,27 +39,12 @@ class SessionRevocationIT {
         app = PackagedApp.prepare();
         a = new Replica("A", app, "it-sessions-a.log");
         b = new Replica("B", app, "it-sessions-b.log");
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     @AfterAll
     static void stopReplicas() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.stop();
-            }
-        }
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.awaitStopped();
-            }
-        }
-        if (app != null) {
-            app.close();
-        }
+        Replicas.stop(app, a, b);
     }
 
     /** The agent's token, judged current by both replicas, and a socket on each. */

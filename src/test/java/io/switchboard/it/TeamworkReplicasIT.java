@@ -39,27 +39,12 @@ class TeamworkReplicasIT {
         app = PackagedApp.prepare();
         a = new Replica("A", app, "it-teamwork-1.log");
         b = new Replica("B", app, "it-teamwork-2.log");
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     @AfterAll
     static void stopReplicas() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.stop();
-            }
-        }
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.awaitStopped();
-            }
-        }
-        if (app != null) {
-            app.close();
-        }
+        Replicas.stop(app, a, b);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -76,28 +76,12 @@ class TwoReplicasIT {
         // through its announcement (aRuleChangedThroughOneReplicaDecidesTheNextConversationOnTheOther).
         a = new Replica("A", app, "it-replica-1.log").withEnv("SWITCHBOARD_ROUTING_CACHE_TTL", "PT1H");
         b = new Replica("B", app, "it-replica-2.log").withEnv("SWITCHBOARD_ROUTING_CACHE_TTL", "PT1H");
-        // Started together they also race each other through Flyway and bootstrap, as the pods of one Deployment do.
-        a.launch();
-        b.launch();
-        a.awaitReady();
-        b.awaitReady();
+        Replicas.launch(a, b);
     }
 
     @AfterAll
     static void stopReplicas() {
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.stop();
-            }
-        }
-        for (Replica r : new Replica[] {a, b}) {
-            if (r != null) {
-                r.awaitStopped();
-            }
-        }
-        if (app != null) {
-            app.close();
-        }
+        Replicas.stop(app, a, b);
     }
 
     // ------------------------------------------------------------------ tests

@@ -162,6 +162,45 @@ class ConsoleInBrowserTest {
         }
     }
 
+    /**
+     * Frames redraw the list at any time. A click whose press and release straddle a redraw must
+     * still open the conversation: the rows are kept and updated in place, so the row pressed is
+     * the row released (a list rebuilt from scratch detached it, and the click was lost).
+     */
+    @Test
+    void aClickOnAConversationSurvivesARedrawBetweenPressAndRelease() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String jwt = Chat.login(team.agents().get(0).email());
+        try (WsClient agentWs = Chat.agentSocket(base, jwt);
+             WsClient a = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token());
+             WsClient b = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String idA = arrive(agentWs, a, "a1");
+            String idB = arrive(agentWs, b, "b1");
+            ConsolePage console = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            Page page = console.page;
+            assertOrder(console, idB, idA);
+
+            var box = console.item(idA).boundingBox();
+            for (int i = 0; box == null && i < 20; i++) {
+                page.waitForTimeout(50); // the row was between two draws: measure it again
+                box = console.item(idA).boundingBox();
+            }
+            assertThat(box).as("A's row on screen").isNotNull();
+            page.mouse().move(box.x + box.width / 2, box.y + box.height / 2);
+            page.mouse().down();
+            // B's new message redraws the list (its unread count) while the button is held on A.
+            Chat.send(b, idB, clientId(), "b2");
+            assertThat(console.item(idB)).hasAttribute("data-unread", "2");
+            page.mouse().up();
+
+            assertThat(console.item(idA)).hasAttribute("aria-selected", "true");
+            assertThat(page.locator("#chat-title")).isVisible();
+            assertTexts(console.messages(), "a1");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
     private static String arrive(WsClient agentWs, WsClient visitor, String text) {
         String id = Chat.send(visitor, null, clientId(), text).path("conversationId").asText();
         agentWs.await(type("assigned", id), Chat.WAIT);

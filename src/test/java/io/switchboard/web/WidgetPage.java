@@ -29,6 +29,13 @@ final class WidgetPage {
         return w;
     }
 
+    /** A page that embeds the widget itself (a customer's page): waits for it and opens the panel. */
+    static WidgetPage attach(Page page) {
+        WidgetPage w = new WidgetPage(page);
+        w.openPanel();
+        return w;
+    }
+
     /** Opens the chat panel unless it is open already (the widget remembers across reloads). */
     void openPanel() {
         Locator launcher = page.getByTestId("sb-launcher");

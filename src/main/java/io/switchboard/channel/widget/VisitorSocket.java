@@ -8,6 +8,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.conversation.ConversationService;
+import io.switchboard.customer.VisitorPages;
 import io.switchboard.event.LocalSessions;
 import io.switchboard.operations.Drain;
 import io.switchboard.operations.SocketMetrics;
@@ -37,9 +38,11 @@ public class VisitorSocket {
     private final FrameLimiter limiter;
     private final SocketMetrics metrics;
     private final Drain drain;
+    private final VisitorPages pages;
 
     VisitorSocket(TokenService tokens, LocalSessions sessions, ConversationService conversations, ServerFrames frames,
-                  FrameLimiter limiter, SocketMetrics metrics, Drain drain) {
+                  FrameLimiter limiter, SocketMetrics metrics, Drain drain, VisitorPages pages) {
+        this.pages = pages;
         this.tokens = tokens;
         this.sessions = sessions;
         this.conversations = conversations;
@@ -87,6 +90,8 @@ public class VisitorSocket {
             work = conversations.visitorRate(visitor, r);
         } else if (frame instanceof ClientFrame.Close c) {
             work = conversations.visitorClose(visitor, c);
+        } else if (frame instanceof ClientFrame.Page p) {
+            work = pages.record(visitor, p);
         } else {
             work = Uni.createFrom().item(List.of());
         }

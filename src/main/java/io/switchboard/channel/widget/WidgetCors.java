@@ -16,12 +16,17 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class WidgetCors {
 
-    /** Paths the widget uses from a customer's page, judged as the router resolves them. */
+    /**
+     * Paths the widget uses from a customer's page, judged as the router resolves them. The
+     * loader /widget.js imports the widget's bundle as an ES module, which a browser fetches
+     * from another origin only with CORS (the redirect to the hashed file included); the
+     * bundles there are public code.
+     */
     static boolean isWidgetPath(String rawPath) {
         ResolvedPath.Resolution path = ResolvedPath.resolve(rawPath);
         // Attachments: the widget uploads under /api/v1/widget and fetches files it shows (C1).
         return path.is("/widget.js") || path.isUnder("/widget") || path.isUnder("/i18n") || path.isUnder("/api/v1/widget")
-                || path.isUnder("/api/v1/attachments");
+                || path.isUnder("/static/bundle") || path.isUnder("/api/v1/attachments");
     }
 
     void register(@Observes Filters filters) {

@@ -38,6 +38,14 @@ class WidgetCorsTest {
                     .then().statusCode(200)
                     .header("Access-Control-Allow-Origin", "*");
         }
+        // The loader imports the widget as an ES module: the redirect and the hashed file need CORS too.
+        String hashed = given().header("Origin", SHOP).redirects().follow(false).when().get("/static/bundle/widget.js")
+                .then().statusCode(302)
+                .header("Access-Control-Allow-Origin", "*")
+                .extract().header("Location");
+        given().header("Origin", SHOP).when().get(hashed)
+                .then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "*");
     }
 
     @Test

@@ -26,11 +26,11 @@ import java.util.stream.Stream;
 class SwitchboardBench {
 
     private static final List<Scenario> ALL = List.of(new P1IdleCapacity(), new P2Throughput(), new P3Latency(),
-            new P4Contention(), new P5CrossReplica(), new P6ReconnectStorm());
+            new P4Contention(), new P5CrossReplica(), new P6ReconnectStorm(), new P7Search());
 
     @Test
     void benchmarks() throws Exception {
-        Set<String> chosen = Arrays.stream(System.getProperty("bench.only", "P1,P2,P3,P4,P5,P6").split(","))
+        Set<String> chosen = Arrays.stream(System.getProperty("bench.only", "P1,P2,P3,P4,P5,P6,P7").split(","))
                 .map(String::trim).map(String::toUpperCase).collect(Collectors.toSet());
         List<String> skipped = ALL.stream().map(Scenario::id).filter(id -> !chosen.contains(id)).toList();
         long start = System.nanoTime();

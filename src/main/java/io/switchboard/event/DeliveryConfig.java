@@ -1,11 +1,11 @@
-package io.switchboard.conversation;
+package io.switchboard.event;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** The delivery sweep (docs/operations.md, "Message delivery"). */
+/** The delivery sweeps of messages and of state frames (docs/operations.md, "Message delivery"). */
 @ConfigMapping(prefix = "switchboard.delivery")
 public interface DeliveryConfig {
 
@@ -28,7 +28,7 @@ public interface DeliveryConfig {
 
     /**
      * How long a published message's mark waits for others before one statement marks them
-     * all ({@link DeliveryMarks}). Far below {@link #grace()}: a mark only has to land before
+     * all ({@link GatheredMarks}). Far below {@link #grace()}: a mark only has to land before
      * the sweep would look at the message.
      */
     @WithDefault("100ms")

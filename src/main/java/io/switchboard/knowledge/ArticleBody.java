@@ -1,0 +1,10 @@
+package io.switchboard.knowledge;
+
+import java.util.List;
+
+/**
+ * A knowledge-base article as admins send it; on a change, fields left out stay as they are.
+ *
+ * @param channelIds the channels whose conversations find the article; empty: every channel
+ */
+public record ArticleBody(String title, String body, List<String> tags, List<String> channelIds) {}

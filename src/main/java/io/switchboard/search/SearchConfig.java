@@ -1,0 +1,24 @@
+package io.switchboard.search;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Search indexing (docs/operations.md, configuration). */
+@ConfigMapping(prefix = "switchboard.search")
+public interface SearchConfig {
+
+    /**
+     * How often each replica gives lexemes to messages stored without them (before schema
+     * version 17, or by a replica of an older version during a rolling upgrade). Once all are
+     * done a pass is one probe of an empty index ({@code switchboard.search.backfill-interval},
+     * read by the scheduler).
+     */
+    @WithDefault("10s")
+    Duration backfillInterval();
+
+    /** The most messages one pass fills, in one short transaction; the next pass takes the rest. */
+    @WithDefault("500")
+    int backfillBatch();
+}

@@ -1,0 +1,110 @@
+package io.switchboard.search;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.knowledge.KbArticles;
+import io.switchboard.security.Caller;
+import io.switchboard.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Searches use their GIN index instead of reading every row (C5, C9; benchmark P7): with
+ * thousands of messages and articles holding many distinct lexemes, PostgreSQL's plan for the
+ * very statements the service runs reads messages_search_idx and kb_articles_search_idx.
+ */
+@QuarkusTest
+class SearchIndexPlanTest {
+
+    private static final int MESSAGES = 10_000;
+    private static final int ARTICLES = 3_000;
+
+    private static String plan(Connection c, String statement, String types, String args) throws SQLException {
+        String name = "plan_" + UUID.randomUUID().toString().replace("-", "");
+        try (Statement s = c.createStatement()) {
+            s.execute("prepare " + name + " (" + types + ") as " + statement);
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("explain execute " + name + " (" + args + ")")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            s.execute("deallocate " + name);
+            return plan.toString();
+        }
+    }
+
+    @Test
+    void messageAndArticleSearchesReadTheirGinIndex() throws SQLException {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String agentId = team.agents().get(0).id();
+        UUID tenant = UUID.fromString(team.tenantId());
+        UUID visitor = UUID.randomUUID();
+        UUID conversation = UUID.randomUUID();
+        try (Connection c = Fixtures.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    with v as (insert into visitors (id, tenant_id, channel_id) values (?, ?, ?) returning id)
+                    insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, last_seq, closed_at, close_reason)
+                    select ?, ?, ?, id, ?, 'closed', ?, now(), 'timeout' from v""")) {
+                ps.setObject(1, visitor);
+                ps.setObject(2, tenant);
+                ps.setObject(3, UUID.fromString(team.channelId()));
+                ps.setObject(4, conversation);
+                ps.setObject(5, tenant);
+                ps.setObject(6, UUID.fromString(team.channelId()));
+                ps.setObject(7, UUID.fromString(team.groupId()));
+                ps.setInt(8, MESSAGES);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into messages (tenant_id, conversation_id, seq, sender_kind, sender_id, text, search)
+                    select ?, ?, i, 'visitor', ?, '订单 w' || i, array_to_tsvector(array['订单', 'w' || i])
+                    from generate_series(1, ?) i""")) {
+                ps.setObject(1, tenant);
+                ps.setObject(2, conversation);
+                ps.setObject(3, visitor);
+                ps.setInt(4, MESSAGES);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into kb_articles (id, tenant_id, title, body, search, title_search)
+                    select gen_random_uuid(), ?, 'a' || i, 'w' || i, array_to_tsvector(array['a' || i, 'w' || i]),
+                           array_to_tsvector(array['a' || i])
+                    from generate_series(1, ?) i""")) {
+                ps.setObject(1, tenant);
+                ps.setInt(2, ARTICLES);
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("analyze messages");
+                s.execute("analyze kb_articles");
+            }
+
+            Caller supervisor = new Caller(team.tenantId(), UUID.randomUUID().toString(), Caller.Kind.STAFF,
+                    Set.of("admin", "supervisor"), "s", null);
+            Caller agent = new Caller(team.tenantId(), agentId, Caller.Kind.STAFF, Set.of("agent"), "a", null);
+            String types = "uuid, text, uuid, timestamptz, timestamptz, uuid, bigint, bigint";
+            for (Caller caller : new Caller[] {supervisor, agent}) {
+                String plan = plan(c, HistorySearch.messagesSql(caller), types,
+                        "'" + tenant + "', '''w4242''', '" + caller.id() + "', null, null, null, null, 51");
+                assertThat(plan).as("plan for %s:\n%s", caller.roles(), plan).contains("messages_search_idx");
+            }
+            String kb = plan(c, KbArticles.SEARCH, "uuid, text, uuid, bigint", "'" + tenant + "', '''w1234''', null, 10");
+            assertThat(kb).as(kb).contains("kb_articles_search_idx");
+        } finally {
+            try (Connection c = Fixtures.connect(); Statement s = c.createStatement()) {
+                s.execute("delete from message_deliveries where message_id in (select id from messages where conversation_id = '" + conversation + "')");
+                s.execute("delete from messages where conversation_id = '" + conversation + "'");
+                s.execute("delete from kb_articles where tenant_id = '" + tenant + "'");
+            }
+        }
+    }
+}
