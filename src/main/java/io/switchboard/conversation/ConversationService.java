@@ -74,7 +74,8 @@ public class ConversationService {
             return startForVisitor(visitor, connectionId, m);
         }
         // The common case in one round trip: the append itself checks the conversation is the visitor's and live.
-        return messages.appendByVisitor(visitor.tenantId(), m.conversationId(), visitor.id(), m.clientId(), m.text())
+        return messages.appendByVisitor(visitor.tenantId(), m.conversationId(), visitor.id(), m.clientId(), m.text(),
+                        m.attachments())
                 .flatMap(appended -> appended.isPresent()
                         ? visitorMessageStored(visitor, connectionId, m, m.conversationId(), appended.get(), false)
                         : visitorMessageRefused(visitor, connectionId, m));
@@ -85,7 +86,8 @@ public class ConversationService {
      * exist; a closed conversation stays closed, and the visitor's message starts a new one.
      */
     private Uni<List<String>> visitorMessageRefused(Caller visitor, String connectionId, ClientFrame.SendMessage m) {
-        return ownConversation(visitor, m.conversationId()).flatMap(c -> c.isClosed()
+        return ownConversation(visitor, m.conversationId()).call(c -> requireSendable(visitor, c.isClosed() ? null : c.id(), m))
+                .flatMap(c -> c.isClosed()
                 ? startForVisitor(visitor, connectionId, m)
                 // Live and theirs after all: one more try, as the read-then-append path always had.
                 : appendForVisitor(visitor, connectionId, m, new ConversationStore.Started(c, false)));
@@ -97,6 +99,12 @@ public class ConversationService {
      * was lost), which then receives it (a resend is answered with its original seq).
      */
     private Uni<List<String>> startForVisitor(Caller visitor, String connectionId, ClientFrame.SendMessage m) {
+        if (m.hasAttachments()) {
+            // Rare enough to take the longer way: the conversation first, then the message with its uploads.
+            return requireSendable(visitor, null, m)
+                    .flatMap(ok -> store.startForVisitor(visitor.tenantId(), visitor.channelId(), visitor.id()))
+                    .flatMap(started -> appendForVisitor(visitor, connectionId, m, started));
+        }
         String conversationId = UUID.randomUUID().toString();
         return messages.startByVisitor(visitor.tenantId(), visitor.channelId(), visitor.id(), conversationId, m.clientId(), m.text())
                 .flatMap(first -> first.isPresent()
@@ -108,10 +116,12 @@ public class ConversationService {
     private Uni<List<String>> appendForVisitor(Caller visitor, String connectionId, ClientFrame.SendMessage m,
                                                ConversationStore.Started started) {
         String conversationId = started.conversation().id();
-        return messages.appendByVisitor(visitor.tenantId(), conversationId, visitor.id(), m.clientId(), m.text())
+        return messages.appendByVisitor(visitor.tenantId(), conversationId, visitor.id(), m.clientId(), m.text(), m.attachments())
                 .flatMap(appended -> {
                     if (appended.isEmpty()) {
-                        throw Problem.conflict("conversation is closed");
+                        return requireSendable(visitor, conversationId, m).map(ok -> {
+                            throw Problem.conflict("conversation is closed");
+                        });
                     }
                     return visitorMessageStored(visitor, connectionId, m, conversationId, appended.get(), started.created());
                 });
@@ -131,7 +141,8 @@ public class ConversationService {
             String ack = frames.ack(m.clientId(), a.conversationId(), a.seq());
             MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), visitor.tenantId(),
                     new ServerFrames.MessageView(a.conversationId(), a.seq(), "visitor", visitor.id(), a.visitorName(),
-                            a.storedText(), false, a.sentAt()), a.assigneeId(), visitor.id(), a.participants(), List.of());
+                            a.storedText(), false, a.sentAt(), null, a.attachments()), a.assigneeId(), visitor.id(),
+                    a.participants(), List.of());
             return fanout.publish(stored, connectionId).replaceWith(List.of(ack));
         }
         faults.messageCommitted(m.text());
@@ -141,7 +152,7 @@ public class ConversationService {
         // Invited experts follow the conversation live (C7).
         MessageFanout.Stored stored = new MessageFanout.Stored(a.messageId(), visitor.tenantId(),
                 new ServerFrames.MessageView(conversationId, a.seq(), "visitor", visitor.id(), a.visitorName(), m.text(),
-                        false, a.sentAt()), assignee, visitor.id(), a.participants(), List.of());
+                        false, a.sentAt(), null, a.attachments()), assignee, visitor.id(), a.participants(), List.of());
         timers.visitorWrote(visitor.tenantId(), conversationId, assignee != null).subscribe().with(x -> { }, e -> { });
         if (created) {
             // Routed through the queue, after the first message is safely stored; the ack does not wait for it.
@@ -223,12 +234,12 @@ public class ConversationService {
      */
     private Uni<List<String>> appendForStaff(Caller staff, String connectionId, ClientFrame.SendMessage m, boolean mayRetry) {
         return messages.appendByStaff(staff.tenantId(), m.conversationId(), staff.id(), staff.seesWholeTenant(),
-                        m.clientId(), m.text(), m.internal())
+                        m.clientId(), m.text(), m.internal(), m.attachments())
                 .flatMap(appended -> {
                     if (appended.isPresent()) {
                         return staffMessageStored(staff, connectionId, m, appended.get());
                     }
-                    return staffWriter(staff, m.conversationId()).flatMap(c -> {
+                    return staffWriter(staff, m.conversationId()).call(c -> requireSendable(staff, c.id(), m)).flatMap(c -> {
                         if (c.isClosed() || !mayRetry) {
                             throw Problem.conflict("conversation is closed");
                         }
@@ -249,7 +260,7 @@ public class ConversationService {
         String ack = frames.ack(m.clientId(), conversationId, a.seq());
         if (a.duplicate()) {
             ServerFrames.MessageView view = new ServerFrames.MessageView(conversationId, a.seq(), "agent", staff.id(), staff.name(),
-                    a.storedText(), a.internal(), a.sentAt());
+                    a.storedText(), a.internal(), a.sentAt(), null, a.attachments());
             return publishStaffMessage(staff.tenantId(), a, view, connectionId).replaceWith(List.of(ack));
         }
         faults.messageCommitted(m.text());
@@ -257,7 +268,7 @@ public class ConversationService {
             timers.agentReplied(staff.tenantId(), conversationId).subscribe().with(x -> { }, e -> { });
         }
         ServerFrames.MessageView view = new ServerFrames.MessageView(conversationId, a.seq(), "agent", staff.id(), staff.name(),
-                m.text(), m.internal(), a.sentAt());
+                m.text(), m.internal(), a.sentAt(), null, a.attachments());
         return publishStaffMessage(staff.tenantId(), a, view, connectionId).replaceWith(List.of(ack));
     }
 
@@ -431,6 +442,24 @@ public class ConversationService {
             }
             return collect(c, page.get(page.size() - 1).seq(), staff, out);
         });
+    }
+
+    /**
+     * Refuses a message whose attachments may not go with it (C1): each must be an upload of the
+     * sender, of this conversation (a visitor's: of none yet; {@code conversationId} null asks
+     * only that), and not sent before. Nothing is asked for a plain message.
+     */
+    private Uni<Void> requireSendable(Caller sender, String conversationId, ClientFrame.SendMessage m) {
+        if (!m.hasAttachments()) {
+            return Uni.createFrom().voidItem();
+        }
+        return messages.attachmentsSendable(sender.tenantId(), conversationId, sender.isStaff() ? "agent" : "visitor",
+                sender.id(), m.attachments()).map(ok -> {
+                    if (!ok) {
+                        throw Problem.invalid("attachments", "each must be your own upload for this conversation, not yet sent");
+                    }
+                    return null;
+                });
     }
 
     private Uni<ConversationRow> ownConversation(Caller visitor, String conversationId) {

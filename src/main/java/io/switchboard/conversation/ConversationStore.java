@@ -138,7 +138,7 @@ public class ConversationStore {
     private static final String MESSAGE_VIEW = """
             select m.conversation_id, m.seq, m.sender_kind, m.sender_id,
               coalesce(u.name, coalesce(v.name, 'Visitor #' || v.display_no)) as sender_name,
-              m.text, m.internal, m.created_at, m.event
+              m.text, m.internal, m.created_at, m.event, m.attachments
             from messages m
             left join staff_users u on m.sender_kind = 'agent' and u.id = m.sender_id
             left join visitors v on m.sender_kind = 'visitor' and v.id = m.sender_id
@@ -148,7 +148,7 @@ public class ConversationStore {
         return new MessageView(conversationId, r.getInteger("seq"), r.getString("sender_kind"),
                 ConversationRow.str(r.getUUID("sender_id")), r.getString("sender_name"),
                 r.getString("text"), r.getBoolean("internal"), r.getOffsetDateTime("created_at").toInstant(),
-                r.getString("event"));
+                r.getString("event"), MessageAttachments.of(r));
     }
 
     public Uni<List<MessageView>> messagesAfter(String tenantId, String conversationId, long afterSeq, int limit,

@@ -37,7 +37,7 @@ public class DeliverySweep {
      */
     static final String CLAIM = """
             select d.message_id, m.tenant_id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.text, m.internal,
-              m.created_at, case when c.state <> 'closed' then c.assignee_id end as assignee_id, c.visitor_id,
+              m.created_at, m.attachments, case when c.state <> 'closed' then c.assignee_id end as assignee_id, c.visitor_id,
               case when m.sender_kind = 'visitor'
                 then (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = m.sender_id)
                 else (select s.name from staff_users s where s.id = m.sender_id) end as sender_name,
@@ -98,7 +98,7 @@ public class DeliverySweep {
             ServerFrames.MessageView view = new ServerFrames.MessageView(r.getUUID("conversation_id").toString(),
                     r.getInteger("seq"), r.getString("sender_kind"), ConversationRow.str(r.getUUID("sender_id")),
                     r.getString("sender_name"), r.getString("text"), r.getBoolean("internal"),
-                    r.getOffsetDateTime("created_at").toInstant());
+                    r.getOffsetDateTime("created_at").toInstant(), null, MessageAttachments.of(r));
             deliveries.addAll(fanout.deliveries(new MessageFanout.Stored(r.getLong("message_id"),
                     r.getUUID("tenant_id").toString(), view, ConversationRow.str(r.getUUID("assignee_id")),
                     ConversationRow.str(r.getUUID("visitor_id")), strings(r, "participants"), strings(r, "supervisors")), null));

@@ -2,6 +2,8 @@ package io.switchboard.conversation;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.operations.MessageMetrics;
+import io.switchboard.protocol.ServerFrames.AttachmentView;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.switchboard.search.SearchTokens;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -39,11 +41,12 @@ public class MessageStore {
      * <p>{@code messageId} is the row, whose delivery is marked once published
      * ({@link DeliveryMarks}). {@code storedText} and {@code internal} are the stored message's,
      * for a duplicate that publishes it again; {@code storedText} is null for a new message,
-     * whose text the caller has (the hot path does not ship it back).
+     * whose text the caller has (the hot path does not ship it back). {@code attachments} are
+     * what the message carries (C1), new or duplicate; empty for a plain message.
      */
     public record Appended(long seq, Instant sentAt, boolean duplicate, String assigneeId, String visitorId,
                            String visitorName, String conversationId, long messageId, String storedText, boolean internal,
-                           List<String> participants) {}
+                           List<String> participants, List<AttachmentView> attachments) {}
 
     /**
      * The experts in the conversation as the append saw them (C7): they receive its messages
@@ -199,12 +202,63 @@ public class MessageStore {
             from existing
             """;
 
+    /*
+     * The same appends for a message with attachments (C1), $7 (visitor) or $9 (staff) the
+     * upload ids: the uploads are claimed in the statement (MessageAttachments), the message is
+     * stored only if every one was, and they are linked to it in the same commit. Separate
+     * statements, so that a plain message, nearly all of them, runs exactly what it ran before.
+     */
+
+    /** The visitor's own uploads, not yet sent; a visitor's upload belongs to no conversation until sent. */
+    static final String APPEND_BY_VISITOR_WITH_ATTACHMENTS = withAttachments(APPEND_BY_VISITOR, "$7",
+            "a.uploader_kind = 'visitor' and a.uploader_id = $3 and (a.conversation_id is null or a.conversation_id = $1)",
+            "with existing as (", "select m.id, m.conversation_id, m.seq, m.created_at, m.text,",
+            "and not exists (select 1 from existing)\n  returning last_seq, assignee_id\n",
+            "select $2, $1, last_seq, $4, 'visitor', $3, $5, false, array_to_tsvector($6::text[]) from bump");
+
+    /** The staff member's own uploads for this conversation, not yet sent. */
+    static final String APPEND_BY_STAFF_WITH_ATTACHMENTS = withAttachments(APPEND_BY_STAFF, "$9",
+            "a.uploader_kind = 'agent' and a.uploader_id = $3 and a.conversation_id = $1",
+            "with allowed as (", "select m.id, m.seq, m.created_at, m.text, m.internal,",
+            "and state <> 'closed' and not exists (select 1 from existing)\n  returning last_seq, assignee_id, visitor_id\n",
+            "select $2, $1, last_seq, $4, 'agent', $3, $5, $7, array_to_tsvector($8::text[]) from bump");
+
+    /**
+     * Builds an append with attachments from the plain one: claims the uploads before
+     * everything else, reads a duplicate's attachments, makes the bump depend on the claim,
+     * stores the attachments with the message, links the uploads, and returns the attachments
+     * in both branches. Each piece must be found exactly once, checked when the class loads.
+     */
+    private static String withAttachments(String plain, String ids, String uploads, String firstCte, String existingColumns,
+                                          String bumpTail, String insertValues) {
+        String sql = once(plain, firstCte, "with " + MessageAttachments.CLAIMED.formatted(uploads, ids) + firstCte.substring(5));
+        sql = once(sql, existingColumns, existingColumns + " m.attachments,");
+        sql = once(sql, bumpTail, bumpTail.replace("\n  returning", MessageAttachments.ALL_CLAIMED.formatted(ids) + "\n  returning"));
+        sql = once(sql, "sender_kind, sender_id, text, internal, search)\n  " + insertValues,
+                "sender_kind, sender_id, text, internal, search, attachments)\n  " + insertValues.replace(" from bump",
+                        ", " + MessageAttachments.AS_JSON.formatted(ids) + " from bump"));
+        sql = once(sql, "returning id, seq, created_at\n", "returning id, seq, created_at, attachments\n");
+        sql = once(sql, PENDING + ")\n", PENDING + ")" + MessageAttachments.LINKED.formatted(ids) + "\n");
+        sql = once(sql, "from ins, bump\n", ", ins.attachments\nfrom ins, bump\n");
+        return once(sql, "from existing\n", ", existing.attachments\nfrom existing\n");
+    }
+
+    private static String once(String sql, String piece, String replacement) {
+        int at = sql.indexOf(piece);
+        if (at < 0 || sql.indexOf(piece, at + 1) >= 0) {
+            throw new IllegalStateException("append statement changed; cannot find exactly once: " + piece);
+        }
+        return sql.substring(0, at) + replacement + sql.substring(at + piece.length());
+    }
+
     private final GroupCommit commits;
     private final MessageMetrics metrics;
+    private final Pool pool;
 
-    MessageStore(GroupCommit commits, MessageMetrics metrics) {
+    MessageStore(GroupCommit commits, MessageMetrics metrics, Pool pool) {
         this.commits = commits;
         this.metrics = metrics;
+        this.pool = pool;
     }
 
     /**
@@ -233,10 +287,24 @@ public class MessageStore {
      */
     public Uni<Optional<Appended>> appendByVisitor(String tenantId, String conversationId, String visitorId,
                                                    String clientId, String text) {
+        return appendByVisitor(tenantId, conversationId, visitorId, clientId, text, List.of());
+    }
+
+    /**
+     * As above, carrying the visitor's uploads {@code attachments} (C1): also empty when one of
+     * them is unknown, another's, or already sent (nothing is stored then).
+     */
+    public Uni<Optional<Appended>> appendByVisitor(String tenantId, String conversationId, String visitorId,
+                                                   String clientId, String text, List<String> attachments) {
         UUID conversation = UUID.fromString(conversationId);
         Tuple args = Tuple.of(conversation, UUID.fromString(tenantId), UUID.fromString(visitorId), clientId, text,
                 SearchTokens.indexArray(text));
-        return run(APPEND_BY_VISITOR, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.visitorStored()));
+        String sql = APPEND_BY_VISITOR;
+        if (!attachments.isEmpty()) {
+            args.addArrayOfUUID(uuids(attachments));
+            sql = APPEND_BY_VISITOR_WITH_ATTACHMENTS;
+        }
+        return run(sql, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.visitorStored()));
     }
 
     /**
@@ -246,10 +314,42 @@ public class MessageStore {
      */
     public Uni<Optional<Appended>> appendByStaff(String tenantId, String conversationId, String staffId,
                                                  boolean seesWholeTenant, String clientId, String text, boolean internal) {
+        return appendByStaff(tenantId, conversationId, staffId, seesWholeTenant, clientId, text, internal, List.of());
+    }
+
+    /** As above, carrying the staff member's uploads for this conversation (C1); empty as for a visitor's. */
+    public Uni<Optional<Appended>> appendByStaff(String tenantId, String conversationId, String staffId, boolean seesWholeTenant,
+                                                 String clientId, String text, boolean internal, List<String> attachments) {
         UUID conversation = UUID.fromString(conversationId);
         Tuple args = Tuple.tuple(List.of(conversation, UUID.fromString(tenantId), UUID.fromString(staffId),
                 clientId, text, seesWholeTenant, internal, SearchTokens.indexArray(text)));
-        return run(APPEND_BY_STAFF, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.agentStored()));
+        String sql = APPEND_BY_STAFF;
+        if (!attachments.isEmpty()) {
+            args.addArrayOfUUID(uuids(attachments));
+            sql = APPEND_BY_STAFF_WITH_ATTACHMENTS;
+        }
+        return run(sql, args, conversation).invoke(a -> a.filter(x -> !x.duplicate()).ifPresent(x -> metrics.agentStored()));
+    }
+
+    /**
+     * Whether every upload named may go into a message of this sender in this conversation:
+     * theirs, of the conversation (a visitor's not yet of any), not yet sent. Off the hot path:
+     * asked only after an append with attachments stored nothing, to say why.
+     */
+    public Uni<Boolean> attachmentsSendable(String tenantId, String conversationId, String senderKind, String senderId,
+                                            List<String> attachments) {
+        return pool.preparedQuery("""
+                        select count(*) = cardinality($4) as ok from attachments a
+                        where a.id = any($4) and a.tenant_id = $1 and a.message_id is null
+                          and a.uploader_kind = $2 and a.uploader_id = $3
+                          and (a.conversation_id = $5 or ($2 = 'visitor' and a.conversation_id is null))""")
+                .execute(Tuple.of(UUID.fromString(tenantId), senderKind, UUID.fromString(senderId), uuids(attachments),
+                        conversationId == null ? null : UUID.fromString(conversationId)))
+                .map(rows -> rows.iterator().next().getBoolean("ok"));
+    }
+
+    private static UUID[] uuids(List<String> ids) {
+        return ids.stream().map(UUID::fromString).toArray(UUID[]::new);
     }
 
     private Uni<Optional<Appended>> run(String sql, Tuple args, UUID conversationId) {
@@ -265,7 +365,8 @@ public class MessageStore {
                 r.getOffsetDateTime("created_at").toInstant(), r.getBoolean("duplicate"),
                 ConversationRow.str(r.getUUID("assignee_id")), ConversationRow.str(r.getUUID("visitor_id")),
                 r.getString("visitor_name"), ConversationRow.str(r.getUUID("conversation_id")),
-                r.getLong("message_id"), r.getString("stored_text"), r.getBoolean("internal"), participants(r)));
+                r.getLong("message_id"), r.getString("stored_text"), r.getBoolean("internal"), participants(r),
+                MessageAttachments.of(r)));
     }
 
     private static List<String> participants(Row r) {

@@ -9,8 +9,22 @@ import java.util.List;
  */
 public sealed interface ClientFrame {
 
-    /** {@code message}: a new message; {@code conversationId} is null for a visitor's first one. */
-    record SendMessage(String conversationId, String clientId, String text, boolean internal) implements ClientFrame {}
+    /**
+     * {@code message}: a new message; {@code conversationId} is null for a visitor's first one.
+     * {@code attachments} are ids of the sender's uploads, in the order shown (C1); empty for
+     * a plain message, whose text is then never empty.
+     */
+    record SendMessage(String conversationId, String clientId, String text, boolean internal, List<String> attachments)
+            implements ClientFrame {
+
+        public SendMessage(String conversationId, String clientId, String text, boolean internal) {
+            this(conversationId, clientId, text, internal, List.of());
+        }
+
+        public boolean hasAttachments() {
+            return !attachments.isEmpty();
+        }
+    }
 
     /** {@code resume}: send me everything after these sequence numbers. */
     record Resume(List<Cursor> cursors) implements ClientFrame {}

@@ -22,6 +22,8 @@ public final class FrameCodec {
     public static final int MAX_CLIENT_ID_CHARS = 100;
     public static final int MAX_COMMENT_CHARS = 1000;
     public static final int MAX_RESUME_CURSORS = 500;
+    /** Attachments one message may carry (C1). */
+    public static final int MAX_ATTACHMENTS = 10;
     public static final int MAX_URL_CHARS = 2048;
     public static final int MAX_TITLE_CHARS = 300;
 
@@ -99,9 +101,11 @@ public final class FrameCodec {
         if (clientId.isBlank() || clientId.length() > MAX_CLIENT_ID_CHARS) {
             throw new Invalid("'clientId' must be 1.." + MAX_CLIENT_ID_CHARS + " characters");
         }
-        String text = requiredText(root, "text");
+        List<String> attachments = attachments(root);
+        // With attachments the text may be empty or left out: a picture needs no words.
+        String text = attachments.isEmpty() || root.hasNonNull("text") ? requiredText(root, "text") : "";
         int length = text.codePointCount(0, text.length());
-        if (text.isBlank() || length > MAX_TEXT_CHARS) {
+        if ((text.isBlank() && attachments.isEmpty()) || length > MAX_TEXT_CHARS) {
             throw new Invalid("'text' must be 1.." + MAX_TEXT_CHARS + " characters and not blank");
         }
         boolean internal = false;
@@ -115,7 +119,35 @@ public final class FrameCodec {
             }
             internal = internalNode.asBoolean();
         }
-        return new ClientFrame.SendMessage(conversationId(root, side == Side.STAFF), clientId, text, internal);
+        return new ClientFrame.SendMessage(conversationId(root, side == Side.STAFF), clientId, text, internal, attachments);
+    }
+
+    /** Upload ids (UUIDs), each once, at most {@link #MAX_ATTACHMENTS}; empty when absent. */
+    private static List<String> attachments(JsonNode root) {
+        JsonNode list = root.get("attachments");
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray() || list.size() > MAX_ATTACHMENTS) {
+            throw new Invalid("'attachments' must be an array of at most " + MAX_ATTACHMENTS + " ids");
+        }
+        List<String> ids = new ArrayList<>(list.size());
+        for (JsonNode n : list) {
+            if (!n.isTextual()) {
+                throw new Invalid("'attachments' must hold attachment ids");
+            }
+            String id;
+            try {
+                id = UUID.fromString(n.asText()).toString();
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("'attachments' must hold attachment ids");
+            }
+            if (ids.contains(id)) {
+                throw new Invalid("'attachments' names an attachment twice");
+            }
+            ids.add(id);
+        }
+        return List.copyOf(ids);
     }
 
     private ClientFrame.Resume resume(JsonNode root, Side side) {

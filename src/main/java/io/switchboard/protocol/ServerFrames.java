@@ -2,9 +2,11 @@ package io.switchboard.protocol;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Builds the server-to-client frames of PROTOCOL.md as JSON text. Frames are encoded
@@ -21,17 +23,40 @@ public final class ServerFrames {
      */
     public record MessageView(String conversationId, long seq, String senderKind, String senderId,
                               String senderName, String text, boolean internal, Instant sentAt,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String event) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String event,
+                              @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AttachmentView> attachments) {
+
+        public MessageView {
+            attachments = attachments == null ? List.of() : attachments;
+        }
+
+        public MessageView(String conversationId, long seq, String senderKind, String senderId, String senderName,
+                           String text, boolean internal, Instant sentAt, String event) {
+            this(conversationId, seq, senderKind, senderId, senderName, text, internal, sentAt, event, List.of());
+        }
 
         public MessageView(String conversationId, long seq, String senderKind, String senderId, String senderName,
                            String text, boolean internal, Instant sentAt) {
-            this(conversationId, seq, senderKind, senderId, senderName, text, internal, sentAt, null);
+            this(conversationId, seq, senderKind, senderId, senderName, text, internal, sentAt, null, List.of());
         }
 
         /** A system line written by the domain event of kind {@code event}. */
         public static MessageView system(String conversationId, long seq, String text, boolean internal, Instant sentAt,
                                          String event) {
             return new MessageView(conversationId, seq, "system", null, null, text, internal, sentAt, event);
+        }
+    }
+
+    /**
+     * A file sent with a message (C1), as clients show it: {@code url} is where staff and the
+     * visitor of the conversation fetch it with their token (docs/protocol.md, "Attachments").
+     */
+    public record AttachmentView(String id, String name, long size, String contentType, String url) {
+
+        public static final String PATH = "/api/v1/attachments/";
+
+        public static AttachmentView of(String id, String name, long size, String contentType) {
+            return new AttachmentView(id, name, size, contentType, PATH + id);
         }
     }
 
@@ -66,6 +91,17 @@ public final class ServerFrames {
             sender.put("name", m.senderName());
         }
         n.put("text", m.text());
+        if (!m.attachments().isEmpty()) {
+            ArrayNode files = n.putArray("attachments");
+            for (AttachmentView a : m.attachments()) {
+                ObjectNode f = files.addObject();
+                f.put("id", a.id());
+                f.put("name", a.name());
+                f.put("size", a.size());
+                f.put("contentType", a.contentType());
+                f.put("url", a.url());
+            }
+        }
         if (m.internal()) {
             n.put("internal", true);
         }

@@ -17,6 +17,29 @@ class FrameCodecTest {
     }
 
     @Test
+    void aMessageWithAttachmentsMayHaveNoText() {
+        String id = "7d9f3c2a-1b4e-4c6d-9a8b-0e1f2a3b4c5d";
+        var d = codec.decode("{\"type\":\"message\",\"clientId\":\"c1\",\"attachments\":[\"" + id + "\"]}", Side.VISITOR);
+        assertThat(d.error()).isNull();
+        assertThat(d.frame()).isEqualTo(new ClientFrame.SendMessage(null, "c1", "", false, java.util.List.of(id)));
+        assertThat(codec.decode("{\"type\":\"message\",\"clientId\":\"c1\",\"text\":\"\",\"attachments\":[\"" + id + "\"]}",
+                Side.VISITOR).error()).isNull();
+        // Without attachments an empty text is still refused.
+        assertThat(codec.decode("{\"type\":\"message\",\"clientId\":\"c1\",\"text\":\"\",\"attachments\":[]}", Side.VISITOR)
+                .error().code()).isEqualTo(FrameError.INVALID);
+    }
+
+    @Test
+    void attachmentsAreAtMostTenDistinctIds() {
+        String id = "7d9f3c2a-1b4e-4c6d-9a8b-0e1f2a3b4c5d";
+        for (String bad : new String[] {"\"" + id + "\"", "[\"not-an-id\"]", "[1]", "[\"" + id + "\",\"" + id + "\"]",
+                "[" + String.join(",", java.util.Collections.nCopies(11, "\"" + java.util.UUID.randomUUID() + "\"")) + "]"}) {
+            assertThat(codec.decode("{\"type\":\"message\",\"clientId\":\"c\",\"text\":\"x\",\"attachments\":" + bad + "}",
+                    Side.VISITOR).error()).as(bad).isNotNull().extracting(FrameError::code).isEqualTo(FrameError.INVALID);
+        }
+    }
+
+    @Test
     void malformedJsonIsBadJson() {
         assertThat(codec.decode("{not json", Side.VISITOR).error().code()).isEqualTo(FrameError.BAD_JSON);
         assertThat(codec.decode("[1,2]", Side.VISITOR).error().code()).isEqualTo(FrameError.BAD_JSON);

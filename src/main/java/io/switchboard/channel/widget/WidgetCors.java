@@ -24,8 +24,9 @@ public class WidgetCors {
      */
     static boolean isWidgetPath(String rawPath) {
         ResolvedPath.Resolution path = ResolvedPath.resolve(rawPath);
+        // Attachments: the widget uploads under /api/v1/widget and fetches files it shows (C1).
         return path.is("/widget.js") || path.isUnder("/widget") || path.isUnder("/i18n") || path.isUnder("/api/v1/widget")
-                || path.isUnder("/static/bundle");
+                || path.isUnder("/static/bundle") || path.isUnder("/api/v1/attachments");
     }
 
     void register(@Observes Filters filters) {
@@ -39,9 +40,11 @@ public class WidgetCors {
         }
         var response = rc.response();
         response.putHeader("Access-Control-Allow-Origin", "*");
+        response.putHeader("Access-Control-Expose-Headers", "Content-Disposition");
         if (rc.request().method() == HttpMethod.OPTIONS && rc.request().getHeader("Access-Control-Request-Method") != null) {
             response.putHeader("Access-Control-Allow-Methods", "GET, POST")
-                    .putHeader("Access-Control-Allow-Headers", "Content-Type")
+                    // Authorization: the visitor token of uploads and downloads (C1); no cookie is ever sent.
+                    .putHeader("Access-Control-Allow-Headers", "Content-Type, Authorization")
                     .putHeader("Access-Control-Max-Age", "600")
                     .setStatusCode(204)
                     .end();
