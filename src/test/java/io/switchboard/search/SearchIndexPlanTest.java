@@ -92,11 +92,17 @@ class SearchIndexPlanTest {
                     Set.of("admin", "supervisor"), "s", null);
             Caller agent = new Caller(team.tenantId(), agentId, Caller.Kind.STAFF, Set.of("agent"), "a", null);
             String types = "uuid, text, uuid, timestamptz, timestamptz, uuid, bigint, bigint";
-            for (Caller caller : new Caller[] {supervisor, agent}) {
-                String plan = plan(c, HistorySearch.messagesSql(caller), types,
-                        "'" + tenant + "', '''w4242''', '" + caller.id() + "', null, null, null, null, 51");
-                assertThat(plan).as("plan for %s:\n%s", caller.roles(), plan).contains("messages_search_idx");
-            }
+            // Tenant-wide, the search index is the only way short of reading the tenant's messages.
+            String tenantWide = plan(c, HistorySearch.messagesSql(supervisor), types,
+                    "'" + tenant + "', '''w4242''', '" + supervisor.id() + "', null, null, null, null, 51");
+            assertThat(tenantWide).as("plan for a supervisor:\n%s", tenantWide).contains("messages_search_idx");
+            // An agent sees a few conversations: PostgreSQL may as well read those conversations' messages
+            // by their key instead, depending on what the statistics say of the other tests' rows. Either
+            // way it must not read the messages table whole.
+            String own = plan(c, HistorySearch.messagesSql(agent), types,
+                    "'" + tenant + "', '''w4242''', '" + agent.id() + "', null, null, null, null, 51");
+            assertThat(own).as("plan for an agent:\n%s", own).doesNotContain("Seq Scan on messages")
+                    .containsAnyOf("messages_search_idx", "messages_conversation_id_seq_key");
             String kb = plan(c, KbArticles.SEARCH, "uuid, text, uuid, bigint", "'" + tenant + "', '''w1234''', null, 10");
             assertThat(kb).as(kb).contains("kb_articles_search_idx");
         } finally {
