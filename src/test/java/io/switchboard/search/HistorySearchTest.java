@@ -10,6 +10,7 @@ import io.restassured.specification.RequestSpecification;
 import io.switchboard.conversation.Chat;
 import io.switchboard.knowledge.Staff;
 import io.switchboard.testing.Fixtures;
+import io.switchboard.testing.SearchIndex;
 import io.switchboard.testing.WsClient;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,7 @@ class HistorySearchTest {
     }
 
     private static ExtractableResponse<Response> search(String jwt, String q, Object... params) {
+        SearchIndex.awaitIndexed();
         RequestSpecification spec = as(jwt).queryParam("q", q);
         for (int i = 0; i < params.length; i += 2) {
             spec = spec.queryParam((String) params[i], params[i + 1]);
