@@ -5,7 +5,10 @@ import io.switchboard.conversation.RecentContacts;
 import io.switchboard.conversation.VisibilitySql;
 import io.switchboard.security.Caller;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.switchboard.common.Problem;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -88,16 +91,36 @@ public class HistorySearch {
                 limit $7""";
     }
 
-    private final Pool pool;
+    /** PostgreSQL's code for a statement cancelled by statement_timeout. */
+    static final String QUERY_CANCELED = "57014";
 
-    HistorySearch(Pool pool) {
+    private final Pool pool;
+    private final SearchConfig config;
+
+    HistorySearch(Pool pool, SearchConfig config) {
         this.pool = pool;
+        this.config = config;
+    }
+
+    /**
+     * Runs one search statement under the configured time bound: a query whose words are in
+     * most of a large tenant's messages, over the whole history, could otherwise hold a
+     * connection for as long as it takes. Past the bound it is cancelled and answered 503
+     * (try again narrower), and the pool's connection is free at once.
+     */
+    private Uni<RowSet<Row>> bounded(String sql, Tuple args) {
+        long ms = Math.max(1, config.statementTimeout().toMillis());
+        return pool.withTransaction(conn -> conn.query("set local statement_timeout = " + ms).execute()
+                        .flatMap(x -> conn.preparedQuery(sql).execute(args)))
+                .onFailure(e -> e instanceof PgException pg && QUERY_CANCELED.equals(pg.getSqlState()))
+                .transform(e -> new Problem(503, "Service Unavailable",
+                        "the search took longer than " + config.statementTimeout().toSeconds()
+                                + " s; narrow it with a period (from, to), a channel or more words"));
     }
 
     /** Up to {@code limit} messages, newest first. */
     public Uni<List<MessageHit>> messages(Caller caller, SearchTokens.Query query, Filters f, int limit) {
-        return pool.preparedQuery(messagesSql(caller))
-                .execute(Tuple.tuple(Arrays.asList(UUID.fromString(caller.tenantId()), query.tsquery(), UUID.fromString(caller.id()),
+        return bounded(messagesSql(caller), Tuple.tuple(Arrays.asList(UUID.fromString(caller.tenantId()), query.tsquery(), UUID.fromString(caller.id()),
                         time(f.from()), time(f.to()), f.channelId(), f.before(), limit)))
                 .map(rows -> {
                     List<MessageHit> out = new ArrayList<>(rows.size());
@@ -112,9 +135,8 @@ public class HistorySearch {
 
     /** Up to {@code limit} contacts whose name, email or customer record holds {@code text}, most recent first. */
     public Uni<List<RecentContacts.Contact>> contacts(Caller caller, String text, Filters f, int limit) {
-        return pool.preparedQuery(contactsSql(caller))
-                .execute(Tuple.tuple(Arrays.asList(UUID.fromString(caller.tenantId()), text, UUID.fromString(caller.id()),
-                        time(f.from()), time(f.to()), f.channelId(), limit)))
+        return bounded(contactsSql(caller), Tuple.tuple(Arrays.asList(UUID.fromString(caller.tenantId()), text,
+                        UUID.fromString(caller.id()), time(f.from()), time(f.to()), f.channelId(), limit)))
                 .map(rows -> {
                     List<RecentContacts.Contact> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {

@@ -23,4 +23,12 @@ public interface SearchConfig {
      */
     @WithDefault("1000")
     int indexBatch();
+
+    /**
+     * The longest one search statement may run before PostgreSQL cancels it and the caller is
+     * answered 503 with a hint to narrow the search: a bound on what one request can cost the
+     * shared database.
+     */
+    @WithDefault("10s")
+    Duration statementTimeout();
 }

@@ -226,4 +226,27 @@ class HistorySearchTest {
         as(agent).when().get(SEARCH).then().statusCode(400).body("errors[0].field", equalTo("q"));
         as(agent).queryParam("q", "，。！").when().get(SEARCH).then().statusCode(400).body("errors[0].field", equalTo("q"));
     }
+
+    @Test
+    void aSearchRunningPastItsTimeBoundIsCancelledAnswered503AndFreesItsConnection() throws Exception {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        // Hold the index table so the search cannot read it: the statement waits until its
+        // bound (3 s in tests) cancels it. Only the indexer waits with it, briefly.
+        try (java.sql.Connection c = Fixtures.connect()) {
+            c.setAutoCommit(false);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("lock table message_search in access exclusive mode");
+                long start = System.nanoTime();
+                as(admin).queryParam("q", "退款").when().get(SEARCH).then().statusCode(503)
+                        .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("narrow"));
+                assertThat((System.nanoTime() - start) / 1_000_000).as("ms until the answer").isBetween(2_500L, 9_000L);
+            } finally {
+                c.rollback();
+            }
+        }
+        // The cancelled statement's connection went back to the pool whole: the next search runs.
+        SearchIndex.awaitIndexed();
+        as(admin).queryParam("q", "退款").when().get(SEARCH).then().statusCode(200);
+    }
 }
