@@ -11,6 +11,18 @@ import {mountSurvey, sendSurvey, renderRating, ratingTag, rated} from './survey.
 export {noteMode, decorateMessage};
 
 const invited = new Set();  // conversations this user was invited into as an expert, seen live
+// The last change noticed per conversation. State frames come at least once (docs/protocol.md):
+// one repeated, or sent again late by another replica, must not notify the agent twice, nor
+// bring back a notice they dismissed. A later, different change of the conversation does.
+const noticed = new Map();
+
+function firstNotice(id, key) {
+  if (noticed.get(id) === key) {
+    return false;
+  }
+  noticed.set(id, key);
+  return true;
+}
 const ui = {};
 let shownId = null;         // the conversation the chat showed last: its view is fetched once on selection
 
@@ -104,8 +116,10 @@ export function onFrame(f) {
         // Handed to us by someone: the note is for us, shown above the chat until we move on.
         const c = ctx.conv(f.conversationId);
         c.transfer = {from: f.transfer.from || null, note: f.transfer.note || ''};
-        notify(f.transfer.from ? 'team.received' : 'team.received.queue',
-            {name: visitorName(c), from: f.transfer.from ? f.transfer.from.name : ''});
+        if (firstNotice(f.conversationId, `assigned:${f.transfer.from ? f.transfer.from.id : ''}:${f.transfer.note || ''}`)) {
+          notify(f.transfer.from ? 'team.received' : 'team.received.queue',
+              {name: visitorName(c), from: f.transfer.from ? f.transfer.from.name : ''});
+        }
       }
       break;
     case 'unassigned': {
@@ -113,10 +127,14 @@ export function onFrame(f) {
       const name = visitorName(c);
       invited.delete(f.conversationId);
       leftConversation(f.conversationId);
+      const reason = ['transferred', 'reassigned', 'removed'].includes(f.reason) ? f.reason : 'transferred';
+      const first = firstNotice(f.conversationId, `unassigned:${reason}:${f.to ? f.to.id || f.to.name : ''}`);
       if (f.reason === 'removed' && leftByMe.delete(f.conversationId)) {
         break; // we left ourselves and said so already
       }
-      const reason = ['transferred', 'reassigned', 'removed'].includes(f.reason) ? f.reason : 'transferred';
+      if (!first) {
+        break;
+      }
       notify(`team.unassigned.${reason}${reason === 'transferred' && f.to ? '.' + (f.to.kind === 'group' ? 'group' : 'agent') : ''}`,
           {name, to: f.to ? f.to.name : ''});
       ctx.refreshSoon();
@@ -128,6 +146,10 @@ export function onFrame(f) {
       const c = ctx.conv(f.conversationId);
       c.invitedBy = f.by || null;
       ctx.fetchConversation(f.conversationId);
+      if (!firstNotice(f.conversationId, `invited:${f.by ? f.by.id : ''}`)) {
+        ctx.render();
+        break;
+      }
       ctx.alert({
         title: ctx.t('team.invited.title'),
         body: ctx.t('team.invitedYou', {from: f.by ? f.by.name : '', name: visitorName(c)}),
