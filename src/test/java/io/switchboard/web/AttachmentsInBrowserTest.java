@@ -212,6 +212,48 @@ class AttachmentsInBrowserTest {
     }
 
     @Test
+    void aPicturePastedIntoTheReplyIsUploadedAndGoesWithIt() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        try {
+            ConsolePage agent = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            WidgetPage visitor = WidgetPage.open(browser.newPage(), base, team.channelKey());
+            visitor.send("what does the error look like?");
+            agent.openOnlyConversation();
+
+            Locator input = agent.page.getByTestId("chat-input");
+            input.fill("this one");
+            // A screenshot in the clipboard, pasted as the browser does: a paste event carrying a PNG file.
+            input.evaluate("""
+                    async (box, bytes) => {
+                      const file = new File([new Uint8Array(bytes)], 'image.png', {type: 'image/png'});
+                      const data = new DataTransfer();
+                      data.items.add(file);
+                      box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+                    }""", toInts(picture(new Color(0xcf222e))));
+            assertThat(agent.page.locator("[data-testid=attach-pending][data-state=ready]")).hasCount(1);
+            assertThat(input).hasValue("this one");
+            input.press("Enter");
+
+            Locator mine = agent.messages("agent");
+            assertThat(mine).hasCount(1);
+            assertThat(mine.first()).hasAttribute("data-seq", "2");
+            assertLoaded(mine.first().locator("[data-testid=chat-attachment][data-content-type='image/png'] img"));
+            assertLoaded(visitor.messages("agent").locator("[data-testid=sb-attachment] img"));
+            assertThat(visitor.messages("agent")).containsText("this one");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    private static java.util.List<Integer> toInts(byte[] bytes) {
+        java.util.List<Integer> out = new java.util.ArrayList<>(bytes.length);
+        for (byte b : bytes) {
+            out.add(b & 0xff);
+        }
+        return out;
+    }
+
+    @Test
     void aPictureSentWhileTheVisitorsLinkIsDownArrivesOnceItIsBack() {
         Fixtures.Team team = Fixtures.team(1, 5);
         try {
