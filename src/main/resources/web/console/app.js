@@ -9,6 +9,7 @@
 import * as i18n from './i18n.js';
 import {t} from './i18n.js';
 import * as alerts from './alerts.js';
+import * as attachments from './attachments.js';
 import * as teamwork from './teamwork/index.js';
 import {HttpError, api} from './api.js';
 import {select} from './chat.js';
@@ -298,6 +299,7 @@ async function boot() {
   teamwork.mount({
     S, api, HttpError, el, t, i18n, conv, fetchConversation, render, select, refreshSoon, alert: alerts.alert,
   });
+  attachments.mount();
   wire();
   await setLanguage(i18n.initialLanguage());
   try {

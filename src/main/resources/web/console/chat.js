@@ -2,6 +2,7 @@
 
 import * as i18n from './i18n.js';
 import {t} from './i18n.js';
+import * as attachments from './attachments.js';
 import * as teamwork from './teamwork/index.js';
 import {checkOffline, loadLatest, markRead} from './conversations.js';
 import {$, el} from './dom.js';
@@ -65,6 +66,7 @@ export function renderChat({toEnd}) {
 
   const box = $('chat-messages');
   box.textContent = '';
+  attachments.begin();
   const seqs = [...c.messages.keys()].sort((a, b) => a - b);
   let previous = null;
   for (const seq of seqs) {
@@ -75,8 +77,10 @@ export function renderChat({toEnd}) {
   for (const item of [...outbox, ...failed].filter(o => o.conversationId === c.id)) {
     box.append(pendingNode(item));
   }
+  attachments.end();
   renderTyping();
   teamwork.renderChat(c);
+  attachments.renderComposer(c);
 
   // Redrawing must not move what the agent looks at: stay at the end when there, else keep
   // the same distance from the end (older messages added above then appear above the view).
@@ -105,7 +109,8 @@ function messageNode(c, m, previous) {
     'data-sender': sender, 'data-seq': String(m.seq),
   },
   showName && name ? el('div', {class: 'msg-name', text: name}) : null,
-  el('div', {class: 'bubble', text: m.text}),
+  m.text || !(m.attachments && m.attachments.length) ? el('div', {class: 'bubble', text: m.text}) : null,
+  attachments.nodes(m.attachments),
   el('div', {class: 'msg-meta', text: meta.join(' · ')})), m);
 }
 
@@ -114,7 +119,8 @@ function pendingNode(item) {
     class: `msg from-agent pending${item.internal ? ' internal' : ''}`, 'data-testid': 'chat-message', 'data-sender': 'agent',
     'data-state': item.failed ? 'failed' : 'sending',
   },
-  el('div', {class: 'bubble', text: item.text}),
+  item.text || !(item.attachments && item.attachments.length) ? el('div', {class: 'bubble', text: item.text}) : null,
+  attachments.nodes(item.attachments),
   el('div', {class: 'msg-meta', text: item.failed ? t('chat.failed') : t('chat.sending')})), {internal: !!item.internal});
 }
 

@@ -1,5 +1,6 @@
 // The composer: replies go through the outbox (session.js); closing the conversation shown.
 
+import * as attachments from './attachments.js';
 import * as teamwork from './teamwork/index.js';
 import {newClientId} from '../shared/protocol-client.js';
 import {HttpError, api} from './api.js';
@@ -14,7 +15,12 @@ export function submitReply() {
   const c = S.convs.get(S.selected);
   const input = $('chat-input');
   const text = input.value.trim();
-  if (!c || c.state !== 'open' || !text) {
+  // Files still uploading hold the message back (Send is disabled meanwhile); a message may be files alone.
+  if (!c || c.state !== 'open' || attachments.uploading(c.id)) {
+    return;
+  }
+  const files = attachments.ready(c.id);
+  if (!text && !files.length) {
     return;
   }
   input.value = '';
@@ -23,7 +29,11 @@ export function submitReply() {
   if (teamwork.noteMode(c.id)) {
     item.internal = true;
   }
+  if (files.length) {
+    item.attachments = files;
+  }
   outbox.add(item);
+  attachments.sent(c.id);
   transmit(item);
   renderChat({toEnd: true});
 }

@@ -4,6 +4,7 @@
 import {GapWatch} from '../shared/protocol-client.js';
 import {t} from './i18n.js';
 import * as alerts from './alerts.js';
+import {filesLabel} from './attachments.js';
 import * as teamwork from './teamwork/index.js';
 import {api} from './api.js';
 import {renderChat, select} from './chat.js';
@@ -41,6 +42,7 @@ export function mergeView(v) {
   c.lastSeq = Math.max(seen, v.lastSeq || 0);
   if (v.preview !== undefined && (v.lastSeq || 0) >= seen) {
     c.preview = v.preview || '';
+    c.previewFiles = v.previewAttachments || [];
   }
   if (typeof v.unread === 'number') {
     // The server's count is the truth after a (re)load; live counting may be ahead of a list fetched a moment ago.
@@ -118,8 +120,9 @@ export function addMessage(c, m, live) {
   c.messages.set(m.seq, m);
   const isNew = m.seq > c.lastSeq;
   c.lastSeq = Math.max(c.lastSeq, m.seq);
-  if (isNew || !c.preview) {
-    c.preview = m.text;
+  if (isNew || (!c.preview && !(c.previewFiles && c.previewFiles.length))) {
+    c.preview = m.text || '';
+    c.previewFiles = m.attachments || [];
   }
   if (m.senderKind === 'visitor') {
     c.lastVisitorMessageAt = latest(c.lastVisitorMessageAt, m.sentAt);
@@ -138,7 +141,7 @@ export function addMessage(c, m, live) {
     if (!viewing(c.id) || document.hidden) {
       alerts.alert({
         title: t('notify.title'),
-        body: t('notify.newMessage', {name: c.visitor.name || t('conv.visitor'), text: m.text.slice(0, 140)}),
+        body: t('notify.newMessage', {name: c.visitor.name || t('conv.visitor'), text: (m.text || filesLabel(m.attachments)).slice(0, 140)}),
         tag: c.id, titleText: `(${totalUnread() || 1}) ${t('notify.title')}`,
         onClick: () => select(c.id),
       });
@@ -151,7 +154,7 @@ export function fromFrame(f) {
   return {
     seq: f.seq, senderKind: f.sender ? f.sender.kind : 'system', senderId: f.sender ? f.sender.id : null,
     senderName: f.sender ? f.sender.name : null, text: f.text, internal: !!f.internal, sentAt: f.sentAt,
-    event: f.event || null,
+    event: f.event || null, attachments: f.attachments || [],
   };
 }
 

@@ -3,4 +3,5 @@
 
 import './console.css';
 import './teamwork/teamwork.css';
+import './attachments.css';
 import './app.js';

@@ -3,6 +3,7 @@
 import * as i18n from './i18n.js';
 import {t} from './i18n.js';
 import * as teamwork from './teamwork/index.js';
+import {previewOf} from './attachments.js';
 import {select} from './chat.js';
 import {$, el} from './dom.js';
 import {queueFiltered, queueRows, renderQueue} from './queue.js';
@@ -174,7 +175,7 @@ function convRow(c, now) {
           S.offline.has(c.id) ? el('span', {class: 'tag tag-offline', text: t('queue.label.offline')}) : null,
           el('time', {class: 'conv-time', text: i18n.time(when)})),
       el('div', {class: 'conv-line'},
-          el('span', {class: 'conv-preview', text: c.preview || ''}),
+          el('span', {class: 'conv-preview', text: previewOf(c)}),
           c.unread ? el('span', {class: 'unread', 'aria-label': t('list.unread', {n: c.unread}), text: String(c.unread)}) : null),
       waiting ? el('div', {class: 'unreplied', text: t('list.unreplied', {d: i18n.duration(now - time(c.lastVisitorMessageAt))})}) : null,
       c.state === 'queued' ? el('div', {class: 'muted small', text: t('list.queueNote', {t: i18n.time(c.queuedAt)})}) : null));

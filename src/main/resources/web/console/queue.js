@@ -3,6 +3,7 @@
 import * as i18n from './i18n.js';
 import {t} from './i18n.js';
 import {HttpError, api} from './api.js';
+import {previewOf} from './attachments.js';
 import {select} from './chat.js';
 import {fetchConversation, mergeView} from './conversations.js';
 import {$, el} from './dom.js';
@@ -155,7 +156,7 @@ export function renderQueue(rebuild) {
   for (const e of S.queue) {
     const sig = JSON.stringify([e.position, e.hold, e.visitorName, e.channelId, S.busy.has(e.conversationId),
       S.selected === e.conversationId, i18n.lang(), S.isAgent, S.seesTenant ? S.agentsAt : 0,
-      (S.convs.get(e.conversationId) || {}).preview || '']);
+      previewOf(S.convs.get(e.conversationId))]);
     let row = queueRows.get(e.conversationId);
     if (!row || row.sig !== sig || rebuild) {
       const old = row && row.node.querySelector('[data-testid=queue-assign]');
@@ -202,7 +203,7 @@ function queueRow(e) {
   const name = e.visitorName || t('conv.visitor');
   const channel = S.channels.get(e.channelId);
   const busy = S.busy.has(id);
-  const preview = (S.convs.get(id) || {}).preview || '';
+  const preview = previewOf(S.convs.get(id));
   const open = () => peek(id);
   const actions = el('div', {class: 'queue-actions'});
   if (S.isAgent) {

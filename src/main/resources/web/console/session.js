@@ -1,7 +1,7 @@
 // The staff socket (the shared protocol client's Link, Outbox and GapWatch in ../shared): a
 // one-time ticket per connect, a sync after every (re)connect, and every live frame applied.
 
-import {Link, LinkRefused, Outbox} from '../shared/protocol-client.js';
+import {Link, LinkRefused, Outbox, messageFrame} from '../shared/protocol-client.js';
 import {t} from './i18n.js';
 import * as alerts from './alerts.js';
 import * as teamwork from './teamwork/index.js';
@@ -168,7 +168,7 @@ function onFrame(f) {
         const c = conv(f.conversationId);
         addMessage(c, {
           seq: f.seq, senderKind: 'agent', senderId: S.me.id, senderName: S.me.name, text: item.text,
-          internal: !!item.internal, sentAt: item.at,
+          internal: !!item.internal, sentAt: item.at, attachments: item.attachments || [],
         }, false);
         watchGap(c);
         render();
@@ -239,6 +239,5 @@ function onError(f) {
 }
 
 export function transmit(item) {
-  send({type: 'message', conversationId: item.conversationId, clientId: item.clientId, text: item.text,
-    internal: item.internal || undefined});
+  send(messageFrame(item, item.conversationId));
 }

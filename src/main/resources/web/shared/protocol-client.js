@@ -30,6 +30,25 @@ export function retryable(code) {
 }
 
 /**
+ * The `message` frame of an outbox item: its text and the ids of the files it carries (C1).
+ * Items keep their `attachments` as the upload answers ({id, name, size, contentType, url}),
+ * which the page draws while the message waits; the frame names their ids. So a message
+ * written while the link was down goes out on reconnect with its files, under the same
+ * clientId. `conversationId` may be undefined (a visitor's first message).
+ */
+export function messageFrame(item, conversationId) {
+  const frame = {type: 'message', conversationId, clientId: item.clientId, text: item.text || ''};
+  const ids = (item.attachments || []).map(a => (typeof a === 'string' ? a : a.id)).filter(Boolean);
+  if (ids.length) {
+    frame.attachments = ids;
+  }
+  if (item.internal) {
+    frame.internal = true;
+  }
+  return frame;
+}
+
+/**
  * Messages sent but not acknowledged, in the order written. Items are plain objects with at
  * least a clientId; `save` persists the list after every change, so a reload, a dropped link
  * or a server restart loses nothing and the server's clientId dedupe doubles nothing.

@@ -10,7 +10,7 @@
  * reload or a server restart loses nothing, and the server's clientId dedupe doubles
  * nothing. All user text is inserted as text, never as markup.
  */
-import {GapWatch, Link, LinkRefused, Outbox, newClientId} from '../shared/protocol-client.js';
+import {GapWatch, Link, LinkRefused, Outbox, messageFrame, newClientId} from '../shared/protocol-client.js';
 
 export function start(script) {
   if (!script || window.SwitchboardWidget) {
@@ -38,7 +38,17 @@ export function start(script) {
   }
 
   const MAX_TEXT = 5000;
-  const EMOJI = ['😀', '😊', '😂', '🙂', '😉', '😍', '🤔', '😢', '👍', '👎', '👏', '🙏', '🎉', '❤️', '✅', '❓'];
+  // The emoji people use most in a service chat, drawn by the system's own font: nothing to load.
+  const EMOJI = ['😀', '😃', '😄', '😁', '😂', '🤣', '😊', '🙂', '😉', '😍', '😘', '😎', '🤔', '😅', '😮', '😢',
+    '😭', '😡', '😴', '🙄', '😬', '🤗', '👍', '👎', '👌', '👏', '🙏', '🤝', '💪', '👋', '🎉', '❤️', '💔', '🔥', '⭐',
+    '✅', '❌', '❓', '❗', '💯'];
+  const EMOJI_COLUMNS = 8;
+  /** Files one message may carry; the largest file the service takes comes with the visitor token. */
+  const MAX_FILES = 10;
+  let maxFileSize = 10 * 1024 * 1024;
+  const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+  const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,.txt,.csv,.rtf,'
+      + '.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp';
 
   // ------------------------------------------------------------------ persisted state
   // One record per channel and identity: an identified customer never sees an anonymous
@@ -137,6 +147,7 @@ export function start(script) {
   const ICON_CHAT = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
   const ICON_DOWN = 'M6 9l6 6 6-6';
   const ICON_SEND = 'M3 20l18-8L3 4v6l12 2-12 2z';
+  const ICON_CLIP = 'M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9';
 
   const host = document.createElement('switchboard-widget');
   // The page's styles must not hide or move the widget's anchor. Set through the CSSOM,
@@ -206,22 +217,68 @@ export function start(script) {
       }
     });
     ui.input.addEventListener('input', onInput);
-    ui.emojiGrid = el('div', {class: 'sb-emoji-grid', hidden: true, role: 'menu'},
-        ...EMOJI.map(ch => el('button', {
-          type: 'button', role: 'menuitem', text: ch, onclick: () => insertEmoji(ch),
-        })));
+    ui.input.addEventListener('paste', e => {
+      const files = [...((e.clipboardData && e.clipboardData.files) || [])].filter(f => f.type.startsWith('image/'));
+      if (files.length) {
+        e.preventDefault();
+        addFiles(files);
+      }
+    });
+    ui.emojiGrid = el('div', {
+      class: 'sb-emoji-grid', hidden: true, role: 'grid', id: 'sb-emoji-grid', 'aria-label': t('emoji.list'),
+      onkeydown: emojiKey,
+    }, ...EMOJI.map((ch, i) => el('button', {
+      type: 'button', class: 'sb-emoji-item', 'data-testid': 'sb-emoji-item', role: 'gridcell', text: ch,
+      'aria-label': ch, tabindex: i ? '-1' : '0', onclick: () => insertEmoji(ch),
+    })));
+    ui.emojiButton = el('button', {
+      class: 'sb-icon sb-emoji', type: 'button', 'data-testid': 'sb-emoji', title: t('emoji'), 'aria-label': t('emoji'),
+      'aria-expanded': 'false', 'aria-controls': 'sb-emoji-grid', text: '☺',
+      onclick: () => showEmoji(ui.emojiGrid.hidden),
+    });
+    ui.attachInput = el('input', {
+      type: 'file', class: 'sb-file', 'data-testid': 'sb-attach', multiple: true, accept: ACCEPT,
+      'aria-label': t('attach.add'), tabindex: '-1',
+      onchange: () => {
+        const files = [...ui.attachInput.files];
+        ui.attachInput.value = '';
+        addFiles(files);
+      },
+    });
+    ui.attachButton = el('button', {
+      class: 'sb-icon sb-attach', type: 'button', title: t('attach.add'), 'aria-label': t('attach.add'),
+      onclick: () => ui.attachInput.click(),
+    }, svg(ICON_CLIP));
+    ui.tray = el('div', {class: 'sb-tray', hidden: true});
     ui.composer = el('form', {class: 'sb-composer', onsubmit: e => { e.preventDefault(); submit(); }},
-        el('button', {
-          class: 'sb-icon sb-emoji', type: 'button', title: t('emoji'), 'aria-label': t('emoji'), text: '☺',
-          onclick: () => { ui.emojiGrid.hidden = !ui.emojiGrid.hidden; },
-        }),
+        ui.tray,
+        ui.emojiButton,
+        ui.attachButton,
+        ui.attachInput,
         ui.input,
-        el('button', {class: 'sb-send', type: 'submit', 'data-testid': 'sb-send', 'aria-label': t('send'), title: t('send')},
+        ui.send = el('button', {class: 'sb-send', type: 'submit', 'data-testid': 'sb-send', 'aria-label': t('send'), title: t('send')},
             svg(ICON_SEND)));
+
+    ui.fullImage = el('img', {class: 'sb-full-img', alt: ''});
+    ui.lightbox = el('div', {
+      class: 'sb-lightbox', role: 'dialog', 'aria-modal': 'true', hidden: true,
+      onclick: e => {
+        if (e.target === ui.lightbox) {
+          closeFull();
+        }
+      },
+      onkeydown: e => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          closeFull();
+        }
+      },
+    }, el('button', {class: 'sb-icon sb-lightbox-close', type: 'button', 'aria-label': t('attach.close'),
+      title: t('attach.close'), text: '✕', onclick: closeFull}), ui.fullImage);
 
     ui.panel = el('section', {
       class: 'sb-panel', 'data-testid': 'sb-panel', role: 'dialog', 'aria-label': cfg.title || t('title'), hidden: true,
-    }, header, ui.log, ui.queue, ui.typing, ui.closedBox, ui.offline, ui.emojiGrid, ui.composer);
+    }, header, ui.log, ui.queue, ui.typing, ui.closedBox, ui.offline, ui.emojiGrid, ui.composer, ui.lightbox);
 
     frame.append(ui.panel, ui.launcher);
     root.append(css, frame);
@@ -271,11 +328,13 @@ export function start(script) {
     return d.toLocaleTimeString(cfg.lang, {hour: '2-digit', minute: '2-digit'});
   }
 
-  function messageElement(sender, text, when, extra) {
+  function messageElement(sender, text, when, extra, files) {
     const meta = el('span', {class: 'sb-meta'});
+    const hasFiles = files && files.length;
     const node = el('div', {
       class: `sb-message sb-from-${sender}`, 'data-testid': 'sb-message', 'data-sender': sender, ...extra,
-    }, el('div', {class: 'sb-bubble', text}), meta);
+    }, text || !hasFiles ? el('div', {class: 'sb-bubble', text}) : null,
+    hasFiles ? el('div', {class: 'sb-files'}, ...files.map(fileElement)) : null, meta);
     node._time = timeOf(when);
     refreshMeta(node);
     return node;
@@ -465,7 +524,7 @@ export function start(script) {
     ui.typing.hidden = true;
     ui.closedBox.hidden = false;
     ui.composer.hidden = true;
-    ui.emojiGrid.hidden = true;
+    showEmoji(false);
     ui.endButton.hidden = true;
     scrollToEnd();
   }
@@ -474,6 +533,7 @@ export function start(script) {
     dropOutOfHours();
     dropSurvey();
     ui.messages.textContent = '';
+    sweepImages();
     rendered.clear();
     pending.clear();
     lastSeq = 0;
@@ -506,17 +566,311 @@ export function start(script) {
     }
   }
 
+  // ------------------------------------------------------------------ emoji
+  function showEmoji(open) {
+    ui.emojiGrid.hidden = !open;
+    ui.emojiButton.setAttribute('aria-expanded', String(open));
+    if (open) {
+      ui.emojiGrid.querySelector('[tabindex="0"]').focus();
+    }
+  }
+
+  /** Inserts at the cursor (or over the selection) of the input, which keeps its place while the grid has focus. */
   function insertEmoji(ch) {
     const i = ui.input.selectionStart ?? ui.input.value.length;
-    ui.input.value = ui.input.value.slice(0, i) + ch + ui.input.value.slice(ui.input.selectionEnd ?? i);
-    ui.emojiGrid.hidden = true;
+    const j = ui.input.selectionEnd ?? i;
+    if (ui.input.value.length - (j - i) + ch.length > MAX_TEXT) {
+      return;
+    }
+    ui.input.value = ui.input.value.slice(0, i) + ch + ui.input.value.slice(j);
+    showEmoji(false);
     ui.input.focus();
     ui.input.setSelectionRange(i + ch.length, i + ch.length);
+    onInput();
+  }
+
+  /** Arrows move in the grid (one roving tab stop), Home and End jump, Escape closes and goes back to the input. */
+  function emojiKey(e) {
+    const items = [...ui.emojiGrid.children];
+    const at = items.indexOf(root.activeElement);
+    const move = {ArrowRight: 1, ArrowLeft: -1, ArrowDown: EMOJI_COLUMNS, ArrowUp: -EMOJI_COLUMNS}[e.key];
+    let next = null;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      showEmoji(false);
+      ui.input.focus();
+      return;
+    } else if (move !== undefined && at >= 0) {
+      next = Math.min(items.length - 1, Math.max(0, at + move));
+    } else if (e.key === 'Home') {
+      next = 0;
+    } else if (e.key === 'End') {
+      next = items.length - 1;
+    }
+    if (next !== null) {
+      e.preventDefault();
+      for (const b of items) {
+        b.tabIndex = -1;
+      }
+      items[next].tabIndex = 0;
+      items[next].focus();
+    }
+  }
+
+  // A press anywhere but the grid and its button closes it (events from inside the shadow root
+  // reach the document retargeted to the host: their composed path says where they began).
+  document.addEventListener('pointerdown', e => {
+    if (ui.emojiGrid && !ui.emojiGrid.hidden) {
+      const path = e.composedPath();
+      if (!path.includes(ui.emojiGrid) && !path.includes(ui.emojiButton)) {
+        showEmoji(false);
+      }
+    }
+  }, true);
+
+  // ------------------------------------------------------------------ attachments (C1)
+  // Files picked or pasted are uploaded at once and wait in the tray until the message goes;
+  // the files of messages are fetched with the visitor token (never put in a URL) and shown
+  // from blob: URLs, revoked once their message is gone from the view.
+  const tray = [];                 // [{key, name, size, type, view, localUrl}]
+  let trayError = null;            // {key, vars}
+  let trayKey = 0;
+  const images = new Map();        // attachment id -> {promise, url, node}
+
+  function isImage(type) {
+    return IMAGE_TYPES.includes(type);
+  }
+
+  function sizeText(bytes) {
+    const unit = (v, u) => new Intl.NumberFormat(cfg.lang, {style: 'unit', unit: u, unitDisplay: 'short',
+      maximumFractionDigits: v < 10 ? 1 : 0}).format(v);
+    return bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? unit(bytes / 1024, 'kilobyte') : unit(bytes / 1048576, 'megabyte');
+  }
+
+  function addFiles(files) {
+    if (closed || !files.length) {
+      return;
+    }
+    trayError = null;
+    for (const file of files) {
+      const name = file.name || 'image.png';
+      if (tray.length >= MAX_FILES) {
+        trayError = {key: 'attach.tooMany', vars: {n: MAX_FILES}};
+        break;
+      }
+      if (file.size > maxFileSize) {
+        // Refused here, before the bytes travel: the service would answer 413 all the same.
+        trayError = {key: 'attach.tooLarge', vars: {name, max: sizeText(maxFileSize)}};
+        continue;
+      }
+      uploadFile(file, name);
+    }
+    renderTray();
+    ui.input.focus();
+  }
+
+  async function uploadFile(file, name) {
+    const entry = {key: ++trayKey, name, size: file.size, type: file.type, view: null,
+      localUrl: isImage(file.type) ? URL.createObjectURL(file) : null};
+    tray.push(entry);
+    let status = 0;
+    try {
+      const form = new FormData();
+      form.append('file', file, name);
+      const res = await authorized(`${BASE}/api/v1/widget/attachments`, {method: 'POST', body: form});
+      status = res.status;
+      if (res.ok) {
+        entry.view = await res.json();
+      }
+    } catch (e) {
+      status = 0;
+    }
+    if (!tray.includes(entry)) {
+      return; // removed while it uploaded
+    }
+    if (entry.view) {
+      if (entry.localUrl) {
+        images.set(entry.view.id, {promise: Promise.resolve(entry.localUrl), url: entry.localUrl, node: null});
+        entry.localUrl = null;
+      }
+    } else {
+      removeEntry(entry);
+      trayError = {key: {413: 'attach.tooLarge', 415: 'attach.type', 429: 'attach.rate'}[status] || 'attach.failed',
+        vars: {name, max: sizeText(maxFileSize)}};
+    }
+    renderTray();
+  }
+
+  /** A request with the visitor token, fetched first when there is none yet; a refused token is renewed once. */
+  async function authorized(url, init) {
+    for (let attempt = 0; ; attempt++) {
+      if (!token) {
+        await fetchToken();
+      }
+      const res = await fetch(url, {...init, headers: {Authorization: `Bearer ${token}`}});
+      if (res.status !== 401 || attempt) {
+        return res;
+      }
+      token = null;
+    }
+  }
+
+  function removeEntry(entry) {
+    const i = tray.indexOf(entry);
+    if (i >= 0) {
+      tray.splice(i, 1);
+    }
+    if (entry.localUrl) {
+      URL.revokeObjectURL(entry.localUrl);
+      entry.localUrl = null;
+    }
+  }
+
+  function uploading() {
+    return tray.some(e => !e.view);
+  }
+
+  function renderTray() {
+    ui.tray.textContent = '';
+    ui.tray.hidden = !tray.length && !trayError;
+    for (const entry of tray) {
+      const name = entry.view ? entry.view.name : entry.name;
+      const image = entry.view && images.get(entry.view.id);
+      const thumb = entry.localUrl || (image && image.url);
+      ui.tray.append(el('div', {class: `sb-chip${entry.view ? '' : ' sb-uploading'}`, 'data-state': entry.view ? 'ready' : 'uploading'},
+          thumb ? el('img', {class: 'sb-chip-thumb', alt: '', src: thumb}) : el('span', {class: 'sb-badge-file', text: badge(entry.view ? entry.view.contentType : entry.type, name)}),
+          el('span', {class: 'sb-chip-name', text: name, title: name}),
+          el('span', {class: 'sb-chip-size', text: entry.view ? sizeText(entry.view.size) : t('attach.uploading')}),
+          el('button', {type: 'button', class: 'sb-chip-remove', 'aria-label': t('attach.remove', {name}), text: '×',
+            onclick: () => {
+              removeEntry(entry);
+              renderTray();
+              ui.input.focus();
+            }})));
+    }
+    if (trayError) {
+      ui.tray.append(el('p', {class: 'sb-attach-error', role: 'alert', 'data-testid': 'sb-attach-error',
+        text: t(trayError.key, trayError.vars)}));
+    }
+    ui.send.disabled = uploading();
+  }
+
+  function badge(type, name) {
+    if (isImage(type)) {
+      return 'IMG';
+    }
+    if (type === 'application/pdf') {
+      return 'PDF';
+    }
+    const ext = /\.([a-z0-9]{1,4})$/i.exec(name || '');
+    return ext ? ext[1].toUpperCase() : 'FILE';
+  }
+
+  /** One file of a message: an image's thumbnail (a click shows it whole), else a card that downloads it. */
+  function fileElement(a) {
+    if (isImage(a.contentType)) {
+      const img = el('img', {class: 'sb-thumb', alt: a.name});
+      const node = el('button', {
+        type: 'button', class: 'sb-attachment sb-attachment-image sb-loading', 'data-testid': 'sb-attachment',
+        'data-content-type': a.contentType, 'aria-label': t('attach.open', {name: a.name}), title: a.name,
+        onclick: () => openFull(a),
+      }, img);
+      imageUrl(a, node).then(url => {
+        img.src = url;
+        node.classList.remove('sb-loading');
+      }, () => {
+        node.classList.remove('sb-loading');
+        node.append(el('span', {class: 'sb-broken', text: t('attach.unavailable')}));
+      });
+      return node;
+    }
+    return el('button', {
+      type: 'button', class: 'sb-attachment sb-attachment-file', 'data-testid': 'sb-attachment',
+      'data-content-type': a.contentType, 'aria-label': t('attach.download', {name: a.name}), title: t('attach.download', {name: a.name}),
+      onclick: e => saveFile(a, e.currentTarget),
+    }, el('span', {class: 'sb-badge-file', 'aria-hidden': 'true', text: badge(a.contentType, a.name)}),
+    el('span', {class: 'sb-file-text'},
+        el('span', {class: 'sb-file-name', text: a.name}),
+        el('span', {class: 'sb-file-size', text: sizeText(a.size)})));
+  }
+
+  async function fetchBlob(a) {
+    const res = await authorized(`${BASE}/api/v1/attachments/${encodeURIComponent(a.id)}`, {});
+    if (!res.ok) {
+      throw new Error(`attachment: ${res.status}`);
+    }
+    return res.blob();
+  }
+
+  function imageUrl(a, node) {
+    let image = images.get(a.id);
+    if (!image) {
+      image = {url: null, node};
+      image.promise = fetchBlob(a).then(blob => {
+        image.url = URL.createObjectURL(blob);
+        return image.url;
+      });
+      image.promise.catch(() => images.delete(a.id));
+      images.set(a.id, image);
+    } else if (!image.node || !image.node.isConnected) {
+      image.node = node;
+    }
+    return image.promise;
+  }
+
+  /** Frees the blob: URLs of pictures whose message left the view (a new conversation, another one adopted). */
+  function sweepImages() {
+    const inTray = new Set(tray.filter(e => e.view).map(e => e.view.id));
+    for (const [id, image] of images) {
+      if (!inTray.has(id) && !(image.node && image.node.isConnected)) {
+        images.delete(id);
+        image.promise.then(url => URL.revokeObjectURL(url), () => {});
+      }
+    }
+  }
+
+  let fullOpener = null;
+  function openFull(a) {
+    const image = images.get(a.id);
+    if (!image || !image.url) {
+      return;
+    }
+    fullOpener = root.activeElement;
+    ui.fullImage.src = image.url;
+    ui.fullImage.alt = a.name;
+    ui.lightbox.hidden = false;
+    ui.lightbox.querySelector('button').focus();
+  }
+
+  function closeFull() {
+    ui.lightbox.hidden = true;
+    ui.fullImage.removeAttribute('src');
+    if (fullOpener) {
+      fullOpener.focus();
+      fullOpener = null;
+    }
+  }
+
+  async function saveFile(a, button) {
+    button.disabled = true;
+    try {
+      const url = URL.createObjectURL(await fetchBlob(a));
+      const link = el('a', {href: url, download: a.name, hidden: true});
+      root.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (e) {
+      button.title = t('attach.unavailable');
+    } finally {
+      button.disabled = false;
+    }
   }
 
   // ------------------------------------------------------------------ sending
   function renderPending(item) {
-    const node = messageElement('visitor', item.text, item.at, {'data-state': 'sending'});
+    const node = messageElement('visitor', item.text, item.at, {'data-state': 'sending'}, item.attachments);
     node.dataset.clientId = item.clientId;
     pending.set(item.clientId, node);
     ui.messages.append(node);
@@ -525,16 +879,25 @@ export function start(script) {
 
   function submit() {
     const text = ui.input.value.trim();
-    if (!text || closed) {
+    // Files still uploading hold the message back; a message may be files alone.
+    const files = tray.filter(e => e.view).map(e => e.view);
+    if ((!text && !files.length) || closed || uploading()) {
       return;
     }
     if (text.length > MAX_TEXT) {
       return;
     }
     ui.input.value = '';
-    ui.emojiGrid.hidden = true;
+    showEmoji(false);
     lastTypingSent = 0; // the next keystroke is a new burst of typing
-    const item = outbox.add({clientId: newClientId('w'), text, at: new Date().toISOString()});
+    const item = {clientId: newClientId('w'), text, at: new Date().toISOString()};
+    if (files.length) {
+      item.attachments = files;
+    }
+    tray.length = 0;
+    trayError = null;
+    renderTray();
+    outbox.add(item);
     renderPending(item);
     transmit(item);
   }
@@ -546,8 +909,7 @@ export function start(script) {
     }
     // Until the visitor wrote into a new conversation, the conversation to write into is the
     // current one; the server starts a new one when it is closed or there is none.
-    send({type: 'message', clientId: item.clientId, text: item.text,
-      conversationId: state.conversationId || undefined});
+    send(messageFrame(item, state.conversationId || undefined));
   }
 
   function send(frame) {
@@ -583,6 +945,7 @@ export function start(script) {
           node.remove();
         }
       }
+      sweepImages();
       rendered.clear();
       lastSeq = 0;
       forgetGap();
@@ -731,7 +1094,7 @@ export function start(script) {
     if (kind === 'visitor') {
       extra['data-state'] = 'sent';
     }
-    const node = messageElement(kind, f.text, f.sentAt, extra);
+    const node = messageElement(kind, f.text, f.sentAt, extra, f.attachments);
     if (kind === 'agent' && f.sender.name) {
       node.setAttribute('aria-label', f.sender.name);
     }
@@ -804,6 +1167,9 @@ export function start(script) {
       persist();
     }
     token = answer.visitorToken;
+    if (answer.attachmentMaxSize > 0) {
+      maxFileSize = answer.attachmentMaxSize;
+    }
   }
 
   // The visitor socket, with a visitor token fetched when there is none (first visit, or the

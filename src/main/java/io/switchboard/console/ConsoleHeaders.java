@@ -18,7 +18,7 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class ConsoleHeaders {
 
-    public static final String POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    public static final String POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; "
             + "style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'none'";
 
     void register(@Observes Filters filters) {

@@ -8,6 +8,8 @@ import io.switchboard.protocol.ServerFrames.MessageView;
 import io.switchboard.security.Caller;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
@@ -94,7 +96,9 @@ public class ConversationResource {
         String sql = "select (select count(*) from messages m where m.conversation_id = c.id and m.seq > c.agent_read_seq"
                 + " and m.sender_kind = 'visitor') as unread,"
                 + " (select left(m.text, " + PREVIEW_CHARS + ") from messages m where m.conversation_id = c.id"
-                + " order by m.seq desc limit 1) as preview, c.rating as rating_score, " + star + " as starred, "
+                + " order by m.seq desc limit 1) as preview,"
+                + " (select m.attachments from messages m where m.conversation_id = c.id"
+                + " order by m.seq desc limit 1) as preview_attachments, c.rating as rating_score, " + star + " as starred, "
                 + ConversationRow.COLUMNS
                 + " where c.tenant_id = $1 and ($2::text is null or c.state = $2) and " + visibility
                 + " order by coalesce(c.last_visitor_message_at, c.created_at) desc limit $4";
@@ -104,11 +108,27 @@ public class ConversationResource {
                     List<ConversationView> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(ConversationView.of(ConversationRow.from(r), r.getLong("unread").intValue(),
-                                r.getString("preview")).withScore(r.getInteger("rating_score"))
+                                r.getString("preview")).withPreviewAttachments(previewFiles(r))
+                                .withScore(r.getInteger("rating_score"))
                                 .withStarred(r.getBoolean("starred")));
                     }
                     return out;
                 });
+    }
+
+    /** What the latest message's files are ({@code messages.attachments}, V18), for its preview. */
+    private static List<ConversationView.PreviewFile> previewFiles(Row r) {
+        Object json = r.getValue("preview_attachments");
+        if (!(json instanceof JsonArray files)) {
+            return null;
+        }
+        List<ConversationView.PreviewFile> out = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            if (files.getValue(i) instanceof JsonObject f) {
+                out.add(new ConversationView.PreviewFile(f.getString("name"), f.getString("contentType")));
+            }
+        }
+        return out;
     }
 
     @GET

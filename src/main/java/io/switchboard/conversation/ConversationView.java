@@ -20,10 +20,14 @@ public record ConversationView(String id, String state, String channelId, String
                                long lastSeq, Instant createdAt, Instant queuedAt, Instant assignedAt,
                                Instant firstAgentReplyAt, Instant lastVisitorMessageAt, Instant lastAgentMessageAt,
                                Instant closedAt, String closeReason, int visitorReadSeq, int agentReadSeq,
-                               Integer unread, String preview, List<Participants.Expert> participants,
+                               Integer unread, String preview, List<PreviewFile> previewAttachments,
+                               List<Participants.Expert> participants,
                                Optional<Object> rating, Integer transfers, Boolean starred) {
 
     public record Party(String id, String name) {}
+
+    /** A file the latest message carries, for a list's preview: "[Image]", "[File] name" (C1). */
+    public record PreviewFile(String name, String contentType) {}
 
     static ConversationView of(ConversationRow c) {
         return of(c, null, null);
@@ -31,7 +35,7 @@ public record ConversationView(String id, String state, String channelId, String
 
     /**
      * For lists: {@code unread}, the visitor's messages after the agents' read mark, and
-     * {@code preview}, the start of the latest message.
+     * {@code preview}, the start of the latest message ({@code previewAttachments}: its files, if any).
      */
     static ConversationView of(ConversationRow c, Integer unread, String preview) {
         return new ConversationView(c.id(), c.state(), c.channelId(), c.groupId(),
@@ -39,27 +43,35 @@ public record ConversationView(String id, String state, String channelId, String
                 c.assigneeId() == null ? null : new Party(c.assigneeId(), c.assigneeName()),
                 c.lastSeq(), c.createdAt(), c.queuedAt(), c.assignedAt(), c.firstAgentReplyAt(),
                 c.lastVisitorMessageAt(), c.lastAgentMessageAt(), c.closedAt(), c.closeReason(),
-                c.visitorReadSeq(), c.agentReadSeq(), unread, preview, null, null, null, null);
+                c.visitorReadSeq(), c.agentReadSeq(), unread, preview, null, null, null, null, null);
+    }
+
+    /** A list row whose latest message carries files: what they are, in the order sent (C1). */
+    ConversationView withPreviewAttachments(List<PreviewFile> files) {
+        return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
+                firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
+                agentReadSeq, unread, preview, files == null || files.isEmpty() ? null : List.copyOf(files), participants,
+                rating, transfers, starred);
     }
 
     /** A list row with its rating's score (null while unrated). */
     ConversationView withScore(Integer score) {
         return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
                 firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
-                agentReadSeq, unread, preview, participants, Optional.ofNullable(score), transfers, starred);
+                agentReadSeq, unread, preview, previewAttachments, participants, Optional.ofNullable(score), transfers, starred);
     }
 
     /** The conversation with its experts, rating ({score, comment, at} or null) and number of transfers. */
     ConversationView withTeamwork(List<Participants.Expert> experts, Surveys.Rating rated, int transferCount) {
         return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
                 firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
-                agentReadSeq, unread, preview, experts, Optional.ofNullable(rated), transferCount, starred);
+                agentReadSeq, unread, preview, previewAttachments, experts, Optional.ofNullable(rated), transferCount, starred);
     }
 
     /** Whether the caller starred it (C3): lists and the conversation itself say so; other views leave it out. */
     ConversationView withStarred(boolean starredByCaller) {
         return new ConversationView(id, state, channelId, groupId, visitor, assignee, lastSeq, createdAt, queuedAt, assignedAt,
                 firstAgentReplyAt, lastVisitorMessageAt, lastAgentMessageAt, closedAt, closeReason, visitorReadSeq,
-                agentReadSeq, unread, preview, participants, rating, transfers, starredByCaller);
+                agentReadSeq, unread, preview, previewAttachments, participants, rating, transfers, starredByCaller);
     }
 }

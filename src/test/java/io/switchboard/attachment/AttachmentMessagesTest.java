@@ -92,6 +92,54 @@ class AttachmentMessagesTest {
     }
 
     @Test
+    void theListPreviewsAFileOnlyMessageByItsFilesAndAMessageWithWordsByItsText() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String jwt = Chat.login(team.agents().get(0).email());
+        Chat.Visitor visitor = Chat.visitor(team.channelKey());
+        String png = uploadByVisitor(visitor.token(), Samples.png(), "screen.png").then().statusCode(200).extract().path("id");
+        String pdf = uploadByVisitor(visitor.token(), Samples.pdf(), "terms.pdf").then().statusCode(200).extract().path("id");
+        try (WsClient agent = Chat.agentSocket(base, jwt); WsClient v = Chat.visitorSocket(base, visitor.token())) {
+            String cid = clientId();
+            v.send(frame("message", "clientId", cid, "attachments", List.of(png, pdf)));
+            String c = v.await(ackOf(cid), WAIT).path("conversationId").asText();
+            agent.await(type("assigned", c), WAIT);
+
+            JsonNode row = listed(jwt, c);
+            assertThat(row.path("preview").asText()).isEmpty();
+            assertThat(row.path("previewAttachments").size()).isEqualTo(2);
+            assertThat(row.path("previewAttachments").path(0).path("name").asText()).isEqualTo("screen.png");
+            assertThat(row.path("previewAttachments").path(0).path("contentType").asText()).isEqualTo("image/png");
+            assertThat(row.path("previewAttachments").path(1).path("name").asText()).isEqualTo("terms.pdf");
+            assertThat(row.path("previewAttachments").path(1).path("contentType").asText()).isEqualTo("application/pdf");
+
+            Chat.send(v, c, clientId(), "did you get them?");
+            JsonNode later = listed(jwt, c);
+            assertThat(later.path("preview").asText()).isEqualTo("did you get them?");
+            assertThat(later.has("previewAttachments")).isFalse();
+        }
+    }
+
+    private static JsonNode listed(String jwt, String conversationId) {
+        JsonNode list = given().auth().oauth2(jwt).when().get("/api/v1/conversations?state=open")
+                .then().statusCode(200).extract().as(JsonNode.class);
+        for (JsonNode row : list) {
+            if (conversationId.equals(row.path("id").asText())) {
+                return row;
+            }
+        }
+        throw new AssertionError("not listed: " + conversationId + " in " + list);
+    }
+
+    @Test
+    void theWidgetLearnsTheLargestFileItMaySendWithItsToken() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        given().contentType("application/json").body("{}")
+                .when().post("/api/v1/widget/" + team.channelKey() + "/visitors")
+                .then().statusCode(200)
+                .body("attachmentMaxSize", org.hamcrest.Matchers.equalTo(10 * 1024 * 1024));
+    }
+
+    @Test
     void anAgentsFileReachesTheVisitorLiveAndOnResumeAndTheVisitorMayDownloadIt() {
         Fixtures.Team team = Fixtures.team(1, 5);
         String jwt = Chat.login(team.agents().get(0).email());

@@ -53,6 +53,33 @@ class ProtocolClientInBrowserTest {
     }
 
     @Test
+    void aQueuedMessageKeepsItsFilesAndItsFrameNamesThemAfterAReload() {
+        Object result = page.evaluate("""
+                () => {
+                  let stored = null;
+                  const box = new pc.Outbox([], () => { stored = JSON.stringify(box.items); });
+                  box.add({clientId: 'w-1', text: '', at: 'now', attachments: [
+                    {id: 'a1', name: 'photo.png', size: 10, contentType: 'image/png', url: '/api/v1/attachments/a1'},
+                    {id: 'a2', name: 'terms.pdf', size: 20, contentType: 'application/pdf', url: '/api/v1/attachments/a2'}]});
+                  box.add({clientId: 'w-2', text: 'plain'});
+                  // The page reloads: the outbox comes back from what was saved.
+                  const reloaded = new pc.Outbox(JSON.parse(stored), () => {});
+                  return {
+                    withFiles: pc.messageFrame(reloaded.find('w-1'), 'conv-1'),
+                    plain: pc.messageFrame(reloaded.find('w-2'), undefined),
+                    note: pc.messageFrame({clientId: 'a-1', text: 'x', internal: true}, 'conv-1'),
+                  };
+                }""");
+        Map<String, Object> frames = asMap(result);
+        assertThat(asMap(frames.get("withFiles"))).containsEntry("type", "message").containsEntry("clientId", "w-1")
+                .containsEntry("conversationId", "conv-1").containsEntry("text", "")
+                .containsEntry("attachments", List.of("a1", "a2"));
+        assertThat(asMap(frames.get("plain"))).containsEntry("text", "plain").doesNotContainKey("attachments")
+                .doesNotContainKey("internal");
+        assertThat(asMap(frames.get("note"))).containsEntry("internal", true);
+    }
+
+    @Test
     void anErrorThatStoredNothingSendsTheSameMessageAgainAndAnyOtherGivesItUp() {
         Object result = page.evaluate("""
                 async () => {

@@ -2,6 +2,7 @@ package io.switchboard.channel.widget;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.attachment.AttachmentConfig;
 import io.switchboard.common.Problem;
 import io.switchboard.security.IdentityHash;
 import io.switchboard.security.TokenService;
@@ -47,7 +48,12 @@ public class WidgetVisitorResource {
 
     /** {@code visitorSecret}: for anonymous visitors only, to present with {@code visitorId} next time. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record VisitorResponse(String visitorId, String visitorToken, Instant expiresAt, String visitorSecret) {}
+    /**
+     * {@code attachmentMaxSize}: the largest file an upload may have (C1), so the widget refuses
+     * a larger one before sending its bytes; the upload still checks.
+     */
+    public record VisitorResponse(String visitorId, String visitorToken, Instant expiresAt, String visitorSecret,
+                                  long attachmentMaxSize) {}
 
     /** A visitor the request resolved to; {@code secret} is null for identified customers. */
     private record Resolved(UUID visitorId, ChannelRef channel, String secret) {}
@@ -56,10 +62,12 @@ public class WidgetVisitorResource {
 
     private final Pool pool;
     private final TokenService tokens;
+    private final long attachmentMaxSize;
 
-    WidgetVisitorResource(Pool pool, TokenService tokens) {
+    WidgetVisitorResource(Pool pool, TokenService tokens, AttachmentConfig attachments) {
         this.pool = pool;
         this.tokens = tokens;
+        this.attachmentMaxSize = attachments.maxSize().asLongValue();
     }
 
     @POST
@@ -102,7 +110,8 @@ public class WidgetVisitorResource {
                 .map(v -> {
                     TokenService.Issued issued = tokens.visitorToken(v.channel().tenantId().toString(), v.visitorId().toString(),
                             v.channel().id().toString(), req.name());
-                    return new VisitorResponse(v.visitorId().toString(), issued.token(), issued.expiresAt(), v.secret());
+                    return new VisitorResponse(v.visitorId().toString(), issued.token(), issued.expiresAt(), v.secret(),
+                            attachmentMaxSize);
                 });
     }
 
