@@ -51,8 +51,16 @@ class EventSweepTest {
     /** Commits an event as a replica that died right after would have left it: recorded for delivery, a minute ago. */
     private static long recordedUnannounced(String tenantId, String conversationId, String kind, String actorKind,
                                             String actorId, String data) {
-        try (Connection c = Fixtures.connect();
-             PreparedStatement s = c.prepareStatement("""
+        try (Connection c = Fixtures.connect()) {
+            return recordedUnannounced(c, tenantId, conversationId, kind, actorKind, actorId, data);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long recordedUnannounced(Connection c, String tenantId, String conversationId, String kind, String actorKind,
+                                            String actorId, String data) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
                      with e as (
                        insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
                        values (?::uuid, ?::uuid, ?, ?, ?::uuid, ?::jsonb) returning id
@@ -70,19 +78,23 @@ class EventSweepTest {
                 r.next();
                 return r.getLong(1);
             }
+        }
+    }
+
+    private static void execute(String sql, String... args) {
+        try (Connection c = Fixtures.connect()) {
+            execute(c, sql, args);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static void execute(String sql, String... args) {
-        try (Connection c = Fixtures.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+    private static void execute(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 s.setString(i + 1, args[i]);
             }
             s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -192,7 +204,7 @@ class EventSweepTest {
     }
 
     @Test
-    void anEventALaterOneSupersededIsDroppedNotAnnounced() {
+    void anEventALaterOneSupersededIsDroppedNotAnnounced() throws SQLException {
         Fixtures.Team team = Fixtures.team(1, 5);
         Fixtures.Agent bo = team.agents().get(0);
         String jwt = onBreak(bo);
@@ -201,13 +213,20 @@ class EventSweepTest {
             String c = Chat.send(v, null, clientId(), "hello").path("conversationId").asText();
             // A dead replica's assignment, then a close another replica committed and announced
             // (no delivery row left): the assignment's frames would describe what no longer is.
-            long assigned = recordedUnannounced(team.tenantId(), c, "assigned", "staff", bo.id(),
-                    "{\"manual\":\"assign\",\"chosen\":\"" + bo.id() + "\",\"load\":1}");
-            execute("update conversations set state = 'closed', closed_at = now(), close_reason = 'agent', assignee_id = ?::uuid where id = ?::uuid",
-                    bo.id(), c);
-            execute("""
-                    insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
-                    values (?::uuid, ?::uuid, 'closed', 'system', '{"reason":"agent"}'::jsonb)""", team.tenantId(), c);
+            // One transaction, so that no sweep finds the assignment before the close exists (a
+            // sweep then would rightly announce it: it was still true).
+            long assigned;
+            try (Connection tx = Fixtures.connect()) {
+                tx.setAutoCommit(false);
+                assigned = recordedUnannounced(tx, team.tenantId(), c, "assigned", "staff", bo.id(),
+                        "{\"manual\":\"assign\",\"chosen\":\"" + bo.id() + "\",\"load\":1}");
+                execute(tx, "update conversations set state = 'closed', closed_at = now(), close_reason = 'agent', assignee_id = ?::uuid where id = ?::uuid",
+                        bo.id(), c);
+                execute(tx, """
+                        insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, data)
+                        values (?::uuid, ?::uuid, 'closed', 'system', '{"reason":"agent"}'::jsonb)""", team.tenantId(), c);
+                tx.commit();
+            }
 
             await().atMost(WAIT).until(() -> undelivered(assigned) == 0);
             List<JsonNode> frames = v.drain(Duration.ofMillis(300));
