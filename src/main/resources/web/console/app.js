@@ -14,6 +14,10 @@ import {HttpError, api} from './api.js';
 import {select} from './chat.js';
 import {closeSelected, submitReply} from './composer.js';
 import * as quickReplies from './quickreplies.js';
+import * as kb from './kb.js';
+import * as recent from './recent.js';
+import * as search from './search.js';
+import * as starred from './starred.js';
 import {conv, fetchConversation, loadOlder, markRead, refreshLists} from './conversations.js';
 import {$, el} from './dom.js';
 import {applyStatus, refreshFigures, refreshSoon} from './figures.js';
@@ -39,6 +43,9 @@ async function setLanguage(lang) {
   renderCapacityNote();
   renderQueueFilters();
   teamwork.relabel();
+  recent.relabel();
+  search.relabel();
+  kb.relabel();
   if (S.me) {
     $('user-name').textContent = S.me.name;
     render();
@@ -70,6 +77,10 @@ export function signOut() {
   S.offline.clear();
   S.routingChecked.clear();
   queueRows.clear();
+  // Nothing the last user found stays on the page for the next.
+  search.reset();
+  recent.reset();
+  kb.reset();
   $('link-banner').hidden = true;
   showLogin();
 }
@@ -198,6 +209,10 @@ function wire() {
       S.tab = b.dataset.tab;
       if (S.tab === 'queue') {
         refreshSoon();
+      } else if (S.tab === 'starred') {
+        starred.refreshStarred();
+      } else if (S.tab === 'recent') {
+        recent.refreshRecent();
       }
       render();
     });
@@ -298,6 +313,10 @@ async function boot() {
   teamwork.mount({
     S, api, HttpError, el, t, i18n, conv, fetchConversation, render, select, refreshSoon, alert: alerts.alert,
   });
+  starred.mount();
+  recent.mount();
+  search.mount();
+  kb.mount();
   wire();
   await setLanguage(i18n.initialLanguage());
   try {

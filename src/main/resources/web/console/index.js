@@ -3,4 +3,5 @@
 
 import './console.css';
 import './teamwork/teamwork.css';
+import './productivity.css';
 import './app.js';
