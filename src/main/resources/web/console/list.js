@@ -166,8 +166,48 @@ function updateRow(row, fresh) {
     }
   }
   if (row.innerHTML !== fresh.innerHTML) {
-    row.replaceChildren(...fresh.childNodes);
+    patchChildren(row, fresh);
   }
+}
+
+/**
+ * Changes a kept row's children into the fresh ones in place where their shape is the same
+ * (text and attributes), replacing only where it differs. The element under a pressed button
+ * stays in the page when, say, the waiting time ticks on: a click whose press was on an element
+ * removed before the release never arrives.
+ */
+function patchChildren(target, source) {
+  const have = [...target.childNodes];
+  const want = [...source.childNodes];
+  const same = have.length === want.length
+      && have.every((n, i) => n.nodeType === want[i].nodeType && n.nodeName === want[i].nodeName);
+  if (!same) {
+    target.replaceChildren(...want);
+    return;
+  }
+  have.forEach((n, i) => {
+    const w = want[i];
+    if (n.nodeType !== Node.ELEMENT_NODE) {
+      if (n.nodeValue !== w.nodeValue) {
+        n.nodeValue = w.nodeValue;
+      }
+      return;
+    }
+    if (n.outerHTML === w.outerHTML) {
+      return;
+    }
+    for (const {name} of [...n.attributes]) {
+      if (!w.hasAttribute(name)) {
+        n.removeAttribute(name);
+      }
+    }
+    for (const {name, value} of w.attributes) {
+      if (n.getAttribute(name) !== value) {
+        n.setAttribute(name, value);
+      }
+    }
+    patchChildren(n, w);
+  });
 }
 
 /** One conversation's row; its handlers stay with the first element drawn for it. */
