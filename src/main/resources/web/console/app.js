@@ -276,7 +276,7 @@ function wire() {
   });
   document.addEventListener('visibilitychange', () => {
     const c = S.convs.get(S.selected);
-    if (!document.hidden && c && c.state === 'open' && c.unread) {
+    if (!document.hidden && c && c.state === 'open' && !c.peek && c.unread) {
       markRead(c);
       render();
     }
