@@ -15,6 +15,10 @@ import {HttpError, api} from './api.js';
 import {select} from './chat.js';
 import {closeSelected, submitReply} from './composer.js';
 import * as quickReplies from './quickreplies.js';
+import * as kb from './kb.js';
+import * as recent from './recent.js';
+import * as search from './search.js';
+import * as starred from './starred.js';
 import {conv, fetchConversation, loadOlder, markRead, refreshLists} from './conversations.js';
 import {$, el} from './dom.js';
 import {applyStatus, refreshFigures, refreshSoon} from './figures.js';
@@ -40,6 +44,9 @@ async function setLanguage(lang) {
   renderCapacityNote();
   renderQueueFilters();
   teamwork.relabel();
+  recent.relabel();
+  search.relabel();
+  kb.relabel();
   if (S.me) {
     $('user-name').textContent = S.me.name;
     render();
@@ -71,6 +78,10 @@ export function signOut() {
   S.offline.clear();
   S.routingChecked.clear();
   queueRows.clear();
+  // Nothing the last user found stays on the page for the next.
+  search.reset();
+  recent.reset();
+  kb.reset();
   $('link-banner').hidden = true;
   showLogin();
 }
@@ -199,6 +210,10 @@ function wire() {
       S.tab = b.dataset.tab;
       if (S.tab === 'queue') {
         refreshSoon();
+      } else if (S.tab === 'starred') {
+        starred.refreshStarred();
+      } else if (S.tab === 'recent') {
+        recent.refreshRecent();
       }
       render();
     });
@@ -262,7 +277,7 @@ function wire() {
   });
   document.addEventListener('visibilitychange', () => {
     const c = S.convs.get(S.selected);
-    if (!document.hidden && c && c.state === 'open' && c.unread) {
+    if (!document.hidden && c && c.state === 'open' && !c.peek && c.unread) {
       markRead(c);
       render();
     }
@@ -300,6 +315,10 @@ async function boot() {
     S, api, HttpError, el, t, i18n, conv, fetchConversation, render, select, refreshSoon, alert: alerts.alert,
   });
   attachments.mount();
+  starred.mount();
+  recent.mount();
+  search.mount();
+  kb.mount();
   wire();
   await setLanguage(i18n.initialLanguage());
   try {

@@ -6,6 +6,9 @@ import * as attachments from './attachments.js';
 import * as teamwork from './teamwork/index.js';
 import {checkOffline, loadLatest, markRead} from './conversations.js';
 import {$, el} from './dom.js';
+import {follow as kbFollow} from './kb.js';
+import {markFound} from './peek.js';
+import {renderStar} from './starred.js';
 import {failed, outbox} from './session.js';
 import {S} from './state.js';
 import {render} from './view.js';
@@ -16,7 +19,9 @@ export function select(id) {
   if (!c) {
     return;
   }
-  if (c.state === 'open') {
+  // Opened from its own list, the queue or an alert: shown in In progress. The Starred and
+  // Recent tabs stay where the agent is, and one only looked at is not theirs to list.
+  if (c.state === 'open' && !c.peek && S.tab !== 'starred' && S.tab !== 'recent') {
     S.tab = 'open';
   }
   if (c.floor === null && !c.placeholder) {
@@ -26,7 +31,7 @@ export function select(id) {
       }
     }, () => {});
   }
-  if (!document.hidden && c.state === 'open') {
+  if (!document.hidden && c.state === 'open' && !c.peek) {
     markRead(c);
   }
   if (!c.placeholder) {
@@ -34,7 +39,7 @@ export function select(id) {
   }
   render();
   renderChat({toEnd: true});
-  if (c.state === 'open') {
+  if (c.state === 'open' && !c.peek) {
     $('chat-input').focus();
   }
 }
@@ -56,12 +61,13 @@ export function renderChat({toEnd}) {
   // Only a conversation being served can be closed from here; a queued one belongs to the queue.
   $('chat-close').hidden = c.state !== 'open';
   $('chat-close').disabled = false;
-  $('composer').hidden = c.state !== 'open';
+  // One only looked at (someone else serves it now) is read-only, like one that is over.
+  $('composer').hidden = c.state !== 'open' || !!c.peek;
   const stateLine = $('chat-state');
-  stateLine.hidden = c.state === 'open';
+  stateLine.hidden = c.state === 'open' && !c.peek;
   stateLine.textContent = c.state === 'closed'
       ? `${t('chat.closed')} ${c.closeReason ? t('reason.' + c.closeReason) : ''}`.trim()
-      : t('chat.queued');
+      : c.state === 'open' ? t('list.peek', {name: c.assignee && c.assignee.name ? c.assignee.name : '–'}) : t('chat.queued');
   $('chat-input').placeholder = t('chat.placeholder');
 
   const box = $('chat-messages');
@@ -81,6 +87,8 @@ export function renderChat({toEnd}) {
   renderTyping();
   teamwork.renderChat(c);
   attachments.renderComposer(c);
+  renderStar(c);
+  kbFollow(c);
 
   // Redrawing must not move what the agent looks at: stay at the end when there, else keep
   // the same distance from the end (older messages added above then appear above the view).
@@ -104,7 +112,7 @@ function messageNode(c, m, previous) {
   }
   const showName = sender !== 'system' && (!previous || senderOf(previous) !== sender || previous.senderId !== m.senderId);
   const name = sender === 'visitor' ? (c.visitor.name || t('conv.visitor')) : (m.senderName || '');
-  return teamwork.decorateMessage(el('div', {
+  return markFound(teamwork.decorateMessage(el('div', {
     class: `msg from-${sender}${m.internal ? ' internal' : ''}`, 'data-testid': 'chat-message',
     'data-sender': sender, 'data-seq': String(m.seq),
   },
@@ -112,6 +120,8 @@ function messageNode(c, m, previous) {
   m.text || !(m.attachments && m.attachments.length) ? el('div', {class: 'bubble', text: m.text}) : null,
   attachments.nodes(m.attachments),
   el('div', {class: 'msg-meta', text: meta.join(' · ')})), m);
+  el('div', {class: 'bubble', text: m.text}),
+  el('div', {class: 'msg-meta', text: meta.join(' · ')})), m), c.id, m.seq);
 }
 
 function pendingNode(item) {

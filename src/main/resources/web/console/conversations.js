@@ -10,6 +10,7 @@ import {api} from './api.js';
 import {renderChat, select} from './chat.js';
 import {$} from './dom.js';
 import {send} from './session.js';
+import {starOf} from './starred.js';
 import {PAGE, S} from './state.js';
 import {render} from './view.js';
 
@@ -43,6 +44,9 @@ export function mergeView(v) {
   if (v.preview !== undefined && (v.lastSeq || 0) >= seen) {
     c.preview = v.preview || '';
     c.previewFiles = v.previewAttachments || [];
+  }
+  if ('starred' in v) {
+    c.starred = starOf(v.id, !!v.starred);
   }
   if (typeof v.unread === 'number') {
     // The server's count is the truth after a (re)load; live counting may be ahead of a list fetched a moment ago.
@@ -85,7 +89,8 @@ export async function refreshLists() {
     if (v.state === 'open' && v.assignee && v.assignee.id !== S.me.id && !teamwork.involves(v)) {
       continue;
     }
-    mergeView(v);
+    // Listed as the caller's own: no longer a conversation only looked at (peek.js).
+    mergeView(v).peek = false;
     listed.add(v.id);
   }
   for (const [id, c] of S.convs) {

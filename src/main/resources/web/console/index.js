@@ -4,4 +4,5 @@
 import './console.css';
 import './teamwork/teamwork.css';
 import './attachments.css';
+import './productivity.css';
 import './app.js';

@@ -4,14 +4,21 @@ import * as i18n from './i18n.js';
 import {t} from './i18n.js';
 import * as teamwork from './teamwork/index.js';
 import {previewOf} from './attachments.js';
+import * as batch from './batch.js';
 import {select} from './chat.js';
 import {$, el} from './dom.js';
 import {queueFiltered, queueRows, renderQueue} from './queue.js';
+import {clearRecent, renderRecent} from './recent.js';
+import {isStarred} from './starred.js';
 import {S} from './state.js';
 
 function inTab(c, tab) {
   if (tab === 'open') {
-    return c.state === 'open';
+    // Not one only looked at (found by search, starred, recent) that someone else serves.
+    return c.state === 'open' && !c.peek;
+  }
+  if (tab === 'starred') {
+    return isStarred(c);
   }
   if (tab === 'ended') {
     return c.state === 'closed';
@@ -82,14 +89,27 @@ const convRows = new Map();
  */
 export function renderList() {
   const queueTab = S.tab === 'queue';
-  $('conv-list').hidden = queueTab;
-  $('list-tools').hidden = queueTab;
+  const recentTab = S.tab === 'recent';
+  $('conv-list').hidden = queueTab || recentTab;
+  $('list-tools').hidden = queueTab || recentTab;
   $('queue-list').hidden = !queueTab;
   $('queue-tools').hidden = !queueTab;
+  $('recent-list').hidden = !recentTab;
+  $('recent-tools').hidden = !recentTab;
+  if (!recentTab) {
+    clearRecent();
+  }
   // The list not shown is emptied: a test hook (conv-item) counts only what the agent sees.
-  if (queueTab) {
+  if (queueTab || recentTab) {
+    batch.renderBar([]);
     convRows.clear();
     $('conv-list').textContent = '';
+    if (recentTab) {
+      $('queue-list').textContent = '';
+      queueRows.clear();
+      renderRecent();
+      return;
+    }
     renderQueue();
     return;
   }
@@ -101,6 +121,7 @@ export function renderList() {
       .filter(c => S.tab !== 'open' || S.filter === 'all'
           || (S.filter === 'unread' ? c.unread > 0 : unreplied(c)))
       .sort(compare);
+  batch.renderBar(items.map(c => c.id));
   if (!items.length) {
     convRows.clear();
     list.textContent = '';
@@ -109,7 +130,7 @@ export function renderList() {
   }
   const now = Date.now();
   const wanted = items.map(c => {
-    const fresh = teamwork.decorateItem(convRow(c, now), c);
+    const fresh = batch.decorateItem(teamwork.decorateItem(convRow(c, now), c), c);
     const row = convRows.get(c.id);
     if (!row) {
       convRows.set(c.id, fresh);
@@ -135,6 +156,7 @@ export function renderList() {
       list.insertBefore(node, list.children[i] || null);
     }
   });
+  batch.syncChecks(list);
 }
 
 /** Brings a kept row up to a freshly drawn one: its attributes, and its children if they differ. */
@@ -145,8 +167,48 @@ function updateRow(row, fresh) {
     }
   }
   if (row.innerHTML !== fresh.innerHTML) {
-    row.replaceChildren(...fresh.childNodes);
+    patchChildren(row, fresh);
   }
+}
+
+/**
+ * Changes a kept row's children into the fresh ones in place where their shape is the same
+ * (text and attributes), replacing only where it differs. The element under a pressed button
+ * stays in the page when, say, the waiting time ticks on: a click whose press was on an element
+ * removed before the release never arrives.
+ */
+function patchChildren(target, source) {
+  const have = [...target.childNodes];
+  const want = [...source.childNodes];
+  const same = have.length === want.length
+      && have.every((n, i) => n.nodeType === want[i].nodeType && n.nodeName === want[i].nodeName);
+  if (!same) {
+    target.replaceChildren(...want);
+    return;
+  }
+  have.forEach((n, i) => {
+    const w = want[i];
+    if (n.nodeType !== Node.ELEMENT_NODE) {
+      if (n.nodeValue !== w.nodeValue) {
+        n.nodeValue = w.nodeValue;
+      }
+      return;
+    }
+    if (n.outerHTML === w.outerHTML) {
+      return;
+    }
+    for (const {name} of [...n.attributes]) {
+      if (!w.hasAttribute(name)) {
+        n.removeAttribute(name);
+      }
+    }
+    for (const {name, value} of w.attributes) {
+      if (n.getAttribute(name) !== value) {
+        n.setAttribute(name, value);
+      }
+    }
+    patchChildren(n, w);
+  });
 }
 
 /** One conversation's row; its handlers stay with the first element drawn for it. */
@@ -173,6 +235,8 @@ function convRow(c, now) {
           el('span', {class: 'conv-name', text: name}),
           el('span', {class: 'channel-icon', title: 'Web', 'aria-hidden': 'true', text: '◎'}),
           S.offline.has(c.id) ? el('span', {class: 'tag tag-offline', text: t('queue.label.offline')}) : null,
+          // Starred ones are of every state: each says which.
+          S.tab === 'starred' ? el('span', {class: `tag tag-state state-${c.state}`, text: t('state.' + c.state)}) : null,
           el('time', {class: 'conv-time', text: i18n.time(when)})),
       el('div', {class: 'conv-line'},
           el('span', {class: 'conv-preview', text: previewOf(c)}),

@@ -136,6 +136,7 @@ function onFrame(f) {
       const c = conv(f.conversationId);
       const isNew = c.state !== 'open' || c.placeholder;
       c.state = 'open';
+      c.peek = false;
       c.assignee = f.agent;
       c.assignedAt = c.assignedAt || new Date().toISOString();
       fetchConversation(f.conversationId);

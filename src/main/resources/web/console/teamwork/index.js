@@ -71,7 +71,7 @@ export function mergeView(c, v) {
   if ('transfers' in v) {
     c.transfers = v.transfers;
   }
-  if (dropped.has(v.id)) {
+  if (dropped.has(v.id) && !c.peek) {
     // Left our list a moment ago; this view was on its way. Shown again only if it is ours again.
     const ours = (v.assignee && v.assignee.id === me()) || (v.participants || []).some(p => p.id === me());
     if (ours) {

@@ -30,6 +30,7 @@ class KnowledgeBaseApiTest {
 
     static final String ARTICLES = "/api/v1/admin/kb/articles";
     static final String SEARCH = "/api/v1/kb/search";
+    static final String READ = "/api/v1/kb/articles";
 
     @TestHTTPResource("/")
     URL base;
@@ -180,6 +181,39 @@ class KnowledgeBaseApiTest {
             as(Chat.login(Staff.agentElsewhere(team.tenantId()))).queryParam("q", "recipe").queryParam("conversationId", c)
                     .when().get(SEARCH).then().statusCode(404).body("detail", containsString("conversation"));
             assertThat(Fixtures.count("select count(*) from kb_articles where id = ? and title = 'Secret recipe'", id)).isEqualTo(1);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @Test
+    void staffReadAnArticlesBodyAsTheSearchWouldFindItForTheConversationsChannel() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Team other = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        String agent = Chat.login(team.agents().get(0).email());
+        String otherAgent = Chat.login(other.agents().get(0).email());
+        Map<String, String> second = QuickReplyApiTest.channel(admin, team.groupId());
+        try {
+            String everywhere = article(admin, "title", "售后政策", "body", "收到商品七天内，可以申请办理退货退款手续。");
+            String ours = article(admin, "title", "Web refunds", "body", "Refunds on the web shop.", "channelIds", List.of(team.channelId()));
+            String theirs = article(admin, "title", "Second refunds", "body", "Refunds elsewhere.", "channelIds", List.of(second.get("id")));
+            String c = QuickReplyApiTest.conversationVia(base, team.channelKey(), "hello");
+
+            as(agent).when().get(READ + "/" + everywhere).then().statusCode(200)
+                    .body("id", equalTo(everywhere)).body("title", equalTo("售后政策")).body("body", equalTo("收到商品七天内，可以申请办理退货退款手续。"));
+            as(agent).queryParam("conversationId", c).when().get(READ + "/" + everywhere).then().statusCode(200);
+            as(agent).queryParam("conversationId", c).when().get(READ + "/" + ours).then().statusCode(200)
+                    .body("body", equalTo("Refunds on the web shop."));
+            as(agent).queryParam("conversationId", c).when().get(READ + "/" + theirs).then().statusCode(404);
+            as(agent).when().get(READ + "/" + theirs).then().statusCode(200);
+
+            as(otherAgent).when().get(READ + "/" + everywhere).then().statusCode(404);
+            as(otherAgent).queryParam("conversationId", c).when().get(READ + "/" + everywhere).then().statusCode(404);
+            as(Chat.login(Staff.agentElsewhere(team.tenantId()))).queryParam("conversationId", c)
+                    .when().get(READ + "/" + everywhere).then().statusCode(404).body("detail", containsString("conversation"));
+            as(agent).when().get(READ + "/not-an-id").then().statusCode(404);
+            as(Chat.visitor(team.channelKey()).token()).when().get(READ + "/" + everywhere).then().statusCode(403);
         } finally {
             Chat.retire(team.tenantId());
         }

@@ -1,0 +1,248 @@
+package io.switchboard.web;
+
+import com.microsoft.playwright.Locator;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.switchboard.conversation.Chat;
+import io.switchboard.testing.Fixtures;
+import io.switchboard.testing.WsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.restassured.RestAssured.given;
+import static io.switchboard.conversation.Chat.WAIT;
+import static io.switchboard.conversation.Chat.clientId;
+import static io.switchboard.conversation.Chat.type;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agent's productivity tools in the console (C3, C4, C5, C9; UI.md hooks): history search
+ * from the box above the list, opening a message deep in a closed conversation; batch close
+ * from the list's checkboxes, which frees capacity at once; the star and the Starred tab; the
+ * Recent tab; the knowledge base beside the chat inserting an article at the composer's cursor.
+ * Each once in English and once in Chinese, with screenshots under target/screenshots/.
+ */
+@QuarkusTest
+class AgentProductivityInBrowserTest {
+
+    @RegisterExtension
+    final BrowserSupport browser = new BrowserSupport();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private static String lang(String locale) {
+        return locale.startsWith("zh") ? "zh-CN" : "en";
+    }
+
+    private static String visitorToken(String channelKey, String name) {
+        return given().contentType(ContentType.JSON).body(Map.of("name", name))
+                .when().post("/api/v1/widget/" + channelKey + "/visitors").then().statusCode(200)
+                .extract().path("visitorToken");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "zh-CN"})
+    void aChineseSearchFindsAMessageAndOpensIt(String locale) {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        String jwt = Chat.login(agent.email());
+        try (WsClient v = Chat.visitorSocket(base, visitorToken(team.channelKey(), "Lin"))) {
+            var ack = Chat.send(v, null, clientId(), "我想办理退货退款手续");
+            String c = ack.path("conversationId").asText();
+            long seq = ack.path("seq").asLong();
+            v.await(type("assigned", c), WAIT);
+            // More than the chat loads at first: the message found lies further back than that.
+            for (int i = 1; i <= 60; i++) {
+                Chat.send(v, c, clientId(), "later message " + i);
+            }
+            given().auth().oauth2(jwt).when().post("/api/v1/conversations/" + c + "/close").then().statusCode(200);
+            v.await(type("closed", c), WAIT);
+
+            ConsolePage console = ConsolePage.open(browser.newPage(locale), base).login(agent.email());
+            console.page.getByTestId("search-input").fill("退款");
+            Locator hit = console.page.locator("[data-testid=search-result][data-conversation-id='" + c + "'][data-seq='" + seq + "']");
+            assertThat(hit).isVisible();
+            assertThat(hit).containsText("我想办理退货退款手续");
+            assertThat(hit.locator("mark")).hasText("退款");
+            assertThat(hit).containsText("Lin");
+            assertThat(console.page.getByTestId("search-result")).hasCount(1);
+            BrowserSupport.screenshot(console.page, "search-results-" + lang(locale));
+
+            hit.click();
+            Locator found = console.page.locator("[data-testid=chat-message][data-seq='" + seq + "']");
+            assertThat(found).isVisible();
+            assertThat(found).hasAttribute("data-found", "true");
+            assertThat(found).containsText("我想办理退货退款手续");
+            assertThat(console.page.getByTestId("chat-input")).isHidden();
+            BrowserSupport.screenshot(console.page, "search-opened-" + lang(locale));
+
+            // Escape gives the list back.
+            console.page.getByTestId("search-input").press("Escape");
+            assertThat(console.page.getByTestId("search-result")).hasCount(0);
+            assertThat(console.page.getByTestId("conv-tab-open")).isVisible();
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "zh-CN"})
+    void aBatchCloseFreesCapacity(String locale) {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        List<WsClient> visitors = new ArrayList<>();
+        try {
+            List<String> ids = new ArrayList<>();
+            for (String name : List.of("Lin", "Mei", "Zhao")) {
+                WsClient v = Chat.visitorSocket(base, visitorToken(team.channelKey(), name));
+                visitors.add(v);
+                String c = Chat.send(v, null, clientId(), "Hello from " + name).path("conversationId").asText();
+                v.await(type("assigned", c), WAIT);
+                ids.add(c);
+            }
+            ConsolePage console = ConsolePage.open(browser.newPage(locale), base).login(agent.email());
+            assertThat(console.items()).hasCount(3);
+            assertThat(console.page.getByTestId("my-load")).hasText("3 / 5");
+
+            console.item(ids.get(0)).getByTestId("conv-check").check();
+            console.item(ids.get(1)).getByTestId("conv-check").check();
+            assertThat(console.page.getByTestId("batch-count")).containsText("2");
+            // Checking a row does not open it.
+            assertThat(console.page.getByTestId("chat-input")).isHidden();
+            console.page.getByTestId("batch-close").click();
+            assertThat(console.page.getByTestId("batch-close-confirm")).isVisible();
+            BrowserSupport.screenshot(console.page, "batch-confirm-" + lang(locale));
+            console.page.getByTestId("batch-close-confirm").click();
+
+            assertThat(console.items()).hasCount(1);
+            assertThat(console.item(ids.get(2))).isVisible();
+            assertThat(console.page.getByTestId("my-load")).hasText("1 / 5");
+            assertThat(console.page.getByTestId("batch-summary")).hasAttribute("data-done", "2");
+            assertThat(console.page.getByTestId("batch-summary")).hasAttribute("data-failed", "0");
+            BrowserSupport.screenshot(console.page, "batch-closed-" + lang(locale));
+            visitors.get(0).await(type("closed", ids.get(0)), WAIT);
+            visitors.get(1).await(type("closed", ids.get(1)), WAIT);
+
+            // Closing what is already closed fails for each: they stay checked and say why.
+            console.page.getByTestId("conv-tab-ended").click();
+            assertThat(console.items()).hasCount(2);
+            console.item(ids.get(0)).getByTestId("conv-check").check();
+            console.item(ids.get(1)).getByTestId("conv-check").check();
+            console.page.getByTestId("batch-close").click();
+            console.page.getByTestId("batch-close-confirm").click();
+            assertThat(console.page.getByTestId("batch-summary")).hasAttribute("data-failed", "2");
+            for (String id : ids.subList(0, 2)) {
+                assertThat(console.item(id).getByTestId("batch-error")).hasText(locale.startsWith("zh") ? "会话已结束。" : "Already closed.");
+                assertThat(console.item(id).getByTestId("conv-check")).isChecked();
+            }
+            assertThat(console.page.getByTestId("batch-count")).containsText("2");
+            BrowserSupport.screenshot(console.page, "batch-failed-" + lang(locale));
+            assertThat(BrowserSupport.DIALOGS).isEmpty();
+        } finally {
+            visitors.forEach(WsClient::close);
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "zh-CN"})
+    void aStarToggledInTheChatListsTheConversationInStarredAndRecentOpensAServedContact(String locale) {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        String jwt = Chat.login(agent.email());
+        try (WsClient mei = Chat.visitorSocket(base, visitorToken(team.channelKey(), "Mei"));
+             WsClient lin = Chat.visitorSocket(base, visitorToken(team.channelKey(), "Lin"))) {
+            String served = Chat.send(mei, null, clientId(), "Thanks, that was all").path("conversationId").asText();
+            mei.await(type("assigned", served), WAIT);
+            given().auth().oauth2(jwt).when().post("/api/v1/conversations/" + served + "/close").then().statusCode(200);
+            mei.await(type("closed", served), WAIT);
+            String open = Chat.send(lin, null, clientId(), "Where is my parcel?").path("conversationId").asText();
+            lin.await(type("assigned", open), WAIT);
+
+            ConsolePage console = ConsolePage.open(browser.newPage(locale), base).login(agent.email());
+            console.item(open).click();
+            Locator star = console.page.getByTestId("chat-star");
+            assertThat(star).hasAttribute("data-starred", "false");
+            star.click();
+            assertThat(star).hasAttribute("data-starred", "true");
+            console.page.getByTestId("conv-tab-starred").click();
+            assertThat(console.items()).hasCount(1);
+            assertThat(console.item(open)).isVisible();
+            BrowserSupport.screenshot(console.page, "starred-" + lang(locale));
+            List<String> starred = given().auth().oauth2(jwt).when().get("/api/v1/conversations?starred=true").then()
+                    .statusCode(200).extract().path("id");
+            assertThat(starred).containsExactly(open);
+
+            star.click();
+            assertThat(star).hasAttribute("data-starred", "false");
+            assertThat(console.items()).hasCount(0);
+
+            console.page.getByTestId("conv-tab-recent").click();
+            Locator contact = console.page.locator("[data-testid=recent-contact][data-conversation-id='" + served + "']");
+            assertThat(contact).containsText("Mei");
+            assertThat(console.page.getByTestId("recent-contact")).hasCount(2);
+            BrowserSupport.screenshot(console.page, "recent-" + lang(locale));
+            contact.click();
+            assertThat(console.messages("visitor").first()).containsText("Thanks, that was all");
+            assertThat(console.page.getByTestId("chat-input")).isHidden();
+            assertThat(console.page.getByTestId("conv-tab-recent")).hasAttribute("aria-selected", "true");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "zh-CN"})
+    void aKnowledgeBaseArticleFoundBesideTheChatIsInsertedAtTheCursorKeepingTheDraft(String locale) {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        String admin = Chat.login(team.adminEmail());
+        String body = "收到商品七天内，可以申请办理退货退款手续，运费由我们承担。";
+        String article = given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("title", "售后政策 <b>refunds</b>", "body", body, "tags", List.of("售后")))
+                .when().post("/api/v1/admin/kb/articles").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("title", "发货时间", "body", "订单会在付款后四十八小时内发货。"))
+                .when().post("/api/v1/admin/kb/articles").then().statusCode(201);
+        try (WsClient v = Chat.visitorSocket(base, visitorToken(team.channelKey(), "Lin"))) {
+            String c = Chat.send(v, null, clientId(), "我的退款到哪了？").path("conversationId").asText();
+            v.await(type("assigned", c), WAIT);
+
+            ConsolePage console = ConsolePage.open(browser.newPage(locale), base).login(agent.email());
+            console.item(c).click();
+            Locator input = console.page.getByTestId("chat-input");
+            input.fill("您好，祝好");
+            input.press("ArrowLeft");
+            input.press("ArrowLeft");
+
+            console.page.getByTestId("side-tab-kb").click();
+            console.page.getByTestId("kb-search").fill("退款");
+            Locator result = console.page.getByTestId("kb-result");
+            assertThat(result).hasCount(1);
+            assertThat(result).hasAttribute("data-id", article);
+            assertThat(result).containsText("售后政策 <b>refunds</b>");
+            assertThat(result.locator("b")).hasCount(0);
+            assertThat(result).containsText("退款");
+            BrowserSupport.screenshot(console.page, "kb-search-" + lang(locale));
+
+            result.getByTestId("kb-insert").click();
+            assertThat(input).hasValue("您好，" + body + "祝好");
+            BrowserSupport.screenshot(console.page, "kb-inserted-" + lang(locale));
+
+            // The customer panel is one click away, as it was.
+            console.page.getByTestId("side-tab-customer").click();
+            assertThat(console.page.locator("[data-testid=customer-field][data-field=name]")).hasText("Lin");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+}
