@@ -38,7 +38,7 @@ final class Report {
         b.append("## Results\n\n")
                 .append("| id | measure | target | measured | baseline (same run) | ratio | met |\n")
                 .append("|---|---|---|---|---|---|---|\n");
-        for (String id : List.of("P1", "P2", "P3", "P4", "P5", "P6")) {
+        for (String id : List.of("P1", "P2", "P3", "P4", "P5", "P6", "P7")) {
             ScenarioReport r = reports.stream().filter(x -> x.id.equals(id)).findFirst().orElse(null);
             if (r == null) {
                 b.append("| ").append(id).append(" | not run (").append(skipped.contains(id) ? "not chosen" : "?")
