@@ -119,8 +119,6 @@ function messageNode(c, m, previous) {
   showName && name ? el('div', {class: 'msg-name', text: name}) : null,
   m.text || !(m.attachments && m.attachments.length) ? el('div', {class: 'bubble', text: m.text}) : null,
   attachments.nodes(m.attachments),
-  el('div', {class: 'msg-meta', text: meta.join(' · ')})), m);
-  el('div', {class: 'bubble', text: m.text}),
   el('div', {class: 'msg-meta', text: meta.join(' · ')})), m), c.id, m.seq);
 }
 
