@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.operations.MessageMetrics;
 import io.switchboard.protocol.ServerFrames.AttachmentView;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.switchboard.search.MessageIndexer;
+import io.switchboard.search.SearchTokens;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -76,7 +76,7 @@ public class MessageStore {
      */
 
     /**
-     * $1 conversation, $2 tenant, $3 visitor, $4 clientId, $5 text. Only the visitor's own live
+     * $1 conversation, $2 tenant, $3 visitor, $4 clientId, $5 text, $6 its search lexemes. Only the visitor's own live
      * conversation. A visitor's clientId names one message across all their conversations, so
      * "existing" looks in every conversation of the visitor (the sender is the visitor of the
      * token: nothing of anyone else's can be found) and answers a message re-sent after its
@@ -94,13 +94,11 @@ public class MessageStore {
                 and not exists (select 1 from existing)
               returning last_seq, assignee_id
             ), ins as (
-              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
-              select $2, $1, last_seq, $4, 'visitor', $3, $5, false from bump
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal, search)
+              select $2, $1, last_seq, $4, 'visitor', $3, $5, false, array_to_tsvector($6::text[]) from bump
               returning id, seq, created_at
             ), pending as (
               """ + PENDING + """
-            ), unindexed as (
-              """ + MessageIndexer.PENDING + """
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, $3 as visitor_id,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $3) as visitor_name,
@@ -117,7 +115,7 @@ public class MessageStore {
 
     /**
      * $1 conversation, $2 tenant, $3 staff user, $4 clientId, $5 text, $6 the caller sees the
-     * whole tenant (supervisor, admin), $7 internal note. Agents write only where they are the
+     * whole tenant (supervisor, admin), $7 internal note, $8 the text's search lexemes. Agents write only where they are the
      * assignee or an invited expert (C7). A resent clientId is answered even after the close, as
      * it always was for staff.
      */
@@ -139,13 +137,11 @@ public class MessageStore {
                 and state <> 'closed' and not exists (select 1 from existing)
               returning last_seq, assignee_id, visitor_id
             ), ins as (
-              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
-              select $2, $1, last_seq, $4, 'agent', $3, $5, $7 from bump
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal, search)
+              select $2, $1, last_seq, $4, 'agent', $3, $5, $7, array_to_tsvector($8::text[]) from bump
               returning id, seq, created_at
             ), pending as (
               """ + PENDING + """
-            ), unindexed as (
-              """ + MessageIndexer.PENDING + """
             )
             select ins.seq, ins.created_at, false as duplicate, bump.assignee_id, bump.visitor_id, null::text as visitor_name,
               $1 as conversation_id, ins.id as message_id, null::text as stored_text, $7 as internal, """ + PARTICIPANTS + """
@@ -158,7 +154,7 @@ public class MessageStore {
             """;
 
     /**
-     * $1 new conversation id, $2 tenant, $3 channel, $4 visitor, $5 clientId, $6 text. A visitor
+     * $1 new conversation id, $2 tenant, $3 channel, $4 visitor, $5 clientId, $6 text, $7 its search lexemes. A visitor
      * without a live conversation starts one with their first message: the conversation, its
      * {@code queued} event and message 1 in one statement and one commit. Nothing is inserted
      * when the visitor already has a live conversation (the partial unique index) or the
@@ -187,13 +183,11 @@ public class MessageStore {
               insert into conversation_events (tenant_id, conversation_id, kind, actor_kind, actor_id, data)
               select tenant_id, id, 'queued', 'visitor', $4, '{}'::jsonb from conv
             ), ins as (
-              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal)
-              select tenant_id, id, 1, $5, 'visitor', $4, $6, false from conv
+              insert into messages (tenant_id, conversation_id, seq, client_id, sender_kind, sender_id, text, internal, search)
+              select tenant_id, id, 1, $5, 'visitor', $4, $6, false, array_to_tsvector($7::text[]) from conv
               returning id, seq, created_at
             ), pending as (
               """ + PENDING + """
-            ), unindexed as (
-              """ + MessageIndexer.PENDING + """
             )
             select ins.seq, ins.created_at, false as duplicate, null::uuid as assignee_id, $4 as visitor_id,
               (select coalesce(v.name, 'Visitor #' || v.display_no) from visitors v where v.id = $4) as visitor_name,
@@ -209,25 +203,25 @@ public class MessageStore {
             """;
 
     /*
-     * The same appends for a message with attachments (C1), $6 (visitor) or $8 (staff) the
+     * The same appends for a message with attachments (C1), $7 (visitor) or $9 (staff) the
      * upload ids: the uploads are claimed in the statement (MessageAttachments), the message is
      * stored only if every one was, and they are linked to it in the same commit. Separate
      * statements, so that a plain message, nearly all of them, runs exactly what it ran before.
      */
 
     /** The visitor's own uploads, not yet sent; a visitor's upload belongs to no conversation until sent. */
-    static final String APPEND_BY_VISITOR_WITH_ATTACHMENTS = withAttachments(APPEND_BY_VISITOR, "$6",
+    static final String APPEND_BY_VISITOR_WITH_ATTACHMENTS = withAttachments(APPEND_BY_VISITOR, "$7",
             "a.uploader_kind = 'visitor' and a.uploader_id = $3 and (a.conversation_id is null or a.conversation_id = $1)",
             "with existing as (", "select m.id, m.conversation_id, m.seq, m.created_at, m.text,",
             "and not exists (select 1 from existing)\n  returning last_seq, assignee_id\n",
-            "select $2, $1, last_seq, $4, 'visitor', $3, $5, false from bump");
+            "select $2, $1, last_seq, $4, 'visitor', $3, $5, false, array_to_tsvector($6::text[]) from bump");
 
     /** The staff member's own uploads for this conversation, not yet sent. */
-    static final String APPEND_BY_STAFF_WITH_ATTACHMENTS = withAttachments(APPEND_BY_STAFF, "$8",
+    static final String APPEND_BY_STAFF_WITH_ATTACHMENTS = withAttachments(APPEND_BY_STAFF, "$9",
             "a.uploader_kind = 'agent' and a.uploader_id = $3 and a.conversation_id = $1",
             "with allowed as (", "select m.id, m.seq, m.created_at, m.text, m.internal,",
             "and state <> 'closed' and not exists (select 1 from existing)\n  returning last_seq, assignee_id, visitor_id\n",
-            "select $2, $1, last_seq, $4, 'agent', $3, $5, $7 from bump");
+            "select $2, $1, last_seq, $4, 'agent', $3, $5, $7, array_to_tsvector($8::text[]) from bump");
 
     /**
      * Builds an append with attachments from the plain one: claims the uploads before
@@ -240,11 +234,11 @@ public class MessageStore {
         String sql = once(plain, firstCte, "with " + MessageAttachments.CLAIMED.formatted(uploads, ids) + firstCte.substring(5));
         sql = once(sql, existingColumns, existingColumns + " m.attachments,");
         sql = once(sql, bumpTail, bumpTail.replace("\n  returning", MessageAttachments.ALL_CLAIMED.formatted(ids) + "\n  returning"));
-        sql = once(sql, "sender_kind, sender_id, text, internal)\n  " + insertValues,
-                "sender_kind, sender_id, text, internal, attachments)\n  " + insertValues.replace(" from bump",
+        sql = once(sql, "sender_kind, sender_id, text, internal, search)\n  " + insertValues,
+                "sender_kind, sender_id, text, internal, search, attachments)\n  " + insertValues.replace(" from bump",
                         ", " + MessageAttachments.AS_JSON.formatted(ids) + " from bump"));
         sql = once(sql, "returning id, seq, created_at\n", "returning id, seq, created_at, attachments\n");
-        sql = once(sql, MessageIndexer.PENDING + ")\n", MessageIndexer.PENDING + ")" + MessageAttachments.LINKED.formatted(ids) + "\n");
+        sql = once(sql, PENDING + ")\n", PENDING + ")" + MessageAttachments.LINKED.formatted(ids) + "\n");
         sql = once(sql, "from ins, bump\n", ", ins.attachments\nfrom ins, bump\n");
         return once(sql, "from existing\n", ", existing.attachments\nfrom existing\n");
     }
@@ -278,7 +272,7 @@ public class MessageStore {
     public Uni<Optional<Appended>> startByVisitor(String tenantId, String channelId, String visitorId, String conversationId,
                                                   String clientId, String text) {
         Tuple args = Tuple.tuple(List.of(UUID.fromString(conversationId), UUID.fromString(tenantId), UUID.fromString(channelId),
-                UUID.fromString(visitorId), clientId, text));
+                UUID.fromString(visitorId), clientId, text, SearchTokens.indexArray(text)));
         return commits.execute(START_WITH_MESSAGE, args, null)
                 // The same clientId stored meanwhile by another socket of the visitor: run again to read it.
                 .onFailure(ConversationStore::isUniqueViolation).retry().atMost(2)
@@ -303,7 +297,8 @@ public class MessageStore {
     public Uni<Optional<Appended>> appendByVisitor(String tenantId, String conversationId, String visitorId,
                                                    String clientId, String text, List<String> attachments) {
         UUID conversation = UUID.fromString(conversationId);
-        Tuple args = Tuple.of(conversation, UUID.fromString(tenantId), UUID.fromString(visitorId), clientId, text);
+        Tuple args = Tuple.of(conversation, UUID.fromString(tenantId), UUID.fromString(visitorId), clientId, text,
+                SearchTokens.indexArray(text));
         String sql = APPEND_BY_VISITOR;
         if (!attachments.isEmpty()) {
             args.addArrayOfUUID(uuids(attachments));
@@ -327,7 +322,7 @@ public class MessageStore {
                                                  String clientId, String text, boolean internal, List<String> attachments) {
         UUID conversation = UUID.fromString(conversationId);
         Tuple args = Tuple.tuple(List.of(conversation, UUID.fromString(tenantId), UUID.fromString(staffId),
-                clientId, text, seesWholeTenant, internal));
+                clientId, text, seesWholeTenant, internal, SearchTokens.indexArray(text)));
         String sql = APPEND_BY_STAFF;
         if (!attachments.isEmpty()) {
             args.addArrayOfUUID(uuids(attachments));

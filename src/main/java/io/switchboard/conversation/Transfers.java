@@ -14,7 +14,7 @@ import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.TransferTargets;
 import io.switchboard.routing.WorkingHours;
 import io.switchboard.routing.live.LiveAgents;
-import io.switchboard.search.MessageIndexer;
+import io.switchboard.search.SearchTokens;
 import io.switchboard.security.Caller;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -307,14 +307,11 @@ public class Transfers {
         return conn.preparedQuery("""
                         with bump as (
                           update conversations set last_seq = last_seq + 1 where id = $1 and tenant_id = $2 returning last_seq
-                        ), ins as (
-                          insert into messages (tenant_id, conversation_id, seq, sender_kind, text, internal, event)
-                          select $2, $1, last_seq, 'system', $3, true, $4 from bump returning id, seq
-                        ), unindexed as (
-                          """ + MessageIndexer.PENDING + """
                         )
-                        select seq from ins""")
-                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), text, NOTE_EVENT))
+                        insert into messages (tenant_id, conversation_id, seq, sender_kind, text, internal, event, search)
+                        select $2, $1, last_seq, 'system', $3, true, $4, array_to_tsvector($5::text[]) from bump returning seq""")
+                .execute(Tuple.of(UUID.fromString(c.id()), UUID.fromString(c.tenantId()), text, NOTE_EVENT,
+                        SearchTokens.indexArray(text)))
                 .map(rows -> rows.iterator().next().getInteger("seq").longValue());
     }
 

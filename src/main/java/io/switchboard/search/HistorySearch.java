@@ -36,15 +36,14 @@ public class HistorySearch {
 
     /**
      * $1 tenant, $2 tsquery, $3 caller, $4 from, $5 to, $6 channel, $7 before (message id), $8
-     * limit. Newest first by id, the cursor of the next page. The GIN index on message_search
-     * finds the messages holding every lexeme; tenant, time, channel and visibility filter those.
-     * A message is found once {@link MessageIndexer} has passed, about a second after it was stored.
+     * limit. Newest first by id, the cursor of the next page. The GIN index on messages.search
+     * finds the rows holding every lexeme; tenant, time, channel and visibility filter those.
      */
     static String messagesSql(Caller caller) {
         return """
                 select m.id, m.conversation_id, m.seq, m.sender_kind, m.internal, m.text, m.created_at
-                from message_search s join messages m on m.id = s.message_id join conversations c on c.id = m.conversation_id
-                where s.search @@ $2::tsquery and s.tenant_id = $1 and m.tenant_id = $1 and c.tenant_id = $1
+                from messages m join conversations c on c.id = m.conversation_id
+                where m.search @@ $2::tsquery and m.tenant_id = $1 and c.tenant_id = $1
                   and ($4::timestamptz is null or m.created_at >= $4) and ($5::timestamptz is null or m.created_at < $5)
                   and ($6::uuid is null or c.channel_id = $6) and ($7::bigint is null or m.id < $7)
                   and """ + VisibilitySql.forCaller(caller, "c", "$1", "$3") + """

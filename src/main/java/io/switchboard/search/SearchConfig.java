@@ -5,24 +5,22 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** Search indexing (docs/operations.md, configuration and "Search index"). */
+/** Search indexing (docs/operations.md, configuration). */
 @ConfigMapping(prefix = "switchboard.search")
 public interface SearchConfig {
 
     /**
-     * How often each replica writes the search lexemes of the messages stored since its last
-     * pass ({@code switchboard.search.index-interval}, read by the scheduler): about how long a
-     * new message takes to be found. A pass with nothing to do is one probe of an empty table.
+     * How often each replica gives lexemes to messages stored without them (before schema
+     * version 17, or by a replica of an older version during a rolling upgrade). Once all are
+     * done a pass is one probe of an empty index ({@code switchboard.search.backfill-interval},
+     * read by the scheduler).
      */
-    @WithDefault("1s")
-    Duration indexInterval();
+    @WithDefault("10s")
+    Duration backfillInterval();
 
-    /**
-     * The most messages one indexing transaction takes; a pass repeats while its transactions
-     * come back full, so a backlog drains at once.
-     */
-    @WithDefault("1000")
-    int indexBatch();
+    /** The most messages one pass fills, in one short transaction; the next pass takes the rest. */
+    @WithDefault("500")
+    int backfillBatch();
 
     /**
      * The longest one search statement may run before PostgreSQL cancels it and the caller is

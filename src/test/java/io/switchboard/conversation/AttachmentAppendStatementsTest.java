@@ -21,10 +21,10 @@ class AttachmentAppendStatementsTest {
     @Test
     void theAppendsWithAttachmentsClaimCheckStoreAndLinkTheUploads() {
         assertThat(MessageStore.APPEND_BY_VISITOR_WITH_ATTACHMENTS)
-                .contains("claimed as (", "for update", "= cardinality($6)", "linked as (", "m.attachments",
+                .contains("claimed as (", "for update", "= cardinality($7)", "linked as (", "m.attachments",
                         "a.uploader_kind = 'visitor' and a.uploader_id = $3");
         assertThat(MessageStore.APPEND_BY_STAFF_WITH_ATTACHMENTS)
-                .contains("claimed as (", "for update", "= cardinality($8)", "linked as (", "m.attachments",
+                .contains("claimed as (", "for update", "= cardinality($9)", "linked as (", "m.attachments",
                         "a.uploader_kind = 'agent' and a.uploader_id = $3 and a.conversation_id = $1");
     }
 

@@ -6,7 +6,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.switchboard.conversation.Chat;
 import io.switchboard.testing.Fixtures;
-import io.switchboard.testing.SearchIndex;
 import io.switchboard.testing.WsClient;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,8 +67,6 @@ class AgentProductivityInBrowserTest {
             given().auth().oauth2(jwt).when().post("/api/v1/conversations/" + c + "/close").then().statusCode(200);
             v.await(type("closed", c), WAIT);
 
-            // Messages are found once the indexer has passed, about a second after they were stored.
-            SearchIndex.awaitIndexed();
             ConsolePage console = ConsolePage.open(browser.newPage(locale), base).login(agent.email());
             console.page.getByTestId("search-input").fill("退款");
             Locator hit = console.page.locator("[data-testid=search-result][data-conversation-id='" + c + "'][data-seq='" + seq + "']");
