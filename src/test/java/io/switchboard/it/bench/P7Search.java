@@ -114,7 +114,7 @@ final class P7Search implements Scenario {
                         + "word %d/%d, order number %d/%d (tenant/agent).", messages, conversations, loadSeconds, queries,
                 queries / 5, wordTenant.hits(), wordAgent.hits(), orderTenant.hits(), orderAgent.hits()));
         report.note(sizes());
-        report.note("Service: `GET /api/v1/search?q=` over HTTP, first page (20 messages, newest first, and the contacts). "
+        report.note("Service: `GET /api/v1/search?q=` over HTTP, first page (50 messages, newest first, and the contacts). "
                 + "Baseline: the same page by `text ILIKE '%q%'` with the same visibility predicate, timed in PostgreSQL "
                 + "alone over JDBC; the ratio is service over baseline (below 1: the index answers faster than the scan, "
                 + "HTTP and JSON included).");
@@ -173,7 +173,7 @@ final class P7Search implements Scenario {
                 + VisibilitySql.forCaller(caller, "c", "'" + UUID.fromString(tenantId) + "'::uuid",
                 "'" + UUID.fromString(caller.id()) + "'::uuid") + """
 
-                order by m.id desc limit 20""";
+                order by m.id desc limit 50""";
         try (Connection c = Fixtures.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tenantId);
             ps.setString(2, tenantId);
