@@ -15,6 +15,7 @@ import {HttpError, api} from './api.js';
 import {select} from './chat.js';
 import {closeSelected, submitReply} from './composer.js';
 import * as quickReplies from './quickreplies.js';
+import * as myReplies from './myreplies.js';
 import * as kb from './kb.js';
 import * as recent from './recent.js';
 import * as search from './search.js';
@@ -47,6 +48,7 @@ async function setLanguage(lang) {
   recent.relabel();
   search.relabel();
   kb.relabel();
+  myReplies.redraw();
   if (S.me) {
     $('user-name').textContent = S.me.name;
     render();
@@ -243,6 +245,7 @@ function wire() {
     submitReply();
   });
   quickReplies.attach();
+  myReplies.mount();
   $('chat-input').addEventListener('keydown', e => {
     if (quickReplies.handleKey(e)) {
       return;

@@ -99,4 +99,64 @@ class QuickRepliesInBrowserTest {
             Chat.retire(team.tenantId());
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "zh-CN"})
+    void anAgentKeepsRepliesOfTheirOwnInSettingsAndTheTypeAheadOffersThem(String locale) {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        try (WsClient visitor = Chat.visitorSocket(base, given().contentType(ContentType.JSON).body(Map.of("name", "Lin"))
+                .when().post("/api/v1/widget/" + team.channelKey() + "/visitors").then().statusCode(200)
+                .extract().<String>path("visitorToken"))) {
+            String c = Chat.send(visitor, null, clientId(), "When do you open?").path("conversationId").asText();
+            visitor.await(type("assigned", c), WAIT);
+
+            ConsolePage console = ConsolePage.open(browser.newPage(locale), base).login(agent.email());
+            var page = console.page;
+            page.getByTestId("settings-open").click();
+            Locator mine = page.getByTestId("my-reply");
+            assertThat(mine).hasCount(0);
+            page.getByTestId("my-reply-title").fill("Store hours");
+            page.getByTestId("my-reply-text").fill("Hi {visitor.name}, we open at 9.");
+            page.getByTestId("my-reply-save").click();
+            assertThat(mine).hasCount(1);
+            assertThat(mine.first()).containsText("Store hours");
+
+            // A placeholder the service does not know is refused where it was typed; nothing is kept.
+            page.getByTestId("my-reply-title").fill("Phone");
+            page.getByTestId("my-reply-text").fill("Call {visitor.phone}");
+            page.getByTestId("my-reply-save").click();
+            assertThat(page.getByTestId("my-reply-error")).isVisible();
+            assertThat(page.getByTestId("my-reply-error")).containsText("{visitor.phone}");
+            assertThat(mine).hasCount(1);
+
+            // A click on a reply puts it in the form to change it.
+            mine.first().locator("button").first().click();
+            assertThat(page.getByTestId("my-reply-title")).hasValue("Store hours");
+            page.getByTestId("my-reply-text").fill("Hi {visitor.name}, we open at 10.");
+            page.getByTestId("my-reply-save").click();
+            assertThat(mine.first()).containsText("we open at 10.");
+            assertThat(page.getByTestId("my-reply-error")).isHidden();
+            BrowserSupport.screenshot(page, "my-quick-replies-" + (locale.startsWith("zh") ? "zh-CN" : "en"));
+            page.getByTestId("settings-open").click();
+
+            // Offered in the composer like the tenant's, names filled in.
+            console.openOnlyConversation();
+            Locator input = page.getByTestId("chat-input");
+            input.pressSequentially("/store");
+            Locator items = page.getByTestId("quick-reply-item");
+            assertThat(items).hasCount(1);
+            input.press("Enter");
+            assertThat(input).hasValue("Hi Lin, we open at 10.");
+
+            page.getByTestId("settings-open").click();
+            page.getByTestId("my-reply-delete").click();
+            assertThat(mine).hasCount(0);
+            String jwt = Chat.login(agent.email());
+            org.assertj.core.api.Assertions.assertThat(given().auth().oauth2(jwt).when().get("/api/v1/me/quick-replies")
+                    .then().statusCode(200).extract().<List<Object>>path("")).isEmpty();
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
 }
