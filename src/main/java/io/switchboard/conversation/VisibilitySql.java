@@ -42,6 +42,32 @@ public final class VisibilitySql {
                 .formatted(c, tenant, user, servedGroups(tenant, user));
     }
 
+    /**
+     * Up to {@code limit} ids ($tenant, $user, $limit) of the conversations an agent may see,
+     * and perhaps a few more: those they were involved in, those without a group and those of
+     * the groups they serve, the channel limit left out. A statement narrowed to these ids
+     * still applies {@link #agentSees}; the list only spares it reading the rest of the tenant.
+     *
+     * <p>Each part is read from an index and stops at {@code limit}, so the list costs at most
+     * that many rows a part however large the tenant. When it comes back full, the agent may see
+     * more than {@code limit} conversations and the list is not all of them: use the predicate
+     * alone then. Distinct before each limit, so a full list means that many conversations.
+     */
+    public static String agentCandidates(String tenant, String user, String limit) {
+        return """
+                select id from (
+                  (select distinct s.conversation_id as id from conversation_staff s
+                   where s.user_id = %2$s and s.tenant_id = %1$s limit %3$s)
+                  union
+                  (select c.id from conversations c where c.tenant_id = %1$s and c.group_id is null limit %3$s)
+                  union
+                  (select x.id from agent_groups g
+                     cross join lateral (select c.id from conversations c
+                                         where c.tenant_id = %1$s and c.group_id = g.id limit %3$s) x
+                   where g.tenant_id = %1$s and g.id::text = any(array(%4$s)))
+                ) candidates limit %3$s""".formatted(tenant, user, limit, servedGroups(tenant, user));
+    }
+
     /** The predicate for a caller: everything for supervisors and admins, the agent rule for agents, nothing for others. */
     public static String forCaller(io.switchboard.security.Caller caller, String c, String tenant, String user) {
         // The user parameter stays in the statement either way, so PostgreSQL can type it.

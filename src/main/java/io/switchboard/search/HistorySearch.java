@@ -35,9 +35,40 @@ public class HistorySearch {
     public record MessageHit(long id, String conversationId, long seq, String senderKind, boolean internal, String text, Instant sentAt) {}
 
     /**
+     * Where a search looks: the caller's visibility predicate alone, or that predicate over a
+     * short list of the conversations it can be true for. An agent who sees few conversations
+     * of a large tenant gets the list: reading their conversations' hits is then far cheaper
+     * than walking the tenant's newest messages for the few that are theirs (benchmark P7).
+     *
+     * @param conversations the candidate conversations, or null to search by the predicate alone
+     */
+    public record Scope(List<UUID> conversations) {
+
+        static final Scope PREDICATE = new Scope(null);
+
+        /** The list when it is complete (below {@code limit}+1 ids, as asked for), else the predicate. */
+        static Scope of(List<UUID> candidates, int limit) {
+            return candidates.size() <= limit ? new Scope(List.copyOf(candidates)) : PREDICATE;
+        }
+
+        boolean narrowed() {
+            return conversations != null;
+        }
+
+        UUID[] ids() {
+            return conversations.toArray(UUID[]::new);
+        }
+    }
+
+    /** $1 tenant, $2 agent, $3 the bound plus one. */
+    static final String CANDIDATES_SQL = VisibilitySql.agentCandidates("$1", "$2", "$3");
+
+    /**
      * $1 tenant, $2 tsquery, $3 caller, $4 from, $5 to, $6 channel, $7 before (message id), $8
      * limit. Newest first by id, the cursor of the next page. The GIN index on messages.search
      * finds the rows holding every lexeme; tenant, time, channel and visibility filter those.
+     * For a common word PostgreSQL walks the newest messages instead, which ends soon when the
+     * caller sees much of the tenant.
      */
     static String messagesSql(Caller caller) {
         return """
@@ -52,13 +83,38 @@ public class HistorySearch {
     }
 
     /**
+     * As {@link #messagesSql} within $9, a list of conversations ({@link Scope}). The hits of
+     * those conversations come first, all of them (materialized, so PostgreSQL cannot turn back
+     * to walking the tenant's newest messages, whose order the page wants): it reads them by the
+     * conversations' key, the search index or both, whichever the word's frequency favours. Then
+     * the predicate, as always, and the page.
+     */
+    static String narrowedMessagesSql(Caller caller) {
+        return """
+                with hits as materialized (
+                  select m.id, m.conversation_id, m.seq, m.sender_kind, m.internal, m.text, m.created_at
+                  from messages m
+                  where m.conversation_id = any($9::uuid[]) and m.search @@ $2::tsquery and m.tenant_id = $1
+                    and ($4::timestamptz is null or m.created_at >= $4) and ($5::timestamptz is null or m.created_at < $5)
+                    and ($7::bigint is null or m.id < $7)
+                )
+                select m.id, m.conversation_id, m.seq, m.sender_kind, m.internal, m.text, m.created_at
+                from hits m join conversations c on c.id = m.conversation_id
+                where c.tenant_id = $1 and ($6::uuid is null or c.channel_id = $6)
+                  and """ + VisibilitySql.forCaller(caller, "c", "$1", "$3") + """
+
+                order by m.id desc limit $8""";
+    }
+
+    /**
      * $1 tenant, $2 the query lower-cased, $3 caller, $4 from, $5 to, $6 channel, $7 limit. The
      * visitors whose name, email or customer record (its id, name, email) contains the query,
      * among the conversations the caller sees; a customer is one contact whatever visitors they
      * came as, as in the recent contacts ({@link RecentContacts}), with their latest such
-     * conversation. A contact without a conversation the caller sees is not listed.
+     * conversation. A contact without a conversation the caller sees is not listed. Narrowed
+     * ({@link Scope}), $8 lists the conversations to read.
      */
-    static String contactsSql(Caller caller) {
+    static String contactsSql(Caller caller, boolean narrowed) {
         return """
                 with matched as (
                   select c.id, c.visitor_id, c.channel_id, c.state, v.customer_id,
@@ -73,7 +129,7 @@ public class HistorySearch {
                          or strpos(lower(coalesce(cu.external_id, '')), $2) > 0
                          or strpos(lower(coalesce(cu.name, '')), $2) > 0
                          or strpos(lower(coalesce(cu.email, '')), $2) > 0)
-                    and """ + VisibilitySql.forCaller(caller, "c", "$1", "$3") + """
+                    and """ + (narrowed ? " c.id = any($8::uuid[]) and " : "") + VisibilitySql.forCaller(caller, "c", "$1", "$3") + """
 
                 ), ranked as (
                   select matched.*, row_number() over (partition by coalesce(customer_id, visitor_id) order by at desc, id) as n,
@@ -117,10 +173,37 @@ public class HistorySearch {
                                 + " s; narrow it with a period (from, to), a channel or more words"));
     }
 
-    /** Up to {@code limit} messages, newest first. */
-    public Uni<List<MessageHit>> messages(Caller caller, SearchTokens.Query query, Filters f, int limit) {
-        return bounded(messagesSql(caller), Tuple.tuple(Arrays.asList(UUID.fromString(caller.tenantId()), query.tsquery(), UUID.fromString(caller.id()),
-                        time(f.from()), time(f.to()), f.channelId(), f.before(), limit)))
+    /**
+     * Where the caller's searches look ({@link Scope}): for an agent, the conversations they may
+     * see when there are at most {@code switchboard.search.by-conversation-limit} of them; for
+     * everyone else, and agents who see more, the predicate alone.
+     */
+    public Uni<Scope> scope(Caller caller) {
+        if (!caller.isAgent() || caller.seesWholeTenant()) {
+            return Uni.createFrom().item(Scope.PREDICATE);
+        }
+        int limit = config.byConversationLimit();
+        if (limit <= 0) {
+            return Uni.createFrom().item(Scope.PREDICATE);
+        }
+        return bounded(CANDIDATES_SQL, Tuple.of(UUID.fromString(caller.tenantId()), UUID.fromString(caller.id()), limit + 1))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        ids.add(r.getUUID(0));
+                    }
+                    return Scope.of(ids, limit);
+                });
+    }
+
+    /** Up to {@code limit} messages, newest first, within {@code scope}. */
+    public Uni<List<MessageHit>> messages(Caller caller, Scope scope, SearchTokens.Query query, Filters f, int limit) {
+        List<Object> args = new ArrayList<>(Arrays.asList(UUID.fromString(caller.tenantId()), query.tsquery(), UUID.fromString(caller.id()),
+                time(f.from()), time(f.to()), f.channelId(), f.before(), limit));
+        if (scope.narrowed()) {
+            args.add(scope.ids());
+        }
+        return bounded(scope.narrowed() ? narrowedMessagesSql(caller) : messagesSql(caller), Tuple.tuple(args))
                 .map(rows -> {
                     List<MessageHit> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
@@ -132,10 +215,14 @@ public class HistorySearch {
                 });
     }
 
-    /** Up to {@code limit} contacts whose name, email or customer record holds {@code text}, most recent first. */
-    public Uni<List<RecentContacts.Contact>> contacts(Caller caller, String text, Filters f, int limit) {
-        return bounded(contactsSql(caller), Tuple.tuple(Arrays.asList(UUID.fromString(caller.tenantId()), text,
-                        UUID.fromString(caller.id()), time(f.from()), time(f.to()), f.channelId(), limit)))
+    /** Up to {@code limit} contacts whose name, email or customer record holds {@code text}, most recent first, within {@code scope}. */
+    public Uni<List<RecentContacts.Contact>> contacts(Caller caller, Scope scope, String text, Filters f, int limit) {
+        List<Object> args = new ArrayList<>(Arrays.asList(UUID.fromString(caller.tenantId()), text,
+                UUID.fromString(caller.id()), time(f.from()), time(f.to()), f.channelId(), limit));
+        if (scope.narrowed()) {
+            args.add(scope.ids());
+        }
+        return bounded(contactsSql(caller, scope.narrowed()), Tuple.tuple(args))
                 .map(rows -> {
                     List<RecentContacts.Contact> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {

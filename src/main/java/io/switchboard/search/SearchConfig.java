@@ -29,4 +29,14 @@ public interface SearchConfig {
      */
     @WithDefault("10s")
     Duration statementTimeout();
+
+    /**
+     * An agent who may see at most this many conversations is searched conversation by
+     * conversation: their conversations' ids first (read by index, at most this many), then
+     * those conversations' hits. An agent who sees more, like supervisors and admins, is
+     * searched over the tenant's messages with the visibility rule as a filter, which finds a
+     * page soon when the caller sees much of the tenant. 0 always searches the latter way.
+     */
+    @WithDefault("2000")
+    int byConversationLimit();
 }

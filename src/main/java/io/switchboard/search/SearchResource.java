@@ -83,14 +83,19 @@ public class SearchResource {
         }
         errors.throwIfAny();
         HistorySearch.Filters filters = new HistorySearch.Filters(start, end, channel, cursor);
-        // Contacts come with the first page only: later pages page through messages.
-        Uni<List<RecentContacts.Contact>> contacts = cursor != null ? Uni.createFrom().item(List.of())
-                : search.contacts(caller, q.strip().toLowerCase(Locale.ROOT), filters, CONTACTS);
-        return contacts.flatMap(found -> search.messages(caller, query, filters, max + 1).map(messages -> {
-            boolean more = messages.size() > max;
-            List<HistorySearch.MessageHit> page = more ? messages.subList(0, max) : messages;
-            return new Result(found, page, more ? String.valueOf(page.get(page.size() - 1).id()) : null);
-        }));
+        // Contacts come with the first page only: later pages page through messages. The two
+        // statements run side by side, each on its own connection.
+        return search.scope(caller).flatMap(scope -> {
+            Uni<List<RecentContacts.Contact>> contacts = filters.before() != null ? Uni.createFrom().item(List.of())
+                    : search.contacts(caller, scope, q.strip().toLowerCase(Locale.ROOT), filters, CONTACTS);
+            Uni<List<HistorySearch.MessageHit>> messages = search.messages(caller, scope, query, filters, max + 1);
+            return Uni.combine().all().unis(contacts, messages).asTuple().map(both -> {
+                List<HistorySearch.MessageHit> hits = both.getItem2();
+                boolean more = hits.size() > max;
+                List<HistorySearch.MessageHit> page = more ? hits.subList(0, max) : hits;
+                return new Result(both.getItem1(), page, more ? String.valueOf(page.get(page.size() - 1).id()) : null);
+            });
+        });
     }
 
     /** An ISO instant or offset date-time, or a date (its start in UTC); null when absent. */

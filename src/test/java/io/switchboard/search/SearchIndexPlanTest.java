@@ -112,6 +112,20 @@ class SearchIndexPlanTest {
                     "'" + tenant + "', '''w4242''', '" + agent.id() + "', null, null, null, null, 51");
             assertThat(own).as("plan for an agent:\n%s", own).doesNotContain("Seq Scan on messages")
                     .containsAnyOf("messages_search_idx", "messages_conversation_id_seq_key");
+            // Searched by the list of their conversations, the agent's hits are read by those
+            // conversations' key or the search index, never by walking the tenant's messages.
+            String ids;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select string_agg(id::text, ',') from (select id from conversations where visitor_id = '"
+                         + visitor + "' limit 3) x")) {
+                rs.next();
+                ids = rs.getString(1);
+            }
+            String narrowed = plan(c, HistorySearch.narrowedMessagesSql(agent), types + ", uuid[]",
+                    "'" + tenant + "', '''w4242''', '" + agent.id() + "', null, null, null, null, 51, '{" + ids + "}'");
+            assertThat(narrowed).as("plan for an agent's conversations:\n%s", narrowed)
+                    .doesNotContain("Seq Scan on messages").doesNotContain("messages_pkey")
+                    .containsAnyOf("messages_search_idx", "messages_conversation_id_seq_key");
             String kb = plan(c, KbArticles.SEARCH, "uuid, text, uuid, bigint", "'" + tenant + "', '''w1234''', null, 10");
             assertThat(kb).as(kb).contains("kb_articles_search_idx");
         } finally {
