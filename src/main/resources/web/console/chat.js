@@ -6,6 +6,7 @@ import * as attachments from './attachments.js';
 import * as teamwork from './teamwork/index.js';
 import {checkOffline, loadLatest, markRead} from './conversations.js';
 import {$, el} from './dom.js';
+import {linkedNodes} from '../shared/links.js';
 import {follow as kbFollow} from './kb.js';
 import {markFound} from './peek.js';
 import {renderStar} from './starred.js';
@@ -117,7 +118,7 @@ function messageNode(c, m, previous) {
     'data-sender': sender, 'data-seq': String(m.seq),
   },
   showName && name ? el('div', {class: 'msg-name', text: name}) : null,
-  m.text || !(m.attachments && m.attachments.length) ? el('div', {class: 'bubble', text: m.text}) : null,
+  m.text || !(m.attachments && m.attachments.length) ? el('div', {class: 'bubble'}, ...linkedNodes(m.text)) : null,
   attachments.nodes(m.attachments),
   el('div', {class: 'msg-meta', text: meta.join(' · ')})), m), c.id, m.seq);
 }
@@ -127,7 +128,7 @@ function pendingNode(item) {
     class: `msg from-agent pending${item.internal ? ' internal' : ''}`, 'data-testid': 'chat-message', 'data-sender': 'agent',
     'data-state': item.failed ? 'failed' : 'sending',
   },
-  item.text || !(item.attachments && item.attachments.length) ? el('div', {class: 'bubble', text: item.text}) : null,
+  item.text || !(item.attachments && item.attachments.length) ? el('div', {class: 'bubble'}, ...linkedNodes(item.text)) : null,
   attachments.nodes(item.attachments),
   el('div', {class: 'msg-meta', text: item.failed ? t('chat.failed') : t('chat.sending')})), {internal: !!item.internal});
 }

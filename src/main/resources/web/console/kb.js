@@ -1,8 +1,9 @@
 // The knowledge base beside the chat (C9): a tab next to the customer panel searches the
 // articles for the shown conversation's channel (GET /kb/search) and shows each one's title and
 // a snippet; "Insert" reads the article (GET /kb/articles/{id}) and puts its text into the
-// composer at the cursor, the draft around it kept. Articles have no address of their own, so
-// the text is what goes in. Everything is set as text.
+// composer at the cursor, the draft around it kept. An article published at an address (its
+// `url`, in the business's help centre) also offers "Insert link", which puts that address in
+// instead; the visitor sees it as a link. Everything is set as text.
 
 import {t} from './i18n.js';
 import {api} from './api.js';
@@ -150,13 +151,27 @@ function draw() {
     list.append(el('li', {class: 'kb-result', 'data-testid': 'kb-result', 'data-id': a.id},
         el('strong', {class: 'kb-title', text: a.title}),
         el('p', {class: 'kb-snippet', text: a.snippet || ''}),
-        el('button', {
+        el('div', {class: 'kb-actions'}, el('button', {
           type: 'button', 'data-testid': 'kb-insert', text: t('kb.insert'), disabled: writable ? null : true,
           title: writable ? t('kb.insert.title') : t('kb.insert.closed'),
           // mousedown keeps the composer's cursor where the agent left it
           onmousedown: e => e.preventDefault(),
           onclick: () => insert(a.id),
-        })));
+        }),
+        a.url ? el('button', {
+          type: 'button', 'data-testid': 'kb-insert-link', text: t('kb.link'), disabled: writable ? null : true,
+          title: writable ? a.url : t('kb.insert.closed'),
+          onmousedown: e => e.preventDefault(),
+          onclick: () => insertLink(a.url),
+        }) : null)));
+  }
+}
+
+function insertLink(url) {
+  if (composerOpen()) {
+    // Whole or not at all: a cut address leads nowhere. A space after it, so that what the agent
+    // types next does not run into the address.
+    put(url, {whole: true, spaceAfter: true});
   }
 }
 
@@ -173,6 +188,14 @@ async function insert(id) {
   if (S.selected !== conversationId || !composerOpen()) {
     return;
   }
+  put(article.body);
+}
+
+/**
+ * Puts text into the composer at the cursor (over a selection), the draft around it kept; cut
+ * to fit one message, or with {whole} not put at all when it does not fit.
+ */
+function put(inserted, {whole = false, spaceAfter = false} = {}) {
   const input = $('chat-input');
   const start = input.selectionStart ?? input.value.length;
   const end = input.selectionEnd ?? start;
@@ -180,9 +203,14 @@ async function insert(id) {
   const after = input.value.slice(end);
   // A space between Latin words; Chinese text and punctuation need none.
   const gap = before && !/[\s\p{P}\p{Script=Han}]$/u.test(before) ? ' ' : '';
-  let text = gap + article.body;
+  let text = gap + inserted + (spaceAfter && !/^\s/u.test(after) ? ' ' : '');
   const room = MESSAGE_MAX - before.length - after.length;
   note = null;
+  if (whole && text.length > room) {
+    note = 'kb.noroom';
+    draw();
+    return;
+  }
   if (text.length > room) {
     text = text.slice(0, Math.max(0, room));
     note = 'kb.truncated';

@@ -11,6 +11,7 @@
  * nothing. All user text is inserted as text, never as markup.
  */
 import {GapWatch, Link, LinkRefused, Outbox, messageFrame, newClientId} from '../shared/protocol-client.js';
+import {linkedNodes} from '../shared/links.js';
 
 export function start(script) {
   if (!script || window.SwitchboardWidget) {
@@ -333,7 +334,7 @@ export function start(script) {
     const hasFiles = files && files.length;
     const node = el('div', {
       class: `sb-message sb-from-${sender}`, 'data-testid': 'sb-message', 'data-sender': sender, ...extra,
-    }, text || !hasFiles ? el('div', {class: 'sb-bubble', text}) : null,
+    }, text || !hasFiles ? el('div', {class: 'sb-bubble'}, ...linkedNodes(text)) : null,
     hasFiles ? el('div', {class: 'sb-files'}, ...files.map(fileElement)) : null, meta);
     node._time = timeOf(when);
     refreshMeta(node);

@@ -29,12 +29,16 @@ public class AdminKbResource {
 
     static final int MAX_PAGE = 200;
 
-    /** @param channelIds empty: found in every channel's conversations */
-    public record ArticleView(String id, String title, String body, List<String> tags, List<String> channelIds, Instant updatedAt) {
+    /**
+     * @param channelIds empty: found in every channel's conversations
+     * @param url        where the article is published; null when it has no address of its own
+     */
+    public record ArticleView(String id, String title, String body, List<String> tags, List<String> channelIds, String url,
+                              Instant updatedAt) {
 
         static ArticleView of(KbArticles.Stored a) {
             return new ArticleView(a.id().toString(), a.title(), a.body(), a.tags(),
-                    a.channelIds().stream().map(UUID::toString).toList(), a.updatedAt());
+                    a.channelIds().stream().map(UUID::toString).toList(), a.url(), a.updatedAt());
         }
     }
 

@@ -26,7 +26,8 @@ import java.util.UUID;
 @Tag(name = "Knowledge base")
 public class KbArticleResource {
 
-    public record Article(String id, String title, String body) {}
+    /** @param url where the article is published, to send as a link; null when it has none */
+    public record Article(String id, String title, String body, String url) {}
 
     private final CurrentCaller current;
     private final KbArticles articles;
@@ -51,7 +52,7 @@ public class KbArticleResource {
             if (ch != null && !a.channelIds().isEmpty() && !a.channelIds().contains(ch)) {
                 throw Problem.notFound("article");
             }
-            return new Article(a.id().toString(), a.title(), a.body());
+            return new Article(a.id().toString(), a.title(), a.body(), a.url());
         }));
     }
 }

@@ -24,14 +24,15 @@ import java.util.function.Function;
 @ApplicationScoped
 public class KbArticles {
 
-    public record Stored(UUID id, String title, String body, List<String> tags, List<UUID> channelIds, Instant updatedAt) {
+    /** @param url where the article is published; null when it has no address of its own */
+    public record Stored(UUID id, String title, String body, List<String> tags, List<UUID> channelIds, String url, Instant updatedAt) {
 
         KnowledgeRules.Article fields() {
-            return new KnowledgeRules.Article(title, body, tags, channelIds);
+            return new KnowledgeRules.Article(title, body, tags, channelIds, url);
         }
     }
 
-    private static final String COLUMNS = "id, title, body, tags, channel_ids, updated_at";
+    private static final String COLUMNS = "id, title, body, tags, channel_ids, url, updated_at";
 
     /**
      * $1 tenant, $2 tsquery, $3 the conversation's channel (null: any), $4 limit. The GIN index
@@ -39,7 +40,7 @@ public class KbArticles {
      * PostgreSQL's own rank, then the newest.
      */
     public static final String SEARCH = """
-            select id, title, body, tags, channel_ids, updated_at from kb_articles
+            select id, title, body, tags, channel_ids, url, updated_at from kb_articles
             where search @@ $2::tsquery and tenant_id = $1
               and ($3::uuid is null or cardinality(channel_ids) = 0 or $3 = any(channel_ids))
             order by title_search @@ $2::tsquery desc, ts_rank(search, $2::tsquery) desc, updated_at desc, id
@@ -66,13 +67,13 @@ public class KbArticles {
     public Uni<Stored> create(UUID tenant, KnowledgeRules.Article a) {
         return pool.withTransaction(conn -> TenantChannels.check(conn, tenant, a.channelIds())
                         .flatMap(v -> conn.preparedQuery("""
-                                        insert into kb_articles (id, tenant_id, title, body, tags, channel_ids, search, title_search)
-                                        select $1, $2, $3, $4, $5, $6, array_to_tsvector($7::text[]), array_to_tsvector($8::text[])
+                                        insert into kb_articles (id, tenant_id, title, body, tags, channel_ids, search, title_search, url)
+                                        select $1, $2, $3, $4, $5, $6, array_to_tsvector($7::text[]), array_to_tsvector($8::text[]), $10
                                         where (select count(*) from kb_articles where tenant_id = $2) < $9
                                         returning""" + " " + COLUMNS)
                                 .execute(Tuple.tuple(Arrays.asList(UUID.randomUUID(), tenant, a.title(), a.body(),
                                         a.tags().toArray(String[]::new), a.channelIds().toArray(UUID[]::new), lexemes(a),
-                                        titleLexemes(a), (long) KnowledgeLimits.ARTICLES)))))
+                                        titleLexemes(a), (long) KnowledgeLimits.ARTICLES, a.url())))))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw Problem.conflict("at most " + KnowledgeLimits.ARTICLES + " articles");
@@ -89,11 +90,11 @@ public class KbArticles {
                             return TenantChannels.check(conn, tenant, a.channelIds()).flatMap(v -> conn.preparedQuery("""
                                             update kb_articles set title = $3, body = $4, tags = $5, channel_ids = $6,
                                               search = array_to_tsvector($7::text[]), title_search = array_to_tsvector($8::text[]),
-                                              updated_at = now()
+                                              url = $9, updated_at = now()
                                             where id = $1 and tenant_id = $2
                                             returning""" + " " + COLUMNS)
                                     .execute(Tuple.tuple(Arrays.asList(id, tenant, a.title(), a.body(), a.tags().toArray(String[]::new),
-                                            a.channelIds().toArray(UUID[]::new), lexemes(a), titleLexemes(a)))));
+                                            a.channelIds().toArray(UUID[]::new), lexemes(a), titleLexemes(a), a.url()))));
                         }))
                 .map(KbArticles::single);
     }
@@ -144,6 +145,6 @@ public class KbArticles {
 
     private static Stored stored(Row r) {
         return new Stored(r.getUUID("id"), r.getString("title"), r.getString("body"), List.of(r.getArrayOfStrings("tags")),
-                List.of(r.getArrayOfUUIDs("channel_ids")), r.getOffsetDateTime("updated_at").toInstant());
+                List.of(r.getArrayOfUUIDs("channel_ids")), r.getString("url"), r.getOffsetDateTime("updated_at").toInstant());
     }
 }

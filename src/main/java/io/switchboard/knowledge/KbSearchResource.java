@@ -30,7 +30,8 @@ public class KbSearchResource {
     /** Characters of the body a result shows around the first hit. */
     static final int SNIPPET_CHARS = 160;
 
-    public record ArticleHit(String id, String title, String snippet) {}
+    /** @param url where the article is published, to send as a link; null when it has none */
+    public record ArticleHit(String id, String title, String snippet, String url) {}
 
     private final CurrentCaller current;
     private final KbArticles articles;
@@ -55,7 +56,7 @@ public class KbSearchResource {
                 : access.visible(caller, conversationId).map(c -> UUID.fromString(c.channelId()));
         return channel.flatMap(ch -> articles.search(UUID.fromString(caller.tenantId()), query, ch, max))
                 .map(found -> found.stream()
-                        .map(a -> new ArticleHit(a.id().toString(), a.title(), Snippets.around(a.body(), query, SNIPPET_CHARS)))
+                        .map(a -> new ArticleHit(a.id().toString(), a.title(), Snippets.around(a.body(), query, SNIPPET_CHARS), a.url()))
                         .toList());
     }
 }

@@ -15,6 +15,8 @@ final class KnowledgeLimits {
     static final int TAGS = 20;
     static final int TAG_CHARS = 40;
     static final int CHANNEL_IDS = 50;
+    /** An article's address: browsers and chat apps handle far longer, but no help centre needs more. */
+    static final int URL_CHARS = 2000;
     /** How many of each a tenant, or one staff member for their own replies, may keep. */
     static final int TENANT_REPLIES = 5000;
     static final int PERSONAL_REPLIES = 300;

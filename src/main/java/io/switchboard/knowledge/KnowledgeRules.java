@@ -3,6 +3,8 @@ package io.switchboard.knowledge;
 import io.switchboard.common.FieldErrors;
 import io.switchboard.common.Problem;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +23,7 @@ final class KnowledgeRules {
     record Reply(String category, String title, String text, List<UUID> channelIds) {}
 
     /** What an article holds once checked. */
-    record Article(String title, String body, List<String> tags, List<UUID> channelIds) {}
+    record Article(String title, String body, List<String> tags, List<UUID> channelIds, String url) {}
 
     /**
      * A reply from a body, over {@code before} (null when creating). Personal replies have no
@@ -91,8 +93,40 @@ final class KnowledgeRules {
         }
         List<UUID> channels = body.channelIds() != null ? channelIds(body.channelIds(), errors)
                 : before != null ? before.channelIds() : List.of();
+        String url = body.url() != null ? articleUrl(body.url(), errors) : before != null ? before.url() : null;
         errors.throwIfAny();
-        return new Article(title, text, List.copyOf(tags), channels);
+        return new Article(title, text, List.copyOf(tags), channels, url);
+    }
+
+    /**
+     * An article's address as sent: blank removes it (null); otherwise an absolute http or https
+     * URL with a host and nothing a chat message would break on (spaces, control characters),
+     * since agents send it to visitors as a link. Anything else, {@code javascript:} above all,
+     * is refused.
+     */
+    static String articleUrl(String value, FieldErrors errors) {
+        String url = value.strip();
+        if (url.isEmpty()) {
+            return null;
+        }
+        String problem = "an absolute http or https address of at most " + KnowledgeLimits.URL_CHARS + " characters";
+        if (url.length() > KnowledgeLimits.URL_CHARS || url.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            errors.add("url", problem);
+            return null;
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || uri.getHost() == null || uri.getHost().isEmpty()) {
+                errors.add("url", problem);
+                return null;
+            }
+        } catch (URISyntaxException e) {
+            errors.add("url", problem);
+            return null;
+        }
+        return url;
     }
 
     private static List<UUID> channelIds(List<String> ids, FieldErrors errors) {

@@ -104,6 +104,31 @@ class KnowledgeBaseApiTest {
     }
 
     @Test
+    void anArticlesPublishedAddressComesWithItsSearchHitAndItsTextAndCanBeChangedOrRemoved() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String admin = Chat.login(team.adminEmail());
+        String agent = Chat.login(team.agents().get(0).email());
+        String id = article(admin, "title", "退货退款流程", "body", "办理退货退款手续请先联系客服。",
+                "url", "  https://help.example.com/zh/articles/refunds?from=chat#steps  ");
+        String url = "https://help.example.com/zh/articles/refunds?from=chat#steps";
+
+        as(agent).queryParam("q", "退款").when().get(SEARCH).then().statusCode(200)
+                .body("id", equalTo(List.of(id))).body("[0].url", equalTo(url));
+        as(agent).when().get(READ + "/" + id).then().statusCode(200).body("url", equalTo(url));
+        as(admin).when().get(ARTICLES + "/" + id).then().statusCode(200).body("url", equalTo(url));
+
+        // Left out of a change it stays; a new one replaces it; "" removes it.
+        as(admin).body(body("title", "退款")).when().put(ARTICLES + "/" + id).then().statusCode(200).body("url", equalTo(url));
+        as(admin).body(body("url", "http://help.example.com/refunds")).when().put(ARTICLES + "/" + id).then().statusCode(200)
+                .body("url", equalTo("http://help.example.com/refunds"));
+        as(admin).body(body("url", "")).when().put(ARTICLES + "/" + id).then().statusCode(200).body("url", equalTo(null));
+        as(agent).queryParam("q", "退款").when().get(SEARCH).then().statusCode(200).body("[0].url", equalTo(null));
+        // An article without one answers null, not a made-up address.
+        String plain = article(admin, "title", "Opening hours", "body", "We answer 9-18.");
+        as(agent).when().get(READ + "/" + plain).then().statusCode(200).body("url", equalTo(null));
+    }
+
+    @Test
     void adminsWriteArticlesSupervisorsReadThemAgentsOnlySearch() {
         Fixtures.Team team = Fixtures.team(1, 5);
         String admin = Chat.login(team.adminEmail());
@@ -151,7 +176,18 @@ class KnowledgeBaseApiTest {
                 .statusCode(400).body("errors.field", hasItem("tags"));
         as(admin).body(body("title", "ok", "body", "ok", "channelIds", List.of(other.channelId()))).when().post(ARTICLES).then()
                 .statusCode(400).body("errors.field", hasItem("channelIds"));
+        // An address agents send to visitors as a link: absolute http(s) only, nothing a script could run.
+        for (String url : List.of("javascript:alert(1)", "data:text/html,<b>x</b>", "ftp://files.example.com/a", "/help/refunds",
+                "https://", "https://example.com/a b", "https://example.com/" + "a".repeat(2000))) {
+            as(admin).body(body("title", "ok", "body", "ok", "url", url)).when().post(ARTICLES).then().statusCode(400)
+                    .body("errors.field", hasItem("url"));
+        }
         assertThat(Fixtures.count("select count(*) from kb_articles where tenant_id = ?", team.tenantId())).isZero();
+        String kept = article(admin, "title", "Kept", "body", "ok", "url", "https://help.example.com/kept");
+        as(admin).body(body("title", "Changed", "url", "javascript:alert(1)")).when().put(ARTICLES + "/" + kept).then().statusCode(400)
+                .body("errors.field", hasItem("url"));
+        as(admin).when().get(ARTICLES + "/" + kept).then().statusCode(200)
+                .body("title", equalTo("Kept")).body("url", equalTo("https://help.example.com/kept"));
 
         as(agent).when().get(SEARCH).then().statusCode(400).body("errors[0].field", equalTo("q"));
         as(agent).queryParam("q", "  ").when().get(SEARCH).then().statusCode(400).body("errors[0].field", equalTo("q"));

@@ -245,4 +245,67 @@ class AgentProductivityInBrowserTest {
             Chat.retire(team.tenantId());
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "zh-CN"})
+    void anArticlesAddressInsertedFromTheKnowledgeBaseReachesTheVisitorAsALinkAndScriptAddressesStayText(String locale) {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        String admin = Chat.login(team.adminEmail());
+        String url = "https://help.example.com/zh/refunds?from=chat#steps";
+        String published = given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("title", "退款流程", "body", "办理退货退款手续请先联系客服。", "url", url))
+                .when().post("/api/v1/admin/kb/articles").then().statusCode(201).extract().path("id");
+        String unpublished = given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("title", "退款时效", "body", "退款三个工作日内到账。"))
+                .when().post("/api/v1/admin/kb/articles").then().statusCode(201).extract().path("id");
+        try {
+            WidgetPage visitor = WidgetPage.open(browser.newPage(locale), base, team.channelKey());
+            ConsolePage console = ConsolePage.open(browser.newPage(locale), base).login(agent.email());
+            visitor.send("怎么退款？");
+            console.openOnlyConversation();
+            Locator input = console.page.getByTestId("chat-input");
+            input.fill("请看：");
+
+            console.page.getByTestId("side-tab-kb").click();
+            console.page.getByTestId("kb-search").fill("退款");
+            Locator results = console.page.getByTestId("kb-result");
+            assertThat(results).hasCount(2);
+            // Only an article published at an address offers its link.
+            assertThat(console.page.locator("[data-testid=kb-result][data-id='" + published + "'] [data-testid=kb-insert-link]"))
+                    .hasCount(1);
+            assertThat(console.page.locator("[data-testid=kb-result][data-id='" + unpublished + "'] [data-testid=kb-insert-link]"))
+                    .hasCount(0);
+            BrowserSupport.screenshot(console.page, "kb-link-" + lang(locale));
+            console.page.locator("[data-testid=kb-result][data-id='" + published + "'] [data-testid=kb-insert-link]").click();
+            assertThat(input).hasValue("请看：" + url + " ");
+            input.pressSequentially("谢谢");
+            input.press("Enter");
+
+            // Both sides show the address as a link that opens apart from the page; the words after it are not part of it.
+            Locator sent = console.messages("agent").locator(".bubble a");
+            assertThat(sent).hasAttribute("href", url);
+            assertThat(sent).hasText(url);
+            assertThat(sent).hasAttribute("target", "_blank");
+            assertThat(sent).hasAttribute("rel", "noopener noreferrer nofollow");
+            Locator received = visitor.messages("agent").locator(".sb-bubble a");
+            assertThat(received).hasAttribute("href", url);
+            assertThat(received).hasAttribute("rel", "noopener noreferrer nofollow");
+            assertThat(visitor.messages("agent").locator(".sb-bubble")).hasText("请看：" + url + " 谢谢");
+            BrowserSupport.screenshot(visitor.page, "widget-link-" + lang(locale));
+
+            // Only http and https become links, a sentence's full stop and Chinese text after one stay out,
+            // and markup stays text.
+            visitor.send("javascript:alert(1) <a href=\"https://evil.example\">x</a> 订单见https://shop.example.com/o/42。好的. See http://shop.example.com/(a).");
+            Locator bubble = console.messages("visitor").last().locator(".bubble");
+            assertThat(bubble.locator("a")).hasCount(3);
+            assertThat(bubble.locator("a").nth(0)).hasAttribute("href", "https://evil.example");
+            assertThat(bubble.locator("a").nth(1)).hasAttribute("href", "https://shop.example.com/o/42");
+            assertThat(bubble.locator("a").nth(2)).hasAttribute("href", "http://shop.example.com/(a)");
+            assertThat(bubble).containsText("<a href=\"https://evil.example\">x</a>");
+            assertThat(bubble.locator("a[href^=javascript]")).hasCount(0);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
 }
