@@ -8,6 +8,7 @@
 import * as i18n from './i18n.js';
 import {t} from './i18n.js';
 import {api} from './api.js';
+import {filesLabel} from './attachments.js';
 import {select} from './chat.js';
 import {mergeView} from './conversations.js';
 import {$, el} from './dom.js';
@@ -90,7 +91,7 @@ export function renderCustomer() {
             open(past.id);
           }
         },
-      }, el('span', {text: past.preview || t('conv.noMessages')}),
+      }, el('span', {text: past.preview || filesLabel(past.previewAttachments) || t('conv.noMessages')}),
       el('span', {'class': 'muted', text: `${i18n.time(past.createdAt)} · ${t('state.' + past.state)}`
           + (past.assigneeName ? ` · ${past.assigneeName}` : '')})))));
     }

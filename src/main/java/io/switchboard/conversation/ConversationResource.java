@@ -8,7 +8,6 @@ import io.switchboard.protocol.ServerFrames.MessageView;
 import io.switchboard.security.Caller;
 import io.switchboard.security.CurrentCaller;
 import io.switchboard.security.Roles;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -108,27 +107,12 @@ public class ConversationResource {
                     List<ConversationView> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(ConversationView.of(ConversationRow.from(r), r.getLong("unread").intValue(),
-                                r.getString("preview")).withPreviewAttachments(previewFiles(r))
+                                r.getString("preview")).withPreviewAttachments(ConversationView.PreviewFile.listOf(r.getValue("preview_attachments")))
                                 .withScore(r.getInteger("rating_score"))
                                 .withStarred(r.getBoolean("starred")));
                     }
                     return out;
                 });
-    }
-
-    /** What the latest message's files are ({@code messages.attachments}, V18), for its preview. */
-    private static List<ConversationView.PreviewFile> previewFiles(Row r) {
-        Object json = r.getValue("preview_attachments");
-        if (!(json instanceof JsonArray files)) {
-            return null;
-        }
-        List<ConversationView.PreviewFile> out = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            if (files.getValue(i) instanceof JsonObject f) {
-                out.add(new ConversationView.PreviewFile(f.getString("name"), f.getString("contentType")));
-            }
-        }
-        return out;
     }
 
     @GET

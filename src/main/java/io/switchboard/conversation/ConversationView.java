@@ -1,8 +1,11 @@
 package io.switchboard.conversation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +30,22 @@ public record ConversationView(String id, String state, String channelId, String
     public record Party(String id, String name) {}
 
     /** A file the latest message carries, for a list's preview: "[Image]", "[File] name" (C1). */
-    public record PreviewFile(String name, String contentType) {}
+    public record PreviewFile(String name, String contentType) {
+
+        /** The files of a message's {@code attachments} column (V18), as a preview shows them; null when none. */
+        public static List<PreviewFile> listOf(Object attachments) {
+            if (!(attachments instanceof JsonArray files) || files.isEmpty()) {
+                return null;
+            }
+            List<PreviewFile> out = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                if (files.getValue(i) instanceof JsonObject f) {
+                    out.add(new PreviewFile(f.getString("name"), f.getString("contentType")));
+                }
+            }
+            return out;
+        }
+    }
 
     static ConversationView of(ConversationRow c) {
         return of(c, null, null);

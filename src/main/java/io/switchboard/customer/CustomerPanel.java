@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.Problem;
 import io.switchboard.conversation.ConversationAccess;
+import io.switchboard.conversation.ConversationView;
 import io.switchboard.conversation.VisibilitySql;
 import io.switchboard.security.Caller;
 import io.vertx.core.json.JsonObject;
@@ -50,9 +51,13 @@ public class CustomerPanel {
 
     public record Named(String id, String name) {}
 
+    /**
+     * @param preview            the start of the latest message a visitor or agent wrote (notes and system lines left out)
+     * @param previewAttachments that message's files, when it has any: a file-only message's preview
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Past(String id, String state, Instant createdAt, Instant closedAt, String assigneeName, String preview,
-                       Integer rating) {}
+                       List<ConversationView.PreviewFile> previewAttachments, Integer rating) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Page(String url, String title, Instant at) {}
@@ -141,9 +146,11 @@ public class CustomerPanel {
     private Uni<List<Past>> past(Caller caller, String conversationId, String visitorId, UUID customerId) {
         String sql = """
                 select c.id, c.state, c.created_at, c.closed_at, c.rating, u.name as assignee_name,
-                  (select left(m.text, 120) from messages m where m.conversation_id = c.id and not m.internal
-                     and m.sender_kind <> 'system' order by m.seq desc limit 1) as preview
+                  latest.preview, latest.attachments
                 from conversations c left join staff_users u on u.id = c.assignee_id
+                left join lateral (select left(m.text, 120) as preview, m.attachments from messages m
+                                   where m.conversation_id = c.id and not m.internal and m.sender_kind <> 'system'
+                                   order by m.seq desc limit 1) latest on true
                 where c.tenant_id = $1 and c.id <> $3
                   and (c.visitor_id = $2 or c.visitor_id = any(array(select v.id from visitors v
                        where v.customer_id = $4 and v.tenant_id = $1)))
@@ -159,7 +166,8 @@ public class CustomerPanel {
                         out.add(new Past(r.getUUID("id").toString(), r.getString("state"),
                                 r.getOffsetDateTime("created_at").toInstant(),
                                 r.getOffsetDateTime("closed_at") == null ? null : r.getOffsetDateTime("closed_at").toInstant(),
-                                r.getString("assignee_name"), r.getString("preview"), r.getInteger("rating")));
+                                r.getString("assignee_name"), r.getString("preview"),
+                                ConversationView.PreviewFile.listOf(r.getValue("attachments")), r.getInteger("rating")));
                     }
                     return out;
                 });

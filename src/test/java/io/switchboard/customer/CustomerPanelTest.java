@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.switchboard.conversation.Chat;
+import io.switchboard.knowledge.Staff;
 import io.switchboard.testing.Fixtures;
 import io.switchboard.testing.WsClient;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,19 @@ class CustomerPanelTest {
             assertThat(past.get(0).path("id").asText()).isEqualTo(first);
             assertThat(past.get(0).path("state").asText()).isEqualTo("closed");
             assertThat(past.get(0).path("preview").asText()).isEqualTo("first question");
+            assertThat(past.get(0).has("previewAttachments")).isFalse();
             assertThat(panel(agent, second).has("customer")).as("an anonymous visitor has no CRM record").isFalse();
+
+            // Ended on a picture sent without words, the conversation is previewed by its file.
+            Staff.exec("""
+                    insert into messages (tenant_id, conversation_id, seq, sender_kind, sender_id, text, attachments)
+                    select tenant_id, id, last_seq + 1, 'visitor', visitor_id, '',
+                           '[{"id": "00000000-0000-0000-0000-000000000001", "name": "receipt.png", "contentType": "image/png", "size": 68}]'::jsonb
+                    from conversations where id = ?::uuid""", first);
+            JsonNode file = panel(agent, second).path("pastConversations").get(0);
+            assertThat(file.path("preview").asText()).isEmpty();
+            assertThat(file.path("previewAttachments").get(0).path("name").asText()).isEqualTo("receipt.png");
+            assertThat(file.path("previewAttachments").get(0).path("contentType").asText()).isEqualTo("image/png");
         } finally {
             Chat.retire(team.tenantId());
         }
