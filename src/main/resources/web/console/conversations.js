@@ -51,6 +51,10 @@ export function mergeView(v) {
   if (typeof v.unread === 'number') {
     // The server's count is the truth after a (re)load; live counting may be ahead of a list fetched a moment ago.
     c.unread = wasPlaceholder ? Math.max(c.unread, v.unread) : v.unread;
+    if (c.unread && viewing(c.id)) {
+      // A list fetched before the agent's read reached the server: what is on screen is read.
+      markRead(c);
+    }
   }
   teamwork.mergeView(c, v);
   return c;

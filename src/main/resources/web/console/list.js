@@ -215,12 +215,15 @@ function patchChildren(target, source) {
 function convRow(c, now) {
   const name = c.visitor && c.visitor.name ? c.visitor.name : t('conv.visitor');
   const waiting = c.state === 'open' && unreplied(c);
+  // Unread counts only while the agent serves it, as the tab title's total does: an ended
+  // conversation's last words no longer wait for an answer here.
+  const unread = c.state === 'open' ? c.unread : 0;
   const when = c.state === 'closed' ? c.closedAt : c.state === 'queued' ? c.queuedAt
       : (c.lastVisitorMessageAt || c.assignedAt || c.createdAt);
   return el('li', {
-    class: `conv-item${c.id === S.selected ? ' selected' : ''}${c.unread ? ' has-unread' : ''}`,
+    class: `conv-item${c.id === S.selected ? ' selected' : ''}${unread ? ' has-unread' : ''}`,
     role: 'option', tabindex: '0', 'aria-selected': String(c.id === S.selected),
-    'data-testid': 'conv-item', 'data-conversation-id': c.id, 'data-unread': String(c.unread),
+    'data-testid': 'conv-item', 'data-conversation-id': c.id, 'data-unread': String(unread),
     onclick: () => select(c.id),
     onkeydown: e => {
       if (e.key === 'Enter' || e.key === ' ') {
@@ -240,7 +243,7 @@ function convRow(c, now) {
           el('time', {class: 'conv-time', text: i18n.time(when)})),
       el('div', {class: 'conv-line'},
           el('span', {class: 'conv-preview', text: previewOf(c)}),
-          c.unread ? el('span', {class: 'unread', 'aria-label': t('list.unread', {n: c.unread}), text: String(c.unread)}) : null),
+          unread ? el('span', {class: 'unread', 'aria-label': t('list.unread', {n: unread}), text: String(unread)}) : null),
       waiting ? el('div', {class: 'unreplied', text: t('list.unreplied', {d: i18n.duration(now - time(c.lastVisitorMessageAt))})}) : null,
       c.state === 'queued' ? el('div', {class: 'muted small', text: t('list.queueNote', {t: i18n.time(c.queuedAt)})}) : null));
 }

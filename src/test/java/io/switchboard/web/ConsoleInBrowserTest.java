@@ -162,6 +162,27 @@ class ConsoleInBrowserTest {
         }
     }
 
+    /** Unread counts while the agent serves a conversation; once it ends, its last words wait for nobody here. */
+    @Test
+    void anEndedConversationShowsNoUnreadCount() {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        String jwt = Chat.login(team.agents().get(0).email());
+        try (WsClient agentWs = Chat.agentSocket(base, jwt);
+             WsClient a = Chat.visitorSocket(base, Chat.visitor(team.channelKey()).token())) {
+            String idA = arrive(agentWs, a, "a1");
+            Chat.send(a, idA, clientId(), "a2");
+            ConsolePage console = ConsolePage.open(browser.newPage(), base).login(team.agents().get(0).email());
+            assertThat(console.item(idA)).hasAttribute("data-unread", "2");
+
+            given().auth().oauth2(jwt).when().post("/api/v1/conversations/" + idA + "/close").then().statusCode(200);
+            console.page.getByTestId("conv-tab-ended").click();
+            assertThat(console.item(idA)).hasAttribute("data-unread", "0");
+            assertThat(console.item(idA).locator(".unread")).hasCount(0);
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
     /**
      * Frames redraw the list at any time. A click whose press and release straddle a redraw must
      * still open the conversation: the rows are kept and updated in place, so the row pressed is
