@@ -3,7 +3,9 @@
 // may see. It searches as the agent types (a pause, and at least one Chinese, Japanese or Korean
 // character or two letters or digits), Enter at once, Escape clears. A result opens its
 // conversation at that message. Matched words are marked by building text nodes and <mark>
-// elements: the message's text is never parsed as markup.
+// elements: the message's text is never parsed as markup. Under the results' head, a period
+// (`search-period`) and, when the tenant has more than one, a channel (`search-channel`) narrow
+// the search (the API's from and channelId); they stay while the box is in use.
 
 import * as i18n from './i18n.js';
 import {t} from './i18n.js';
@@ -19,9 +21,16 @@ const LEAD = 30;
 const EXCERPT = 160;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
+/** The periods offered, in days back from now; '' for any time. */
+const PERIODS = ['', '7', '30', '90', '365'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 let timer = null;
 let asked = 0;
-let state = null;       // {q, contacts, messages, next, loading, error}
+let state = null;       // {q, from, contacts, messages, next, loading, error}
+let filters = {days: '', channelId: ''};
+let channels = null;    // the tenant's channels for the filter, asked once a session (null until answered)
+let frame = null;       // the results' lasting parts: {title, filters, body}; rebuilt after a clear
 const views = new Map(); // conversation id -> its view, for the visitor's name (null while asked)
 
 /** Whether the text is worth sending: one CJK character, or two letters or digits. */
@@ -72,6 +81,7 @@ export function relabel() {
 export function reset() {
   $('search-input').value = '';
   views.clear();
+  channels = null;
   clear();
 }
 
@@ -79,6 +89,8 @@ function clear() {
   clearTimeout(timer);
   asked++;
   state = null;
+  frame = null;
+  filters = {days: '', channelId: ''};
   $('search-results').hidden = true;
   $('search-results').textContent = '';
   document.querySelector('.list-pane').classList.remove('searching');
@@ -86,21 +98,51 @@ function clear() {
 
 function start(q) {
   if (!searchable(q)) {
-    state = {q, contacts: [], messages: [], next: null, loading: false, error: 'search.short'};
+    state = {q, from: null, contacts: [], messages: [], next: null, loading: false, error: 'search.short'};
     draw();
     return;
   }
-  state = {q, contacts: [], messages: [], next: null, loading: true, error: null};
+  // The period's start is fixed when the search starts, so that its later pages page through the same set.
+  const from = filters.days ? new Date(Date.now() - Number(filters.days) * DAY_MS).toISOString() : null;
+  state = {q, from, contacts: [], messages: [], next: null, loading: true, error: null};
   draw();
   fetchPage(null);
+  loadChannels();
+}
+
+/** The tenant's channels for the filter, once a session; removed ones are never offered (docs/protocol.md). */
+async function loadChannels() {
+  if (channels) {
+    return;
+  }
+  channels = [];
+  try {
+    channels = (await api('GET', '/channels')).filter(c => !c.removed);
+  } catch (e) {
+    channels = null; // asked again with the next search
+    return;
+  }
+  if (state) {
+    draw();
+  }
 }
 
 async function fetchPage(before) {
   const mine = ++asked;
   const q = state.q;
+  const params = [`q=${encodeURIComponent(q)}`, `limit=${PAGE}`];
+  if (state.from) {
+    params.push(`from=${encodeURIComponent(state.from)}`);
+  }
+  if (filters.channelId) {
+    params.push(`channelId=${encodeURIComponent(filters.channelId)}`);
+  }
+  if (before) {
+    params.push(`before=${encodeURIComponent(before)}`);
+  }
   let answer;
   try {
-    answer = await api('GET', `/search?q=${encodeURIComponent(q)}&limit=${PAGE}${before ? `&before=${encodeURIComponent(before)}` : ''}`);
+    answer = await api('GET', `/search?${params.join('&')}`);
   } catch (e) {
     if (mine === asked && state) {
       state.loading = false;
@@ -155,19 +197,73 @@ function visitorName(id) {
   return (c.visitor && c.visitor.name) || t('conv.visitor');
 }
 
-function draw() {
+/**
+ * The parts of the results that stay while the box is in use: the head and the filters. A
+ * redraw replaces only the body, so a filter being chosen is never pulled from under the pointer.
+ */
+function ensureFrame() {
   const box = $('search-results');
-  document.querySelector('.list-pane').classList.add('searching');
-  box.hidden = false;
+  if (frame && frame.body.isConnected) {
+    return frame;
+  }
   box.textContent = '';
-  const head = el('div', {class: 'search-head'},
-      el('span', {text: t('search.title', {q: state.q})}),
-      el('button', {type: 'button', class: 'link-button', 'data-testid': 'search-close', text: t('search.close'), onclick: () => {
-        $('search-input').value = '';
-        clear();
-        $('search-input').focus();
-      }}));
-  box.append(head);
+  const title = el('span');
+  const close = el('button', {type: 'button', class: 'link-button', 'data-testid': 'search-close', onclick: () => {
+    $('search-input').value = '';
+    clear();
+    $('search-input').focus();
+  }});
+  const period = el('select', {'data-testid': 'search-period', onchange: () => {
+    filters.days = period.value;
+    restart();
+  }});
+  const channel = el('select', {'data-testid': 'search-channel', onchange: () => {
+    filters.channelId = channel.value;
+    restart();
+  }});
+  const bar = el('div', {class: 'search-filters'}, period, channel);
+  const body = el('div', {class: 'search-body'});
+  box.append(el('div', {class: 'search-head'}, title, close), bar, body);
+  frame = {title, close, period, channel, body};
+  return frame;
+}
+
+function restart() {
+  if (state) {
+    start(state.q);
+  }
+}
+
+function drawFilters(f) {
+  const offered = channels || [];
+  // Rebuilt only when something in them changed: replacing a select's options closes it under the pointer.
+  const key = JSON.stringify([i18n.lang(), filters, offered.map(c => [c.id, c.name])]);
+  if (f.key === key) {
+    return;
+  }
+  f.key = key;
+  f.period.setAttribute('aria-label', t('search.period'));
+  f.period.replaceChildren(...PERIODS.map(days => el('option', {
+    value: days, text: days ? t('search.period.days', {n: Number(days)}) : t('search.period.any'),
+  })));
+  f.period.value = filters.days;
+  // One channel is nothing to choose; a chosen channel stays offered so the choice shows.
+  f.channel.hidden = offered.length < 2 && !filters.channelId;
+  f.channel.setAttribute('aria-label', t('search.channel'));
+  f.channel.replaceChildren(el('option', {value: '', text: t('search.channel.all')}),
+      ...offered.map(c => el('option', {value: c.id, text: c.name})));
+  f.channel.value = filters.channelId;
+}
+
+function draw() {
+  document.querySelector('.list-pane').classList.add('searching');
+  $('search-results').hidden = false;
+  const f = ensureFrame();
+  f.title.textContent = t('search.title', {q: state.q});
+  f.close.textContent = t('search.close');
+  drawFilters(f);
+  const box = f.body;
+  box.textContent = '';
   if (state.error) {
     box.append(el('p', {class: 'search-note', role: 'status', text: t(state.error)}));
     return;

@@ -5,6 +5,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.switchboard.conversation.Chat;
+import io.switchboard.search.SearchTokens;
 import io.switchboard.testing.Fixtures;
 import io.switchboard.testing.WsClient;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,9 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static io.restassured.RestAssured.given;
@@ -91,6 +96,85 @@ class AgentProductivityInBrowserTest {
             assertThat(console.page.getByTestId("conv-tab-open")).isVisible();
         } finally {
             Chat.retire(team.tenantId());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "zh-CN"})
+    void aSearchNarrowedToAPeriodAndAChannelFindsOnlyThoseMessages(String locale) throws SQLException {
+        Fixtures.Team team = Fixtures.team(1, 5);
+        Fixtures.Agent agent = team.agents().get(0);
+        UUID tenant = UUID.fromString(team.tenantId());
+        UUID web = UUID.fromString(team.channelId());
+        UUID shop = UUID.randomUUID();
+        String recentWeb;
+        String recentShop;
+        try (Connection c = Fixtures.connect()) {
+            // A second channel of the same team: the agent sees both.
+            sql(c, "insert into channels (id, tenant_id, kind, name, public_key, secret, group_id) values (?, ?, 'web', 'Shop', ?, 's', ?)",
+                    shop, tenant, "shop-" + shop, UUID.fromString(team.groupId()));
+            recentWeb = pastConversation(c, team, web, 2, "上周申请的退款还没到");
+            recentShop = pastConversation(c, team, shop, 3, "商城订单退款进度");
+            pastConversation(c, team, web, 40, "去年的退款问题");
+        }
+        try {
+            ConsolePage console = ConsolePage.open(browser.newPage(locale), base).login(agent.email());
+            Locator results = console.page.getByTestId("search-result");
+            console.page.getByTestId("search-input").fill("退款");
+            assertThat(results).hasCount(3);
+
+            console.page.getByTestId("search-period").selectOption("30");
+            assertThat(results).hasCount(2);
+            assertThat(console.page.locator("[data-testid=search-result][data-conversation-id='" + recentWeb + "']")).hasCount(1);
+            console.page.getByTestId("search-channel").selectOption(shop.toString());
+            assertThat(results).hasCount(1);
+            assertThat(results).hasAttribute("data-conversation-id", recentShop);
+            assertThat(console.page.getByTestId("search-channel")).hasValue(shop.toString());
+            BrowserSupport.screenshot(console.page, "search-filtered-" + lang(locale));
+            console.page.getByTestId("search-period").selectOption("");
+            assertThat(results).hasCount(1);
+
+            // A search closed and begun again starts from the whole history.
+            console.page.getByTestId("search-close").click();
+            console.page.getByTestId("search-input").fill("退款");
+            assertThat(results).hasCount(3);
+            assertThat(console.page.getByTestId("search-period")).hasValue("");
+            assertThat(console.page.getByTestId("search-channel")).hasValue("");
+        } finally {
+            Chat.retire(team.tenantId());
+        }
+    }
+
+    /** A closed conversation of the team's group on this channel, {@code daysAgo} old, with one visitor message. */
+    private static String pastConversation(Connection c, Fixtures.Team team, UUID channel, int daysAgo, String text) throws SQLException {
+        UUID tenant = UUID.fromString(team.tenantId());
+        UUID visitor = UUID.randomUUID();
+        UUID conversation = UUID.randomUUID();
+        sql(c, "insert into visitors (id, tenant_id, channel_id, name) values (?, ?, ?, ?)", visitor, tenant, channel, "Visitor " + daysAgo);
+        sql(c, """
+                insert into conversations (id, tenant_id, channel_id, visitor_id, group_id, state, last_seq, created_at, closed_at, close_reason)
+                values (?, ?, ?, ?, ?, 'closed', 1, now() - make_interval(days => ?), now() - make_interval(days => ?), 'agent')""",
+                conversation, tenant, channel, visitor, UUID.fromString(team.groupId()), daysAgo, daysAgo);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into messages (tenant_id, conversation_id, seq, sender_kind, sender_id, text, search, created_at)
+                values (?, ?, 1, 'visitor', ?, ?, array_to_tsvector(?), now() - make_interval(days => ?))""")) {
+            ps.setObject(1, tenant);
+            ps.setObject(2, conversation);
+            ps.setObject(3, visitor);
+            ps.setString(4, text);
+            ps.setArray(5, c.createArrayOf("text", SearchTokens.indexArray(text)));
+            ps.setInt(6, daysAgo);
+            ps.executeUpdate();
+        }
+        return conversation.toString();
+    }
+
+    private static void sql(Connection c, String statement, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
         }
     }
 
