@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.switchboard.it.Api.field;
 import static io.switchboard.it.Api.http;
@@ -60,9 +61,15 @@ class OutboxFailoverIT {
     void theRollupSurvivesAKilledReplicaWithEveryEventAppliedExactlyOnce() throws SQLException {
         Fixtures.Team team = Fixtures.team(2, 50);
         try {
-            // Whoever holds the lease (after any earlier run's lease ran out) is the one to kill.
-            await().atMost(Duration.ofSeconds(30)).until(() -> holder() != null && holder().startsWith("outbox-it-"));
-            Replica holder = holder().startsWith("outbox-it-A/") ? a : b;
+            // Whoever holds the lease (after any earlier run's lease ran out) is the one to kill. The
+            // holder is read once a poll: an earlier run's lease may run out between two reads, and
+            // a lease an IT replica holds is renewed every second, so the one read stays true.
+            AtomicReference<String> seen = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                seen.set(holder());
+                return seen.get() != null && seen.get().startsWith("outbox-it-");
+            });
+            Replica holder = seen.get().startsWith("outbox-it-A/") ? a : b;
             Replica survivor = holder == a ? b : a;
             String admin = login(survivor, team.adminEmail());
 
