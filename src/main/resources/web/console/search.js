@@ -30,7 +30,7 @@ let asked = 0;
 let state = null;       // {q, from, contacts, messages, next, loading, error}
 let filters = {days: '', channelId: ''};
 let channels = null;    // the tenant's channels for the filter, asked once a session (null until answered)
-let frame = null;       // the results' lasting parts: {title, filters, body}; rebuilt after a clear
+let frame = null;       // the results' lasting parts: {title, close, period, channel, body}; rebuilt after a clear
 const views = new Map(); // conversation id -> its view, for the visitor's name (null while asked)
 
 /** Whether the text is worth sending: one CJK character, or two letters or digits. */

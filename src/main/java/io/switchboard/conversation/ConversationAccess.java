@@ -67,6 +67,17 @@ public class ConversationAccess {
         return viewer(staff).flatMap(viewer -> visible(staff, viewer, conversationId));
     }
 
+    /**
+     * The channel of the conversation a request names, to narrow what it offers (quick replies,
+     * articles) to that channel's: null when it names none, 404 when the caller may not see it.
+     */
+    public Uni<UUID> channelOf(Caller staff, String conversationId) {
+        if (conversationId == null || conversationId.isEmpty()) {
+            return Uni.createFrom().nullItem();
+        }
+        return visible(staff, conversationId).map(c -> UUID.fromString(c.channelId()));
+    }
+
     /** As above, with the viewer already loaded (a resume asks about many conversations). */
     public Uni<ConversationRow> visible(Caller staff, Visibility.Viewer viewer, String conversationId) {
         return subject(staff, conversationId).map(found -> {

@@ -46,8 +46,7 @@ public class KbArticleResource {
     public Uni<Article> get(@PathParam("id") String id, @QueryParam("conversationId") String conversationId) {
         Caller caller = current.staff();
         UUID article = Ids.of(id, "article");
-        Uni<UUID> channel = conversationId == null || conversationId.isEmpty() ? Uni.createFrom().nullItem()
-                : access.visible(caller, conversationId).map(c -> UUID.fromString(c.channelId()));
+        Uni<UUID> channel = access.channelOf(caller, conversationId);
         return channel.flatMap(ch -> articles.get(UUID.fromString(caller.tenantId()), article).map(a -> {
             if (ch != null && !a.channelIds().isEmpty() && !a.channelIds().contains(ch)) {
                 throw Problem.notFound("article");

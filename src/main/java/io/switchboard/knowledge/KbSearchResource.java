@@ -52,8 +52,7 @@ public class KbSearchResource {
         Caller caller = current.staff();
         SearchTokens.Query query = SearchInput.parse(q, true);
         int max = SearchInput.limit(limit, MAX_LIMIT);
-        Uni<UUID> channel = conversationId == null || conversationId.isEmpty() ? Uni.createFrom().nullItem()
-                : access.visible(caller, conversationId).map(c -> UUID.fromString(c.channelId()));
+        Uni<UUID> channel = access.channelOf(caller, conversationId);
         return channel.flatMap(ch -> articles.search(UUID.fromString(caller.tenantId()), query, ch, max))
                 .map(found -> found.stream()
                         .map(a -> new ArticleHit(a.id().toString(), a.title(), Snippets.around(a.body(), query, SNIPPET_CHARS), a.url()))

@@ -51,8 +51,7 @@ public class QuickReplyResource {
         Caller caller = current.staff();
         SearchTokens.Query query = SearchInput.parse(q, false);
         int max = SearchInput.limit(limit, MAX_LIMIT);
-        Uni<UUID> channel = conversationId == null || conversationId.isEmpty() ? Uni.createFrom().nullItem()
-                : access.visible(caller, conversationId).map(c -> UUID.fromString(c.channelId()));
+        Uni<UUID> channel = access.channelOf(caller, conversationId);
         return channel.flatMap(ch -> replies.offered(UUID.fromString(caller.tenantId()), UUID.fromString(caller.id()), ch, query, max))
                 .map(found -> found.stream().map(f -> new OfferedReply(f.reply().id().toString(),
                         f.reply().ownerId() == null ? "tenant" : "personal", f.reply().category(), f.reply().title(),

@@ -186,7 +186,8 @@ public class HistorySearch {
         if (limit <= 0) {
             return Uni.createFrom().item(Scope.PREDICATE);
         }
-        return bounded(CANDIDATES_SQL, Tuple.of(UUID.fromString(caller.tenantId()), UUID.fromString(caller.id()), limit + 1))
+        // Not under the search's time bound: each part of the list reads at most limit + 1 index entries.
+        return pool.preparedQuery(CANDIDATES_SQL).execute(Tuple.of(UUID.fromString(caller.tenantId()), UUID.fromString(caller.id()), limit + 1))
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>(rows.size());
                     for (Row r : rows) {
